@@ -1,0 +1,17 @@
+// The registry of CLI commands: name → one-line summary and a lazy loader of its module.
+// A command module exports `run(argv): Promise<number>` (the exit code).
+export interface CommandModule {
+  run(argv: string[]): Promise<number>;
+}
+
+interface CommandEntry {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS = {
+  run: { summary: 'run a scenario and write result.json + report.html', load: () => import('./run.ts') },
+  demo: { summary: 'the demo that `npm start` runs', load: () => import('./demo.ts') },
+} satisfies Record<string, CommandEntry>;
+
+export type CommandName = keyof typeof COMMANDS;

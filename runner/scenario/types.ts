@@ -1,0 +1,118 @@
+// The normalised form of a scenario's k6-style `options`: what the engine executes.
+// Produced by runner/scenario/normalise.ts from the user's `options` (k6 names, k6 defaults,
+// k6's shortcuts mapped as k6 maps them). All durations are milliseconds here.
+
+export type ExecutorName =
+  | 'shared-iterations'
+  | 'per-vu-iterations'
+  | 'constant-vus'
+  | 'ramping-vus'
+  | 'constant-arrival-rate'
+  | 'ramping-arrival-rate';
+
+export interface Stage {
+  durationMs: number;
+  /** VUs for ramping-vus; iterations per timeUnit for ramping-arrival-rate */
+  target: number;
+}
+
+interface ScenarioCommon {
+  name: string;
+  /** the exported journey function's name ('default' unless `exec` says otherwise) */
+  exec: string;
+  startTimeMs: number;
+  gracefulStopMs: number;
+  env: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface SharedIterationsScenario extends ScenarioCommon {
+  executor: 'shared-iterations';
+  vus: number;
+  iterations: number;
+  maxDurationMs: number;
+}
+
+export interface PerVuIterationsScenario extends ScenarioCommon {
+  executor: 'per-vu-iterations';
+  vus: number;
+  iterations: number;
+  maxDurationMs: number;
+}
+
+export interface ConstantVusScenario extends ScenarioCommon {
+  executor: 'constant-vus';
+  vus: number;
+  durationMs: number;
+}
+
+export interface RampingVusScenario extends ScenarioCommon {
+  executor: 'ramping-vus';
+  startVUs: number;
+  stages: Stage[];
+  gracefulRampDownMs: number;
+}
+
+export interface ConstantArrivalRateScenario extends ScenarioCommon {
+  executor: 'constant-arrival-rate';
+  rate: number;
+  timeUnitMs: number;
+  durationMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+export interface RampingArrivalRateScenario extends ScenarioCommon {
+  executor: 'ramping-arrival-rate';
+  startRate: number;
+  timeUnitMs: number;
+  stages: Stage[];
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+export type NormalisedScenario =
+  | SharedIterationsScenario
+  | PerVuIterationsScenario
+  | ConstantVusScenario
+  | RampingVusScenario
+  | ConstantArrivalRateScenario
+  | RampingArrivalRateScenario;
+
+export type ArrivalRateScenario = ConstantArrivalRateScenario | RampingArrivalRateScenario;
+
+/** One threshold expression on one metric (possibly a tag-filtered sub-metric). */
+export interface ThresholdDef {
+  /** the key as written, e.g. 'http_req_latency{scenario:sale}' */
+  key: string;
+  metric: string;
+  /** tag filter of a sub-metric; empty for the whole metric */
+  tags: Record<string, string>;
+  /** the expression as written, e.g. 'p(99)<200' */
+  source: string;
+  /** aggregation: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' | 'p(N)' */
+  aggregation: string;
+  /** for p(N): N in [0, 100] */
+  percentile?: number;
+  operator: '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
+  value: number;
+  abortOnFail: boolean;
+  delayAbortEvalMs: number;
+}
+
+export interface NormalisedOptions {
+  scenarios: NormalisedScenario[];
+  thresholds: ThresholdDef[];
+  /** global tags added to every metric sample (k6 `tags`) */
+  tags: Record<string, string>;
+  setupTimeoutMs: number;
+  teardownTimeoutMs: number;
+  noConnectionReuse: boolean;
+  discardResponseBodies: boolean;
+  /** k6 `maxRedirects`; Stampede's default is 0 (redirects off) — see README */
+  maxRedirects: number;
+  userAgent: string;
+  /** per-request timeout (k6 default 60 s) */
+  httpTimeoutMs: number;
+  summaryTrendStats: string[];
+}
