@@ -12,6 +12,7 @@ interface CommandEntry {
 export const COMMANDS = {
   run: { summary: 'run a scenario and write result.json + report.html', load: () => import('./run.ts') },
   demo: { summary: 'the demo that `npm start` runs', load: () => import('./demo.ts') },
+  usl: { summary: 'fit the Universal Scalability Law to n,throughput points', load: () => import('./usl.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;
