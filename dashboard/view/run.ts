@@ -1,0 +1,53 @@
+// Everything the run page shows, derived from one RunResult. Framework-free: the React UI,
+// the report and tests all read this.
+import type { RunResult } from '../../runner/result/schema.ts';
+import { generatorBanner, generatorStats, type GeneratorBanner, type GeneratorStat } from './generator.ts';
+import { logTicks } from './scale.ts';
+import { requestTable, type RequestRow } from './requests.ts';
+import { serverView, type ServerView } from './server.ts';
+import { spectrumView, type SpectrumView } from './spectrum.ts';
+import { runSummary, type RunSummary } from './summary.ts';
+import { DEFAULT_MAX_POINTS, errorSeries, percentileSeries, rateSeries, type ErrorSeries, type PercentileSeries, type RateSeries } from './timeline.ts';
+import { checkRows, thresholdRows, type CheckRow, type ThresholdRow } from './verdicts.ts';
+
+export interface RunView {
+  summary: RunSummary;
+  banner: GeneratorBanner | null;
+  warnings: string[];
+  /** both definitions share one y axis so their heights compare */
+  latency: PercentileSeries;
+  duration: PercentileSeries;
+  latencyAxis: { ticks: number[]; domain: [number, number] };
+  rates: RateSeries;
+  errors: ErrorSeries;
+  spectrum: SpectrumView;
+  requests: RequestRow[];
+  thresholds: ThresholdRow[];
+  checks: CheckRow[];
+  generator: GeneratorStat[];
+  server: ServerView | null;
+  durationS: number;
+}
+
+export function buildRunView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): RunView {
+  const latency = percentileSeries(result, 'latency', maxPoints);
+  const duration = percentileSeries(result, 'duration', maxPoints);
+  const all = [...latency.points, ...duration.points].flatMap((p) => [p.p50, p.p90, p.p99, p.p999]).filter((x): x is number => x !== null && x > 0);
+  return {
+    summary: runSummary(result),
+    banner: generatorBanner(result),
+    warnings: result.warnings,
+    latency,
+    duration,
+    latencyAxis: logTicks(all.length ? Math.min(...all) : 1, all.length ? Math.max(...all) : 10),
+    rates: rateSeries(result, maxPoints),
+    errors: errorSeries(result, maxPoints),
+    spectrum: spectrumView(result),
+    requests: requestTable(result),
+    thresholds: thresholdRows(result),
+    checks: checkRows(result),
+    generator: generatorStats(result),
+    server: serverView(result, maxPoints),
+    durationS: Math.max(result.timeline.length, Math.ceil(result.meta.durationMs / 1000)),
+  };
+}

@@ -1,0 +1,67 @@
+// The headline of a run: verdict, totals, and both p99s, each with its value and a label.
+import type { RunResult } from '../../runner/result/schema.ts';
+import { formatBytes, formatCount, formatDurationMs, formatMs, formatPercent, formatRate } from './format.ts';
+import { DURATION, LATENCY } from './labels.ts';
+
+export interface Stat {
+  /** stable id for tests and anchors (never from run data) */
+  id: string;
+  label: string;
+  value: string;
+  /** the unformatted number, for tests and tooltips */
+  raw: number | null;
+  tone?: 'bad' | 'good';
+}
+
+export interface RunSummary {
+  title: string;
+  verdict: { ok: boolean; text: string } | null;
+  partial: string | null;
+  facts: Array<{ label: string; value: string }>;
+  stats: Stat[];
+}
+
+const v = (result: RunResult, metric: string, key: string): number | null => {
+  const m = Object.hasOwn(result.metrics, metric) ? result.metrics[metric] : undefined;
+  const x = m?.values[key];
+  return x === undefined ? null : x;
+};
+
+export function runSummary(result: RunResult): RunSummary {
+  const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
+  const verdict = result.thresholds.length === 0 ? null : failedThresholds === 0
+    ? { ok: true, text: `passed: all ${result.thresholds.length} thresholds met` }
+    : { ok: false, text: `failed: ${failedThresholds} of ${result.thresholds.length} thresholds not met` };
+  const errRate = v(result, 'http_req_failed', 'rate');
+  const dropped = v(result, 'dropped_iterations', 'count') ?? 0;
+  const checksRate = v(result, 'checks', 'rate');
+  const m = result.meta;
+  const facts = [
+    { label: 'scenario file', value: m.scenarioFile },
+    { label: 'started', value: m.startTime },
+    { label: 'duration', value: formatDurationMs(m.durationMs) },
+    { label: 'target', value: m.target ?? '—' },
+    ...(m.targetConfig ? [{ label: 'target config', value: Object.entries(m.targetConfig).map(([k, x]) => `${k}=${x}`).join(', ') }] : []),
+    { label: 'executors', value: result.options.scenarios.map((s) => `${s.name}: ${s.executor}`).join('; ') || '—' },
+    { label: 'generator', value: `${m.tool.name} ${m.tool.version}, node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}` },
+    ...(m.imported ? [{ label: 'imported from', value: `${m.imported.from}: ${m.imported.files.join(', ')}` }] : []),
+  ];
+  const stats: Stat[] = [
+    { id: 'requests', label: 'requests', value: formatCount(v(result, 'http_reqs', 'count')), raw: v(result, 'http_reqs', 'count') },
+    { id: 'rate', label: 'request rate', value: formatRate(v(result, 'http_reqs', 'rate')), raw: v(result, 'http_reqs', 'rate') },
+    { id: 'error-rate', label: 'failed requests', value: formatPercent(errRate), raw: errRate, ...(errRate !== null && errRate > 0 ? { tone: 'bad' as const } : {}) },
+    { id: 'latency-p99', label: `p99 ${LATENCY.short}`, value: formatMs(v(result, LATENCY.metric, 'p(99)')), raw: v(result, LATENCY.metric, 'p(99)') },
+    { id: 'duration-p99', label: `p99 ${DURATION.short}`, value: formatMs(v(result, DURATION.metric, 'p(99)')), raw: v(result, DURATION.metric, 'p(99)') },
+    { id: 'dropped', label: 'dropped iterations', value: formatCount(dropped), raw: dropped, ...(dropped > 0 ? { tone: 'bad' as const } : {}) },
+    { id: 'checks', label: 'checks passed', value: formatPercent(checksRate), raw: checksRate },
+    { id: 'vus-max', label: 'VUs (max)', value: formatCount(v(result, 'vus', 'max')), raw: v(result, 'vus', 'max') },
+    { id: 'data', label: 'data sent / received', value: `${formatBytes(v(result, 'data_sent', 'count') ?? 0)} / ${formatBytes(v(result, 'data_received', 'count') ?? 0)}`, raw: null },
+  ];
+  return {
+    title: m.scenarioName,
+    verdict,
+    partial: result.partial ? `This run did not finish its schedule${result.stopReason ? `: ${result.stopReason}` : ''}.` : null,
+    facts,
+    stats,
+  };
+}
