@@ -5,8 +5,8 @@ import { accessSync, constants, chownSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { StampedeError } from '../../../runner/errors.ts';
-import type { Child } from './child.ts';
-import { onExitCleanup, removeDirSync } from './child.ts';
+import type { Child, ChildOptions } from './child.ts';
+import { onExitCleanup, removeDirSync, spawnChild } from './child.ts';
 
 /** Absolute path of an executable found on PATH (plus /usr/sbin, where Debian puts pgbouncer), or null. */
 export function findBinary(name: string): string | null {
@@ -108,4 +108,22 @@ export async function waitUntilReady(child: Child, ready: () => Promise<boolean>
 function outputLines(child: Child): string[] {
   const lines = child.output().trim().split('\n').filter(Boolean);
   return lines.length ? ['its last output:', ...lines.slice(-15)] : ['it printed nothing'];
+}
+
+/**
+ * Run a short-lived command (pg_basebackup, initdb) as our child and wait for it; a non-zero
+ * exit becomes a StampedeError carrying its output. Killed after `timeoutMs`.
+ */
+export async function runToCompletion(opts: ChildOptions, what: string, timeoutMs: number): Promise<void> {
+  const child = spawnChild(opts);
+  const timer = setTimeout(() => void child.stop(), timeoutMs);
+  const info = await child.exited;
+  clearTimeout(timer);
+  if (info.code !== 0) {
+    throw new StampedeError(
+      'STAMPEDE_E_TARGET_UNAVAILABLE',
+      `${what} failed (${opts.name} exit code ${info.code ?? 'none'}${info.signal ? `, signal ${info.signal}` : ''})`,
+      outputLines(child),
+    );
+  }
 }
