@@ -1,0 +1,506 @@
+// The per-request hot path of the load engine: a lean, complete HTTP/1.1 client.
+//
+// Why our own client on net.Socket for http: (measured on this 2-core machine, one generator
+// core, 50 connections, hello-world node:http target; research/perf-anchors.md and
+// runner/bench/run.ts): autocannon and undici Pool/Client loops manage ≈ 25–30 k requests per
+// generator CPU-second; an 83-line net.Socket client with pre-built request buffers ≈ 57–64 k.
+// undici also fell behind an open-model 20 k/s schedule (send lag p99 23–67 ms) where the raw
+// client kept it. The cost is the response parser and per-request allocations, so here:
+//  - the request head of a header-less request is built once per (URL, method, agent profile)
+//    and written as a ready Buffer (head.ts);
+//  - reads go through `onread` into one reusable 64 KiB buffer, bypassing the Readable stream
+//    machinery; bytes are copied only when the body is kept;
+//  - the response head is parsed by hand from one latin1 string (parser.ts): status, headers,
+//    Content-Length / Transfer-Encoding / Connection; chunked and close-delimited bodies too;
+//  - the whole-request timer is one Timeout per connection re-armed with refresh().
+// Node's internal llhttp binding (`HTTPParser` from `_http_common`) was the alternative; it
+// is an internal API and not needed: see the numbers in the bench output (runner/bench/) —
+// this client reached the targets there while recording every request in HDR.
+// https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
+// ALPN handling is complete.
+//
+// Semantics: keep-alive per origin (a VU normally has one request in flight; a concurrent
+// request opens another connection — no queueing, no pipelining); `Connection: close` and
+// HTTP/1.0 honoured; HEAD/204/304 bodiless; 1xx skipped; redirects only when maxRedirects > 0;
+// a kept-alive connection the server closed before any response byte is retried once on a
+// fresh connection for idempotent methods (as browsers and undici do), not counted as an error.
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { nowUs } from '../clock.ts';
+import { errorKind, errorMessage } from './errors.ts';
+import { buildHead, cachedHead, HeaderError, headProfile, targetOf } from './head.ts';
+import type { HeadProfile, Target } from './head.ts';
+import { HttpsPool } from './https.ts';
+import { Body, ResponseParser } from './parser.ts';
+import type { BodySink } from './parser.ts';
+import { followRedirects } from './redirects.ts';
+
+export type HttpErrorKind = 'connect_refused' | 'connect_timeout' | 'timeout' | 'reset' | 'dns' | 'aborted' | 'protocol' | 'tls' | 'other';
+
+export interface HttpRequest {
+  method: string;
+  /** already parsed (the caller caches parsing) */
+  url: URL;
+  /** user headers; the client adds Host, Content-Length (and User-Agent if given in options) */
+  headers?: Record<string, string>;
+  body?: string | Uint8Array | null;
+  /** whole request, from call to end */
+  timeoutMs: number;
+  /** don't keep the body bytes */
+  discardBody?: boolean;
+}
+
+/** Epoch microseconds from runner/engine/clock.ts nowUs(). On an error, the phases not reached are set to `end`. */
+export interface HttpTimings {
+  /** request() called */
+  start: number;
+  /** = start when a kept-alive connection was reused */
+  connectStart: number;
+  /** TCP (and TLS) established, or reused */
+  connected: number;
+  /** request fully written to the socket */
+  sent: number;
+  /** first response byte */
+  firstByte: number;
+  /** response complete (or error) */
+  end: number;
+}
+
+export interface HttpResult {
+  /** 0 when no (complete) response */
+  status: number;
+  /** names lower-cased; repeated headers joined with ', ' (set-cookie joined with '\n') */
+  headers: Record<string, string>;
+  /** null when discardBody or no body */
+  body: Buffer | null;
+  error: { kind: HttpErrorKind; message: string } | null;
+  timings: HttpTimings;
+  bytesSent: number;
+  bytesReceived: number;
+  /** kept-alive connection reused */
+  reused: boolean;
+  /** the URL of the final response, when redirects were followed */
+  finalUrl?: string;
+  /** how many redirects were followed */
+  redirects?: number;
+}
+
+export interface HttpAgentOptions {
+  keepAlive: boolean;
+  userAgent?: string;
+  /** limit for TCP (+TLS) connect, within the request's own timeout; default: the request timeout only */
+  connectTimeoutMs?: number;
+  /** 0 (default): redirects are returned as responses */
+  maxRedirects?: number;
+  /** https: accept any certificate (k6's insecureSkipTLSVerify) */
+  insecureSkipTLSVerify?: boolean;
+  /** https: extra trusted CA certificates (PEM) */
+  tlsCa?: string | Buffer | Array<string | Buffer>;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
+
+// One read buffer for every connection of this thread: `onread` callbacks run synchronously
+// one at a time, and whatever is kept is copied out before the callback returns.
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+// Bodies up to this size with a known Content-Length are copied into one preallocated Buffer.
+const MAX_PREALLOC = 64 * 1024 * 1024;
+
+/** One request on its way; moves to a fresh connection if a stale kept-alive one is retried. */
+class Exchange {
+  readonly method: string;
+  readonly target: Target;
+  readonly payload: Buffer;
+  readonly keepBody: boolean;
+  readonly isHead: boolean;
+  readonly timeoutMs: number;
+  /** performance.now() ms at which the whole request times out */
+  readonly deadline: number;
+  readonly resolve: (r: HttpResult) => void;
+  start: number;
+  connectStart = 0;
+  connected = 0;
+  sent = 0;
+  firstByte = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  reused = false;
+  retried = false;
+  settled = false;
+  // kept body: one preallocated buffer (Content-Length) or a list of copies
+  bodyBuf: Buffer | null = null;
+  bodyLen = 0;
+  chunks: Buffer[] | null = null;
+
+  constructor(
+    method: string,
+    target: Target,
+    payload: Buffer,
+    keepBody: boolean,
+    timeoutMs: number,
+    start: number,
+    resolve: (r: HttpResult) => void,
+  ) {
+    this.method = method;
+    this.target = target;
+    this.payload = payload;
+    this.keepBody = keepBody;
+    this.isHead = method === 'HEAD';
+    this.timeoutMs = timeoutMs;
+    this.deadline = performance.now() + timeoutMs;
+    this.start = start;
+    this.resolve = resolve;
+  }
+}
+
+/** A kept-alive HTTP/1.1 connection to one origin, one exchange at a time. */
+class Conn implements BodySink {
+  readonly socket: net.Socket;
+  readonly parser = new ResponseParser();
+  readonly agent: HttpAgent;
+  readonly idle: Conn[];
+  ex: Exchange | null = null;
+  connecting = true;
+  /** has completed a response: a failure before any byte on it may be a stale keep-alive */
+  used = false;
+  dead = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerMs = -1;
+  private connectTimer: NodeJS.Timeout | null = null;
+
+  constructor(agent: HttpAgent, t: Target, idle: Conn[], ex: Exchange) {
+    this.agent = agent;
+    this.idle = idle;
+    this.ex = ex;
+    ex.connectStart = nowUs();
+    this.socket = net.connect({
+      host: t.hostname,
+      port: t.port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array): boolean => this.onRead(n, buf as Buffer) },
+    });
+    this.socket.on('connect', () => this.onConnect());
+    this.socket.on('end', () => this.onGone(null));
+    this.socket.on('error', (err: Error) => this.onGone(err));
+    this.socket.on('close', () => this.onGone(null));
+    this.arm(ex);
+    const ct = agent.connectTimeoutMs;
+    if (ct !== undefined && ct < ex.deadline - performance.now()) {
+      this.connectTimer = setTimeout(() => this.onConnectTimeout(), ct);
+      this.connectTimer.unref();
+    }
+  }
+
+  /** Send an exchange on this connection (connected, idle). */
+  send(ex: Exchange): void {
+    this.ex = ex;
+    this.parser.reset(ex.isHead);
+    this.arm(ex);
+    this.socket.write(ex.payload);
+    ex.bytesSent += ex.payload.length;
+    ex.sent = nowUs();
+  }
+
+  onBody(buf: Buffer, start: number, end: number): void {
+    const ex = this.ex;
+    if (ex === null || !ex.keepBody) return;
+    const n = end - start;
+    if (ex.bodyBuf === null && ex.chunks === null) {
+      const cl = this.parser.bodyKind === Body.Length ? this.parser.contentLength : -1;
+      if (cl > 0 && cl <= MAX_PREALLOC) ex.bodyBuf = Buffer.allocUnsafe(cl);
+      else ex.chunks = [];
+    }
+    if (ex.bodyBuf !== null) {
+      buf.copy(ex.bodyBuf, ex.bodyLen, start, end);
+      ex.bodyLen += n;
+    } else if (ex.chunks !== null) {
+      const c = Buffer.allocUnsafe(n);
+      buf.copy(c, 0, start, end);
+      ex.chunks.push(c);
+      ex.bodyLen += n;
+    }
+  }
+
+  destroy(): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.connectTimer !== null) clearTimeout(this.connectTimer);
+    this.timer = null;
+    this.socket.destroy();
+    const i = this.idle.indexOf(this);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.agent.conns.delete(this);
+  }
+
+  /** Settle the exchange with an error; the connection is not reused. */
+  fail(ex: Exchange, kind: HttpErrorKind, message: string): void {
+    this.ex = null;
+    this.destroy();
+    settle(ex, errorResult(ex, kind, message));
+  }
+
+  private onConnect(): void {
+    this.connecting = false;
+    if (this.connectTimer !== null) {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
+    }
+    const ex = this.ex;
+    if (ex === null) {
+      this.destroy();
+      return;
+    }
+    ex.connected = nowUs();
+    this.send(ex);
+  }
+
+  /** Always true: returning false would pause the socket. */
+  private onRead(n: number, buf: Buffer): boolean {
+    const ex = this.ex;
+    if (ex === null) {
+      // Bytes with no request outstanding (e.g. a 408 before the server closes): not reusable.
+      this.destroy();
+      return true;
+    }
+    if (ex.firstByte === 0) ex.firstByte = nowUs();
+    ex.bytesReceived += n;
+    const p = this.parser;
+    const at = p.execute(buf, 0, n, this);
+    if (p.error !== null) this.fail(ex, 'protocol', p.error);
+    else if (p.done) this.complete(ex, at < n);
+    return true;
+  }
+
+  private complete(ex: Exchange, extraBytes: boolean): void {
+    this.ex = null;
+    this.used = true;
+    const p = this.parser;
+    if (this.agent.keepAlive && !p.closeAfter && !extraBytes && !this.agent.closed && !this.dead) this.idle.push(this);
+    else this.destroy();
+    const end = nowUs();
+    let body: Buffer | null = null;
+    if (ex.bodyBuf !== null) body = ex.bodyLen === ex.bodyBuf.length ? ex.bodyBuf : ex.bodyBuf.subarray(0, ex.bodyLen);
+    else if (ex.chunks !== null) body = ex.chunks.length === 1 ? (ex.chunks[0] as Buffer) : Buffer.concat(ex.chunks, ex.bodyLen);
+    settle(ex, {
+      status: p.status,
+      headers: p.headers,
+      body,
+      error: null,
+      timings: {
+        start: ex.start,
+        connectStart: ex.connectStart,
+        connected: ex.connected,
+        sent: ex.sent,
+        firstByte: ex.firstByte,
+        end,
+      },
+      bytesSent: ex.bytesSent,
+      bytesReceived: ex.bytesReceived,
+      reused: ex.reused,
+    });
+  }
+
+  /** The socket ended, errored or closed. */
+  private onGone(err: Error | null): void {
+    const ex = this.ex;
+    if (ex === null) {
+      this.destroy();
+      return;
+    }
+    if (err === null && this.parser.finishOnEof()) {
+      // A close-delimited body is complete at EOF.
+      this.complete(ex, false);
+      return;
+    }
+    const stale =
+      this.used &&
+      ex.bytesReceived === 0 &&
+      !ex.retried &&
+      IDEMPOTENT.has(ex.method) &&
+      !this.agent.closed &&
+      (err === null || (err as NodeJS.ErrnoException).code === 'ECONNRESET' || (err as NodeJS.ErrnoException).code === 'EPIPE');
+    if (stale) {
+      // The server closed an idle kept-alive connection as we reused it: retry once, fresh.
+      this.ex = null;
+      this.destroy();
+      ex.retried = true;
+      ex.reused = false;
+      ex.firstByte = 0;
+      this.agent.connectFresh(ex);
+      return;
+    }
+    if (err !== null) this.fail(ex, errorKind(err, this.connecting), errorMessage(err));
+    else if (this.connecting) this.fail(ex, 'reset', 'connection closed while connecting');
+    else this.fail(ex, 'reset', ex.bytesReceived === 0 ? 'server closed the connection without a response' : 'server closed the connection before the response was complete');
+  }
+
+  private arm(ex: Exchange): void {
+    const remaining = ex.deadline - performance.now();
+    if (this.timer !== null && this.timerMs === ex.timeoutMs && remaining > ex.timeoutMs - 2) {
+      this.timer.refresh(); // no allocation on the common path: same timeout as last request
+      return;
+    }
+    if (this.timer !== null) clearTimeout(this.timer);
+    const ms = remaining > ex.timeoutMs - 2 ? ex.timeoutMs : Math.max(1, remaining);
+    this.timer = setTimeout(this.onTimer, ms);
+    this.timer.unref();
+    this.timerMs = ms;
+  }
+
+  private readonly onTimer = (): void => {
+    const ex = this.ex;
+    if (ex === null) return; // idle connection: the timer just lapses
+    const left = ex.deadline - performance.now();
+    if (left > 0.5) {
+      this.timer = setTimeout(this.onTimer, left);
+      this.timer.unref();
+      this.timerMs = -1;
+      return;
+    }
+    this.fail(ex, this.connecting ? 'connect_timeout' : 'timeout', `request timed out after ${ex.timeoutMs} ms`);
+  };
+
+  private onConnectTimeout(): void {
+    this.connectTimer = null;
+    const ex = this.ex;
+    if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
+  }
+}
+
+function settle(ex: Exchange, r: HttpResult): void {
+  if (ex.settled) return;
+  ex.settled = true;
+  ex.resolve(r);
+}
+
+function errorResult(ex: Exchange | null, kind: HttpErrorKind, message: string, start = 0): HttpResult {
+  const end = nowUs();
+  const s = ex !== null ? ex.start : start;
+  // Phases not reached take the end time, so each phase's duration is the time spent in it.
+  const connectStart = ex !== null && ex.connectStart !== 0 ? ex.connectStart : end;
+  const connected = ex !== null && ex.connected !== 0 ? ex.connected : end;
+  const sent = ex !== null && ex.sent !== 0 ? ex.sent : end;
+  const firstByte = ex !== null && ex.firstByte !== 0 ? ex.firstByte : end;
+  return {
+    status: 0,
+    headers: {},
+    body: null,
+    error: { kind, message },
+    timings: { start: s, connectStart, connected, sent, firstByte, end },
+    bytesSent: ex !== null ? ex.bytesSent : 0,
+    bytesReceived: ex !== null ? ex.bytesReceived : 0,
+    reused: ex !== null ? ex.reused : false,
+  };
+}
+
+/** Connections of one virtual user (as k6: each VU has its own). */
+export class HttpAgent {
+  readonly keepAlive: boolean;
+  readonly userAgent: string | undefined;
+  readonly connectTimeoutMs: number | undefined;
+  readonly maxRedirects: number;
+  closed = false;
+  /** every open http connection (idle or busy) */
+  readonly conns = new Set<Conn>();
+  private readonly idleByOrigin = new Map<string, Conn[]>();
+  private readonly profile: HeadProfile;
+  private https: HttpsPool | null = null;
+  private readonly opts: HttpAgentOptions;
+
+  constructor(opts: HttpAgentOptions) {
+    this.opts = opts;
+    this.keepAlive = opts.keepAlive;
+    this.userAgent = opts.userAgent;
+    this.connectTimeoutMs = opts.connectTimeoutMs;
+    this.maxRedirects = opts.maxRedirects ?? 0;
+    this.profile = headProfile(opts.keepAlive, opts.userAgent);
+  }
+
+  /** Never rejects: failures come back in `error`. */
+  request(req: HttpRequest): Promise<HttpResult> {
+    if (this.maxRedirects > 0) return followRedirects(req, this.maxRedirects, (r) => this.requestOnce(r, nowUs()));
+    return this.requestOnce(req, nowUs());
+  }
+
+  /** One request, no redirects. `start` lets a redirect chain keep its first start time. */
+  requestOnce(req: HttpRequest, start: number): Promise<HttpResult> {
+    let t: Target;
+    try {
+      t = targetOf(req.url);
+    } catch (e) {
+      return Promise.resolve(errorResult(null, 'other', errorMessage(e), start));
+    }
+    if (this.closed) return Promise.resolve(errorResult(null, 'aborted', 'the agent is closed', start));
+    if (t.protocol === 'https:') {
+      if (this.https === null) this.https = new HttpsPool(this.opts);
+      return this.https.request(req, t, start);
+    }
+    if (t.protocol !== 'http:') return Promise.resolve(errorResult(null, 'other', `unsupported protocol ${t.protocol}`, start));
+
+    let payload: Buffer;
+    const body = req.body;
+    const method = req.method;
+    try {
+      if (req.headers === undefined && (body === undefined || body === null)) {
+        payload = cachedHead(method, t, this.profile);
+      } else {
+        payload = this.buildPayload(method, t, req.headers, body);
+      }
+    } catch (e) {
+      if (e instanceof HeaderError) return Promise.resolve(errorResult(null, 'other', e.message, start));
+      throw e;
+    }
+    return new Promise<HttpResult>((resolve) => {
+      const ex = new Exchange(method, t, payload, req.discardBody !== true, req.timeoutMs, start, resolve);
+      const idle = this.idleFor(t.origin);
+      const conn = idle.pop();
+      if (conn !== undefined) {
+        ex.reused = true;
+        ex.connectStart = start;
+        ex.connected = start;
+        conn.send(ex);
+      } else {
+        this.conns.add(new Conn(this, t, idle, ex));
+      }
+    });
+  }
+
+  /** Open a new connection for an exchange (a retry after a stale keep-alive). */
+  connectFresh(ex: Exchange): void {
+    this.conns.add(new Conn(this, ex.target, this.idleFor(ex.target.origin), ex));
+  }
+
+  /** Destroys every connection; requests in flight end with error kind 'aborted'. */
+  close(): void {
+    this.closed = true;
+    for (const c of [...this.conns]) {
+      const ex = c.ex;
+      if (ex !== null) c.fail(ex, 'aborted', 'the agent was closed');
+      else c.destroy();
+    }
+    this.idleByOrigin.clear();
+    this.https?.close();
+  }
+
+  private idleFor(origin: string): Conn[] {
+    let idle = this.idleByOrigin.get(origin);
+    if (idle === undefined) {
+      idle = [];
+      this.idleByOrigin.set(origin, idle);
+    }
+    return idle;
+  }
+
+  private buildPayload(method: string, t: Target, headers: Record<string, string> | undefined, body: string | Uint8Array | null | undefined): Buffer {
+    const bodyLen = body === undefined || body === null ? -1 : typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+    const head = buildHead(method, t, headers, bodyLen, this.keepAlive, this.userAgent);
+    if (bodyLen <= 0) return Buffer.from(head, 'latin1');
+    // Head and body in one buffer: one write, one syscall.
+    const out = Buffer.allocUnsafe(head.length + bodyLen);
+    out.write(head, 0, 'latin1');
+    if (typeof body === 'string') out.write(body, head.length, 'utf8');
+    else if (body) out.set(body, head.length);
+    return out;
+  }
+}

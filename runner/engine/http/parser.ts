@@ -1,0 +1,431 @@
+// A hand-written HTTP/1.1 response parser: status line, headers, and the body framing
+// (Content-Length, chunked, or until the connection closes). One instance per connection,
+// reused for every response on it. It is fed the bytes of each socket read as they come —
+// at any split, down to one byte at a time — and hands body bytes to a sink without copying
+// (the sink copies what it keeps: the read buffer is reused by the caller).
+//
+// Why hand-written (see client.ts for the numbers): the response head of a load-test target
+// is small and regular; parsing it from one latin1 string with indexOf costs well under a
+// microsecond and allocates only the header strings the caller receives anyway.
+
+export const enum Body {
+  None = 0,
+  Length = 1,
+  Chunked = 2,
+  Close = 3,
+}
+
+const enum St {
+  Head = 0,
+  Length = 1,
+  ChunkSize = 2,
+  ChunkExt = 3,
+  ChunkSizeLf = 4,
+  ChunkData = 5,
+  ChunkDataCr = 6,
+  ChunkDataLf = 7,
+  TrailerLineStart = 8,
+  TrailerLine = 9,
+  TrailerEndLf = 10,
+  Close = 11,
+  Done = 12,
+  Error = 13,
+}
+
+/** Longest response head accepted (Node's default max header size is 16 KiB; be lenient). */
+export const MAX_HEAD_BYTES = 64 * 1024;
+
+export interface BodySink {
+  /** bytes buf[start, end) of the body (already de-chunked); valid only during the call */
+  onBody(buf: Buffer, start: number, end: number): void;
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+
+export class ResponseParser {
+  // Results of the current response (valid once `headComplete`).
+  status = 0;
+  /** HTTP/1.x minor version */
+  minor = 1;
+  headers: Record<string, string> = {};
+  headBytes = 0;
+  bodyKind: Body = Body.None;
+  contentLength = -1;
+  /** the server wants the connection closed after this response (or framing requires it) */
+  closeAfter = false;
+  headComplete = false;
+  done = false;
+  error: string | null = null;
+  /** body bytes seen (after de-chunking) */
+  bodyBytes = 0;
+
+  private st: St = St.Head;
+  private isHead = false;
+  private pending: Buffer | null = null;
+  private remaining = 0; // Length body or current chunk
+  private sizeDigits = 0;
+
+  /** Prepare for the response to a new request. */
+  reset(isHeadRequest: boolean): void {
+    this.status = 0;
+    this.minor = 1;
+    this.headers = {};
+    this.headBytes = 0;
+    this.bodyKind = Body.None;
+    this.contentLength = -1;
+    this.closeAfter = false;
+    this.headComplete = false;
+    this.done = false;
+    this.error = null;
+    this.bodyBytes = 0;
+    this.st = St.Head;
+    this.isHead = isHeadRequest;
+    this.pending = null;
+    this.remaining = 0;
+    this.sizeDigits = 0;
+  }
+
+  /**
+   * Feed buf[start, end). Returns the offset where this response ended (bytes after it are
+   * not part of it), or `end` when it needs more. Check `done` / `error` afterwards.
+   */
+  execute(buf: Buffer, start: number, end: number, sink: BodySink): number {
+    let i = start;
+    while (i < end || this.st === St.Head) {
+      switch (this.st) {
+        case St.Head: {
+          if (i >= end) return end;
+          let b = buf;
+          let from = i;
+          let searchFrom = i;
+          if (this.pending !== null) {
+            // The head spans reads: join (rare; heads are small and usually come in one read).
+            const prevLen = this.pending.length;
+            b = Buffer.concat([this.pending, buf.subarray(i, end)]);
+            this.pending = null;
+            from = 0;
+            searchFrom = prevLen > 3 ? prevLen - 3 : 0;
+            buf = b;
+            end = b.length;
+          }
+          const e = b.indexOf(CRLFCRLF, searchFrom);
+          // The caller's read buffer may hold stale bytes past `end`: the match must end inside.
+          if (e < 0 || e + 4 > end) {
+            if (end - from > MAX_HEAD_BYTES) return this.fail('response head larger than 64 KiB');
+            this.pending = Buffer.from(b.subarray(from, end)); // copy: the read buffer is reused
+            return end;
+          }
+          if (e - from > MAX_HEAD_BYTES) return this.fail('response head larger than 64 KiB');
+          this.headBytes += e + 4 - from;
+          if (!this.parseHead(b.toString('latin1', from, e))) return end;
+          i = e + 4;
+          if (this.status < 200) {
+            // 1xx informational (100 Continue, 103 Early Hints): skip, the real response follows.
+            if (this.status === 101) return this.fail('unexpected 101 Switching Protocols');
+            this.headers = {};
+            this.bodyKind = Body.None;
+            this.contentLength = -1;
+            this.closeAfter = false;
+            continue;
+          }
+          this.headComplete = true;
+          if (this.bodyKind === Body.None) return this.complete(i);
+          if (this.bodyKind === Body.Length) {
+            if (this.contentLength === 0) return this.complete(i);
+            this.remaining = this.contentLength;
+            this.st = St.Length;
+          } else if (this.bodyKind === Body.Chunked) {
+            this.st = St.ChunkSize;
+            this.remaining = 0;
+            this.sizeDigits = 0;
+          } else {
+            this.st = St.Close;
+          }
+          break;
+        }
+        case St.Length: {
+          const n = end - i < this.remaining ? end - i : this.remaining;
+          this.bodyBytes += n;
+          sink.onBody(buf, i, i + n);
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) return this.complete(i);
+          break;
+        }
+        case St.Close: {
+          this.bodyBytes += end - i;
+          sink.onBody(buf, i, end);
+          return end;
+        }
+        case St.ChunkData: {
+          const n = end - i < this.remaining ? end - i : this.remaining;
+          this.bodyBytes += n;
+          sink.onBody(buf, i, i + n);
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.st = St.ChunkDataCr;
+          break;
+        }
+        default: {
+          // The byte-at-a-time states of chunked framing.
+          const c = buf[i++] as number;
+          if (!this.chunkByte(c)) return end;
+          if (this.st === St.Done) return this.complete(i);
+        }
+      }
+    }
+    return end;
+  }
+
+  /** The connection ended (FIN). True when that completes a close-delimited response. */
+  finishOnEof(): boolean {
+    if (this.st === St.Close) {
+      this.st = St.Done;
+      this.done = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Bytes of an incomplete head held back between reads (0 normally). */
+  get pendingBytes(): number {
+    return this.pending === null ? 0 : this.pending.length;
+  }
+
+  private complete(at: number): number {
+    this.st = St.Done;
+    this.done = true;
+    return at;
+  }
+
+  private fail(msg: string): number {
+    this.st = St.Error;
+    this.error = msg;
+    this.pending = null;
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  private chunkByte(c: number): boolean {
+    switch (this.st) {
+      case St.ChunkSize: {
+        const v = hexValue(c);
+        if (v >= 0) {
+          if (++this.sizeDigits > 13) return this.failB('chunk size too large');
+          this.remaining = this.remaining * 16 + v;
+          return true;
+        }
+        if (this.sizeDigits === 0) return this.failB('invalid chunk size');
+        if (c === 13) this.st = St.ChunkSizeLf;
+        else if (c === 59 || c === 32 || c === 9) this.st = St.ChunkExt; // ';' extension, or BWS
+        else return this.failB('invalid chunk size');
+        return true;
+      }
+      case St.ChunkExt:
+        if (c === 13) this.st = St.ChunkSizeLf;
+        else if (c === 10) return this.failB('bare LF in chunk size line');
+        return true;
+      case St.ChunkSizeLf:
+        if (c !== 10) return this.failB('expected LF after chunk size');
+        if (this.remaining === 0) this.st = St.TrailerLineStart;
+        else this.st = St.ChunkData;
+        return true;
+      case St.ChunkDataCr:
+        if (c !== 13) return this.failB('expected CRLF after chunk data');
+        this.st = St.ChunkDataLf;
+        return true;
+      case St.ChunkDataLf:
+        if (c !== 10) return this.failB('expected CRLF after chunk data');
+        this.st = St.ChunkSize;
+        this.remaining = 0;
+        this.sizeDigits = 0;
+        return true;
+      case St.TrailerLineStart:
+        if (c === 13) this.st = St.TrailerEndLf;
+        else this.st = St.TrailerLine; // trailer fields are ignored
+        return true;
+      case St.TrailerLine:
+        if (c === 10) this.st = St.TrailerLineStart;
+        return true;
+      case St.TrailerEndLf:
+        if (c !== 10) return this.failB('expected LF after trailers');
+        this.st = St.Done;
+        return true;
+      default:
+        return this.failB('parser in an unexpected state');
+    }
+  }
+
+  private failB(msg: string): boolean {
+    this.fail(msg);
+    return false;
+  }
+
+  /** Status line and header fields from the head (without the final CRLFCRLF). */
+  private parseHead(h: string): boolean {
+    // "HTTP/1.1 200 OK" — the reason phrase may be empty or absent.
+    if (
+      h.length < 12 ||
+      h.charCodeAt(0) !== 72 || // H
+      !h.startsWith('HTTP/1.') ||
+      h.charCodeAt(8) !== 32
+    ) {
+      this.fail(`invalid status line: ${JSON.stringify(h.slice(0, 40))}`);
+      return false;
+    }
+    const minor = h.charCodeAt(7) - 48;
+    const d0 = h.charCodeAt(9) - 48;
+    const d1 = h.charCodeAt(10) - 48;
+    const d2 = h.charCodeAt(11) - 48;
+    if (minor < 0 || minor > 9 || d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) {
+      this.fail(`invalid status line: ${JSON.stringify(h.slice(0, 40))}`);
+      return false;
+    }
+    const afterCode = h.charCodeAt(12);
+    if (h.length > 12 && afterCode !== 32 && afterCode !== 13) {
+      this.fail(`invalid status line: ${JSON.stringify(h.slice(0, 40))}`);
+      return false;
+    }
+    this.minor = minor;
+    this.status = d0 * 100 + d1 * 10 + d2;
+
+    const headers: Record<string, string> = this.headers;
+    let lastName = '';
+    let te: string | null = null;
+    let clValue: string | null = null;
+    let connection: string | null = null;
+    let pos = h.indexOf('\r\n', 12);
+    const len = h.length;
+    while (pos >= 0 && pos < len) {
+      pos += 2;
+      let eol = h.indexOf('\r\n', pos);
+      if (eol < 0) eol = len;
+      const first = h.charCodeAt(pos);
+      if (first === 32 || first === 9) {
+        // obs-fold: a continuation line; RFC 9112 §5.2 says replace it with a space.
+        if (lastName === '') {
+          this.fail('header continuation line without a header');
+          return false;
+        }
+        headers[lastName] = `${headers[lastName] ?? ''} ${h.slice(pos, eol).trim()}`;
+        pos = eol;
+        continue;
+      }
+      const colon = h.indexOf(':', pos);
+      if (colon <= pos || colon > eol) {
+        this.fail(`invalid header line: ${JSON.stringify(h.slice(pos, Math.min(eol, pos + 40)))}`);
+        return false;
+      }
+      const name = h.slice(pos, colon).toLowerCase();
+      if (h.charCodeAt(colon - 1) === 32 || h.charCodeAt(colon - 1) === 9) {
+        this.fail(`whitespace before colon in header ${JSON.stringify(name)}`);
+        return false;
+      }
+      const value = trimOws(h, colon + 1, eol);
+      pos = eol;
+      if (name === '__proto__') continue; // never a real header; would reshape the object
+      lastName = name;
+      const prev = headers[name];
+      headers[name] = prev === undefined ? value : name === 'set-cookie' ? `${prev}\n${value}` : `${prev}, ${value}`;
+      // The framing headers, compared by length first so most names skip the string compare.
+      switch (name.length) {
+        case 10:
+          if (name === 'connection') connection = connection === null ? value : `${connection}, ${value}`;
+          break;
+        case 14:
+          if (name === 'content-length') {
+            if (clValue !== null && clValue !== value) {
+              this.fail('conflicting Content-Length headers');
+              return false;
+            }
+            clValue = value;
+          }
+          break;
+        case 17:
+          if (name === 'transfer-encoding') te = te === null ? value : `${te}, ${value}`;
+          break;
+      }
+    }
+
+    // Connection persistence (RFC 9112 §9.3): 1.1 persists unless "close"; 1.0 only with "keep-alive".
+    if (connection !== null) {
+      const c = connection.toLowerCase();
+      if (hasToken(c, 'close')) this.closeAfter = true;
+      else if (minor === 0 && !hasToken(c, 'keep-alive')) this.closeAfter = true;
+    } else if (minor === 0) {
+      this.closeAfter = true;
+    }
+
+    // Body framing (RFC 9112 §6.3).
+    const s = this.status;
+    if (this.isHead || s === 204 || s === 304 || s < 200) {
+      this.bodyKind = Body.None;
+      return true;
+    }
+    if (te !== null) {
+      const t = te.toLowerCase();
+      if (lastToken(t) === 'chunked') {
+        this.bodyKind = Body.Chunked;
+        // TE with Content-Length is a smuggling vector: honour TE, never reuse the connection.
+        if (clValue !== null) this.closeAfter = true;
+      } else {
+        this.bodyKind = Body.Close;
+        this.closeAfter = true;
+      }
+      return true;
+    }
+    if (clValue !== null) {
+      const n = parseContentLength(clValue);
+      if (n < 0) {
+        this.fail(`invalid Content-Length: ${JSON.stringify(clValue)}`);
+        return false;
+      }
+      this.bodyKind = Body.Length;
+      this.contentLength = n;
+      return true;
+    }
+    this.bodyKind = Body.Close;
+    this.closeAfter = true;
+    return true;
+  }
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+function trimOws(h: string, from: number, to: number): string {
+  while (from < to && (h.charCodeAt(from) === 32 || h.charCodeAt(from) === 9)) from++;
+  while (to > from && (h.charCodeAt(to - 1) === 32 || h.charCodeAt(to - 1) === 9)) to--;
+  return h.slice(from, to);
+}
+
+/** Content-Length digits; "5, 5" (a repeated identical value joined) is accepted. -1 if invalid. */
+function parseContentLength(v: string): number {
+  const comma = v.indexOf(',');
+  if (comma >= 0) {
+    const parts = v.split(',').map((p) => p.trim());
+    if (!parts.every((p) => p === parts[0])) return -1;
+    v = parts[0] ?? '';
+  }
+  if (v.length === 0 || v.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function hasToken(list: string, token: string): boolean {
+  for (const t of list.split(',')) if (t.trim() === token) return true;
+  return false;
+}
+
+function lastToken(list: string): string {
+  const i = list.lastIndexOf(',');
+  return (i < 0 ? list : list.slice(i + 1)).trim();
+}
