@@ -16,6 +16,13 @@ export interface Stage {
   target: number;
 }
 
+/** One thread's share of a scenario split across `count` worker threads (k6 execution-segment style). */
+export interface ScenarioSegment {
+  /** 0-based; a thread with index ≥ count has no share (more threads than the scenario has VUs) */
+  index: number;
+  count: number;
+}
+
 interface ScenarioCommon {
   name: string;
   /** the exported journey function's name ('default' unless `exec` says otherwise) */
@@ -24,6 +31,13 @@ interface ScenarioCommon {
   gracefulStopMs: number;
   env: Record<string, string>;
   tags: Record<string, string>;
+  /**
+   * Set by segmentScenario() (runner/scenario/plan.ts) on a thread's share of the scenario. Then
+   * the counts (vus, the iterations of shared-iterations, preAllocatedVUs, maxVUs) are this
+   * thread's share, while rates, stages and startVUs stay the whole scenario's: plan.ts's
+   * arrivalSchedule(), rampingVusAt() and maxVUsOf() apply the segment.
+   */
+  segment?: ScenarioSegment;
 }
 
 export interface SharedIterationsScenario extends ScenarioCommon {

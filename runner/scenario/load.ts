@@ -1,0 +1,126 @@
+// Loads a scenario module: imports it (tsx is registered by the CLI, so .ts works), validates
+// and normalises its k6 `options`, and finds its journeys. Every failure is a StampedeError
+// (exit code 2) that names the file and, for options, the field; never a stack trace.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { StampedeError } from '../errors.ts';
+import type { Journey, SetupFn, TeardownFn } from './api.ts';
+import { formatFieldPath, normaliseOptionsWithWarnings } from './normalise.ts';
+import type { NormalisedOptions } from './types.ts';
+
+export interface LoadedScenario {
+  /** the path as given */
+  file: string;
+  /** basename without extension */
+  name: string;
+  /** sha256 of the file's bytes, hex */
+  hash: string;
+  options: NormalisedOptions;
+  /** every exported function except setup, teardown and handleSummary, by export name */
+  journeys: Record<string, Journey>;
+  setup?: SetupFn;
+  teardown?: TeardownFn;
+  handleSummary?: unknown;
+  /** k6-style warnings (ignored options, thresholds on metrics Stampede does not record) */
+  warnings: string[];
+}
+
+const LIFECYCLE = new Set(['setup', 'teardown', 'handleSummary']);
+
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const absolute = path.resolve(file);
+  const bytes = await readScenarioFile(file, absolute);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (e) {
+    throw loadError(file, e);
+  }
+
+  const { options, warnings } = normaliseOptionsWithWarnings(mod.options, file);
+  const journeys: Record<string, Journey> = {};
+  for (const [key, value] of Object.entries(mod)) {
+    if (typeof value === 'function' && !LIFECYCLE.has(key)) journeys[key] = value as Journey;
+  }
+
+  const problems: string[] = [];
+  for (const key of ['setup', 'teardown'] as const) {
+    if (mod[key] !== undefined && typeof mod[key] !== 'function') problems.push(`${key}: expected an exported function, got ${typeof mod[key]}`);
+  }
+  const declared = declaredScenarioNames(mod.options);
+  for (const s of options.scenarios) {
+    if (Object.hasOwn(journeys, s.exec)) continue;
+    const exported = Object.keys(journeys);
+    const list = exported.length > 0 ? `exported functions: ${exported.join(', ')}` : 'the file exports no function';
+    if (!declared.has(s.name)) {
+      problems.push(`export default: expected a default-exported journey function (the default scenario runs it); ${list}`);
+    } else if (s.exec === 'default' && !hasExplicitExec(mod.options, s.name)) {
+      problems.push(
+        `${formatFieldPath(['scenarios', s.name, 'exec'])}: expected the name of an exported function; without exec the scenario runs the default export, which this file lacks (${list})`,
+      );
+    } else {
+      problems.push(`${formatFieldPath(['scenarios', s.name, 'exec'])}: expected the name of an exported function, got ${JSON.stringify(s.exec)} (${list})`);
+    }
+  }
+  if (problems.length > 0) throw new StampedeError('STAMPEDE_E_SCENARIO_INVALID', `${file}: ${problems[0]}`, problems.slice(1));
+
+  const loaded: LoadedScenario = {
+    file,
+    name: path.basename(file).replace(/\.[^.]*$/, ''),
+    hash,
+    options,
+    journeys,
+    warnings,
+  };
+  if (typeof mod.setup === 'function') loaded.setup = mod.setup as SetupFn;
+  if (typeof mod.teardown === 'function') loaded.teardown = mod.teardown as TeardownFn;
+  if (mod.handleSummary !== undefined) loaded.handleSummary = mod.handleSummary;
+  return loaded;
+}
+
+async function readScenarioFile(file: string, absolute: string): Promise<Buffer> {
+  try {
+    return await readFile(absolute);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such file`);
+    if (code === 'EISDIR') throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: is a directory; expected a scenario module (.ts or .js)`);
+    throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: cannot be read (${code ?? firstLine(e)})`);
+  }
+}
+
+function declaredScenarioNames(options: unknown): Set<string> {
+  if (options === null || typeof options !== 'object') return new Set();
+  const scenarios = (options as Record<string, unknown>).scenarios;
+  if (scenarios === null || typeof scenarios !== 'object') return new Set();
+  return new Set(Object.keys(scenarios));
+}
+
+function hasExplicitExec(options: unknown, name: string): boolean {
+  const scenarios = (options as { scenarios?: Record<string, unknown> }).scenarios;
+  const s = scenarios?.[name];
+  return s !== null && typeof s === 'object' && (s as Record<string, unknown>).exec !== undefined;
+}
+
+/** A module that throws on import or does not compile: its error's first meaningful line. */
+function loadError(file: string, e: unknown): StampedeError {
+  const line = firstLine(e);
+  const details: string[] = [];
+  if (/Cannot find (package|module) 'k6/.test(line)) {
+    details.push("k6 modules do not exist at run time: import k6 types with `import type { Options } from 'k6/options'`");
+  }
+  return new StampedeError('STAMPEDE_E_SCENARIO_LOAD', `${file}: failed to load: ${line}`, details, { cause: e });
+}
+
+function firstLine(e: unknown): string {
+  const name = e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : '';
+  const message = e instanceof Error ? e.message : String(e);
+  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // esbuild (tsx) reports "Transform failed with 1 error:" first and the real error below it
+  const useful = lines.find((l) => /\bERROR\b|error:/i.test(l) && !/^Transform failed/.test(l)) ?? lines[0] ?? 'unknown error';
+  return lines[0] !== undefined && /^Transform failed/.test(lines[0]) ? useful : `${name}${lines[0] ?? 'unknown error'}`;
+}
