@@ -12,10 +12,9 @@ export function formatMs(v: number | null | undefined): string {
   return `${grouped.format(v)} ms`;
 }
 
-/** Axis ticks: short, unit in the axis label. */
+/** Axis ticks in ms (the unit is in the axis label): 0.5, 5, 50, 1,000. */
 export function formatMsTick(v: number): string {
-  if (v >= 1000) return `${+(v / 1000).toPrecision(3)} s`;
-  if (v >= 1) return `${+v.toPrecision(3)}`;
+  if (v >= 1) return grouped.format(v);
   return `${+v.toPrecision(2)}`;
 }
 

@@ -22,3 +22,24 @@ export function logTicks(min: number, max: number, steps: readonly number[] = [1
   const thinner = thin.length > 9 ? thin.filter((t) => /^1/.test(String(t).replace(/^0\.0*/, ''))) : thin;
   return { ticks: thinner, domain: [from, to] };
 }
+
+/** Time-axis ticks (seconds since start) at a round step, at most ~10 labels. */
+export function timeTicks(durationS: number): number[] {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
+  const step = steps.find((s) => durationS / s <= 10) ?? Math.ceil(durationS / 10 / 3600) * 3600;
+  const ticks: number[] = [];
+  for (let t = 0; t <= durationS; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** Linear ticks at a 1-2-5 step covering [0, max], at most ~6 labels. */
+export function linearTicks(max: number): { ticks: number[]; domain: [number, number] } {
+  if (!(max > 0)) return { ticks: [0, 1], domain: [0, 1] };
+  const raw = max / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const top = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let v = 0; v <= top + step / 2; v += step) ticks.push(+v.toPrecision(6));
+  return { ticks, domain: [0, top] };
+}

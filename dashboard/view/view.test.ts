@@ -219,3 +219,13 @@ describe('format and scale', () => {
     expect(wide.ticks).toContain(1000);
   });
 });
+
+describe('axis ticks', () => {
+  it('time ticks at a round step', async () => {
+    const { timeTicks, linearTicks } = await import('./scale.ts');
+    expect(timeTicks(60)).toEqual([0, 10, 20, 30, 40, 50, 60]);
+    expect(timeTicks(3600)).toEqual([0, 600, 1200, 1800, 2400, 3000, 3600]);
+    expect(linearTicks(213)).toEqual({ ticks: [0, 50, 100, 150, 200, 250], domain: [0, 250] });
+    expect(linearTicks(0)).toEqual({ ticks: [0, 1], domain: [0, 1] });
+  });
+});

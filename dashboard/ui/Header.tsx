@@ -1,0 +1,37 @@
+// The top of a run page: scenario, verdict, the saturated-generator banner, warnings, headline numbers.
+import type { RunView } from '../view/run.ts';
+
+export function Header({ view }: { view: RunView }) {
+  const s = view.summary;
+  return (
+    <header>
+      <div className="title-row">
+        <h1><span className="kind">run</span> {s.title}</h1>
+        {s.verdict ? <span className={s.verdict.ok ? 'badge ok' : 'badge bad'} data-testid="verdict">{s.verdict.text}</span> : <span className="badge" data-testid="verdict">no thresholds</span>}
+      </div>
+      {view.banner ? (
+        <div className="banner" role="alert" data-testid="generator-banner">
+          <strong>{view.banner.title}.</strong> {view.banner.body}
+          <ul>{view.banner.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
+        </div>
+      ) : null}
+      {s.partial ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
+      {view.warnings.length > 0 ? (
+        <ul className="warnings" data-testid="warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
+      ) : null}
+      <div className="stats">
+        {s.stats.map((st) => (
+          <div key={st.id} className={`stat ${st.tone ?? ''}`} data-stat={st.id}>
+            <div className="stat-value">{st.value}</div>
+            <div className="stat-label">{st.label}</div>
+          </div>
+        ))}
+      </div>
+      <dl className="facts">
+        {s.facts.map((f) => (
+          <div key={f.label}><dt>{f.label}</dt><dd>{f.value}</dd></div>
+        ))}
+      </dl>
+    </header>
+  );
+}

@@ -1,0 +1,38 @@
+// The target's own metrics (scraped /metrics), one small chart per series.
+import type { RunView } from '../view/run.ts';
+import { formatBytes, formatCount } from '../view/format.ts';
+import { linearTicks } from '../view/scale.ts';
+import { colorAt } from './colors.ts';
+import { TimeChart } from './TimeChart.tsx';
+
+function formatter(unit: string): (v: number) => string {
+  if (unit === 'bytes') return (v) => formatBytes(v);
+  if (unit === '%') return (v) => `${+v.toFixed(1)} %`;
+  if (unit === 'ms') return (v) => `${+v.toPrecision(3)} ms`;
+  if (unit === '/s') return (v) => `${+v.toPrecision(3)}/s`;
+  return (v) => (Math.abs(v) >= 100 ? formatCount(v) : String(+v.toPrecision(3)));
+}
+
+export function ServerSection({ view }: { view: RunView }) {
+  const s = view.server;
+  if (!s) return null;
+  return (
+    <section id="server">
+      <h2>Target server metrics</h2>
+      <p className="explain">Scraped from <code>{s.url}</code> during the run.{s.diedAt !== null ? ` The target stopped answering at ${s.diedAt} s.` : ''}</p>
+      {s.charts.length === 0 ? <p className="explain">No series were scraped.</p> : (
+        <div className="grid-3">
+          {s.charts.map((c, i) => {
+            const f = formatter(c.unit);
+            const { ticks, domain } = linearTicks(Math.max(0, ...c.points.map((p) => p.v)));
+            return (
+              <TimeChart key={i} id={`server-${i}`} title={<code>{c.name}</code>} note={c.note} points={c.points} durationS={view.durationS} height={200}
+                series={[{ key: 'v', name: c.unit ? `${c.unit}` : 'value', color: colorAt(i) }]}
+                y={{ label: c.unit || 'value', ticks, domain, valueFormat: f, tickFormat: c.unit === 'bytes' ? (v) => formatBytes(v) : f }} />
+            );
+          })}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+// Tables: requests by name, thresholds, checks. Every cell from the run is plain text.
+import type { RunView } from '../view/run.ts';
+import { formatCount, formatMs, formatPercent } from '../view/format.ts';
+import type { ThresholdRow } from '../view/verdicts.ts';
+
+function Verdict({ ok }: { ok: boolean }) {
+  return <span className={ok ? 'verdict ok' : 'verdict bad'}>{ok ? 'pass' : 'FAIL'}</span>;
+}
+
+export function RequestTable({ view }: { view: RunView }) {
+  if (view.requests.length === 0) return <section id="requests"><h2>Requests by name</h2><p className="explain">No request carried a <code>name</code> tag.</p></section>;
+  return (
+    <section id="requests">
+      <h2>Requests by name</h2>
+      <div className="table-wrap">
+        <table className="data" data-table="requests">
+          <thead>
+            <tr>
+              <th rowSpan={2} className="left">name</th><th rowSpan={2} className="left">method</th><th rowSpan={2}>requests</th><th rowSpan={2}>failed</th><th rowSpan={2}>error rate</th>
+              <th colSpan={3} className="group">latency from intended start</th><th colSpan={3} className="group">duration from send (k6)</th>
+            </tr>
+            <tr><th>p50</th><th>p90</th><th>p99</th><th>p50</th><th>p90</th><th>p99</th></tr>
+          </thead>
+          <tbody>
+            {view.requests.map((r, i) => (
+              <tr key={i} data-row={i}>
+                <td className="left name" data-cell="name">{r.name}</td>
+                <td className="left">{r.methods.join(', ')}</td>
+                <td data-cell="requests">{formatCount(r.requests)}</td>
+                <td data-cell="failed">{formatCount(r.failed)}</td>
+                <td data-cell="error-rate" className={r.errorRate ? 'bad' : ''}>{formatPercent(r.errorRate)}</td>
+                <td data-cell="latency-p50">{formatMs(r.latency.p50)}</td>
+                <td data-cell="latency-p90">{formatMs(r.latency.p90)}</td>
+                <td data-cell="latency-p99">{formatMs(r.latency.p99)}</td>
+                <td data-cell="duration-p50">{formatMs(r.duration.p50)}</td>
+                <td data-cell="duration-p90">{formatMs(r.duration.p90)}</td>
+                <td data-cell="duration-p99">{formatMs(r.duration.p99)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function observed(t: ThresholdRow): string {
+  if (t.observed === null) return 'no samples';
+  if (t.unit === 'ms') return formatMs(t.observed);
+  if (t.unit === 'ratio') return `${t.observed} (${formatPercent(t.observed)})`;
+  return String(t.observed);
+}
+
+export function ThresholdTable({ view }: { view: RunView }) {
+  return (
+    <section id="thresholds">
+      <h2>Thresholds</h2>
+      {view.thresholds.length === 0 ? <p className="explain">This scenario defines no thresholds.</p> : (
+        <table className="data" data-table="thresholds">
+          <thead><tr><th className="left">verdict</th><th className="left">metric</th><th className="left">threshold</th><th>observed</th><th className="left">notes</th></tr></thead>
+          <tbody>
+            {view.thresholds.map((t, i) => (
+              <tr key={i} data-row={i} className={t.ok ? '' : 'row-bad'}>
+                <td className="left"><Verdict ok={t.ok} /></td>
+                <td className="left mono" data-cell="key">{t.key}</td>
+                <td className="left mono" data-cell="source">{t.source}</td>
+                <td data-cell="observed">{observed(t)}</td>
+                <td className="left">{t.aborted ? 'stopped the run (abortOnFail)' : t.abortOnFail ? 'abortOnFail' : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function CheckTable({ view }: { view: RunView }) {
+  return (
+    <section id="checks">
+      <h2>Checks</h2>
+      {view.checks.length === 0 ? <p className="explain">This scenario made no checks.</p> : (
+        <table className="data" data-table="checks">
+          <thead><tr><th className="left">verdict</th><th className="left">check</th><th className="left">scenario</th><th>passed</th><th>failed</th><th>pass rate</th></tr></thead>
+          <tbody>
+            {view.checks.map((c, i) => (
+              <tr key={i} data-row={i}>
+                <td className="left"><Verdict ok={c.ok} /></td>
+                <td className="left" data-cell="name" title={c.path}>{c.name}</td>
+                <td className="left">{c.scenario ?? ''}</td>
+                <td data-cell="passes">{formatCount(c.passes)}</td>
+                <td data-cell="fails" className={c.fails ? 'bad' : ''}>{formatCount(c.fails)}</td>
+                <td data-cell="pass-rate">{formatPercent(c.passRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+// A line/bar chart over the run's time axis: the one chart shape most views use. Every
+// chart has a titled card, a time x axis in m:ss with round ticks, a y axis with its unit,
+// and no animation (a report should draw once, fast, and screenshot the same every time).
+import type { ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatClock } from '../view/format.ts';
+import { timeTicks } from '../view/scale.ts';
+
+export interface SeriesDef {
+  /** data key in the points (never a string from the run) */
+  key: string;
+  /** legend text (may come from the run: React renders it as text) */
+  name: string;
+  color: string;
+  dashed?: boolean;
+}
+
+export interface YAxisDef {
+  label: string;
+  scale?: 'linear' | 'log';
+  ticks?: number[];
+  domain?: [number, number];
+  tickFormat?: (v: number) => string;
+  valueFormat: (v: number) => string;
+}
+
+export interface TimeChartProps {
+  id: string;
+  title: ReactNode;
+  note?: ReactNode;
+  points: ReadonlyArray<object>;
+  series: SeriesDef[];
+  y: YAxisDef;
+  durationS: number;
+  kind?: 'line' | 'stacked-bar' | 'bar';
+  height?: number;
+}
+
+export function ChartCard(props: { id: string; title: ReactNode; note?: ReactNode | undefined; children: ReactNode }) {
+  return (
+    <figure className="chart" data-chart={props.id}>
+      <figcaption>
+        <span className="chart-title">{props.title}</span>
+        {props.note ? <span className="chart-note">{props.note}</span> : null}
+      </figcaption>
+      {props.children}
+    </figure>
+  );
+}
+
+export function TimeChart({ id, title, note, points, series, y, durationS, kind = 'line', height = 260 }: TimeChartProps) {
+  const xTicks = timeTicks(durationS);
+  const axes = [
+    <CartesianGrid key="grid" stroke="#e2e8f0" vertical={false} />,
+    <XAxis
+      key="x"
+      dataKey="t"
+      type="number"
+      domain={[0, durationS]}
+      ticks={xTicks}
+      tickFormatter={(v: number) => formatClock(v)}
+      label={{ value: 'time since start (m:ss)', position: 'insideBottom', offset: -2, className: 'axis-label' }}
+      height={40}
+      fontSize={12}
+    />,
+    <YAxis
+      key="y"
+      type="number"
+      scale={y.scale ?? 'linear'}
+      {...(y.domain ? { domain: y.domain, allowDataOverflow: true } : {})}
+      {...(y.ticks ? { ticks: y.ticks, interval: 0 } : {})}
+      tickFormatter={(v: number) => (y.tickFormat ?? y.valueFormat)(v)}
+      label={{ value: y.label, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' }, className: 'axis-label' }}
+      width={72}
+      fontSize={12}
+    />,
+    <Tooltip
+      key="tip"
+      isAnimationActive={false}
+      labelFormatter={(t) => `t = ${formatClock(Number(t))} (${String(t)} s)`}
+      formatter={(v) => (typeof v === 'number' ? y.valueFormat(v) : String(v))}
+    />,
+    <Legend key="legend" verticalAlign="top" height={28} iconType="plainline" />,
+  ];
+  const margin = { top: 4, right: 16, bottom: 4, left: 4 };
+  return (
+    <ChartCard id={id} title={title} note={note}>
+      <ResponsiveContainer width="100%" height={height}>
+        {kind === 'line' ? (
+          <LineChart data={points as object[]} margin={margin}>
+            {axes}
+            {series.map((s) => (
+              <Line key={s.key} dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={1.6} dot={false} isAnimationActive={false} connectNulls={false} {...(s.dashed ? { strokeDasharray: '6 4' } : {})} />
+            ))}
+          </LineChart>
+        ) : (
+          <BarChart data={points as object[]} margin={margin} barCategoryGap={0}>
+            {axes}
+            {series.map((s) => (
+              <Bar key={s.key} dataKey={s.key} name={s.name} fill={s.color} isAnimationActive={false} {...(kind === 'stacked-bar' ? { stackId: 'a' } : {})} />
+            ))}
+          </BarChart>
+        )}
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+}
