@@ -67,7 +67,15 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresHandle> {
 
   try {
     await ep.initialise();
-    await ep.start();
+    // the package's start() waits for a log line forever; a server that neither gets ready nor
+    // exits must not hang the launcher
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ep.start(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('not ready after 60 s')), 60_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
     await admin.connect();
     try {
