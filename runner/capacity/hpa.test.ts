@@ -195,3 +195,17 @@ describe('simulateHpa: limits and defaults', () => {
     expect(run({ profile: { startRate: 1, stages: [] } })).toThrow(/profile\.stages/);
   });
 });
+
+describe('formatHpaTimeline', () => {
+  it('one row per sync period with the hand-checked numbers, then the verdict', async () => {
+    const { formatHpaTimeline } = await import('./hpa-format.ts');
+    const sim = simulateHpa({ mstPerPod: 100, profile: step(100, 1000, 240), hpa: { targetUtilization: 0.7 } });
+    const text = formatHpaTimeline(sim);
+    expect(text).toMatch(/target 70 % of MST, tolerance 0\.1, sync 15 s, pod start-up 30 s, replicas 1–100, scale-down window 300 s/);
+    // t=90: 2 ready of 12, 500 %, backlog 24 800, 124 s of queue
+    expect(text).toMatch(/^ +90 +1000 +2 +12 +500 % +24800 +124\.0$/m);
+    expect(text).toMatch(/^ +135 +1000 +15 +15 +67 % +38500 +25\.7$/m);
+    expect(text.split('\n').filter((l) => /^ +\d+ /.test(l))).toHaveLength(21); // t = 0, 15, …, 285 and 299
+    expect(text.trim().split('\n').at(-1)).toMatch(/^Autoscaling alone does not survive/);
+  });
+});

@@ -82,6 +82,26 @@ describe('fitUsl on noise-free points', () => {
   });
 });
 
+describe('fitUsl on a published data set', () => {
+  // The Cisco benchmark from Baron Schwartz, "Practical Scalability Analysis with the USL",
+  // as used by codahale/usl4j's ModelTest, which checks its fit against the book's
+  // coefficients (σ = α, κ = β, λ = γ) to within 0.02 %.
+  const CISCO = [
+    955.16, 1878.91, 2688.01, 3548.68, 4315.54, 5130.43, 5931.37, 6531.08, 7219.8, 7867.61, 8278.71, 8646.7, 9047.84, 9426.55, 9645.37, 9897.24,
+    10097.6, 10240.5, 10532.39, 10798.52, 11151.43, 11518.63, 11806, 12089.37, 12075.41, 12177.29, 12211.41, 12158.93, 12155.27, 12118.04, 12140.4, 12074.39,
+  ];
+
+  it('matches the book: α = 0.02671591, β = 7.690945e-4, γ = 995.6486 within 0.02 %', () => {
+    const fit = fitUsl(CISCO.map((x, i) => ({ n: i + 1, x })));
+    expect(relErr(fit.alpha, 0.02671591)).toBeLessThan(2e-4);
+    expect(relErr(fit.beta, 7.690945e-4)).toBeLessThan(2e-4);
+    expect(relErr(fit.gamma, 995.6486)).toBeLessThan(2e-4);
+    // the book's N_max = 35 is ⌊N*⌋ and X_max = X(35) ≈ 12341; unfloored N* ≈ 35.57
+    expect(Math.floor(fit.peakConcurrency)).toBe(35);
+    expect(relErr(uslThroughput(fit, 35), 12341)).toBeLessThan(2e-4);
+  });
+});
+
 describe('fitUsl on noisy points (±2 % multiplicative, fixed seeds)', () => {
   const NS = [1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128];
   const p = { alpha: 0.05, beta: 0.001, gamma: 100 };
