@@ -13,6 +13,8 @@ export const COMMANDS = {
   run: { summary: 'run a scenario and write result.json + report.html', load: () => import('./run.ts') },
   demo: { summary: 'the demo that `npm start` runs', load: () => import('./demo.ts') },
   usl: { summary: 'fit the Universal Scalability Law to n,throughput points', load: () => import('./usl.ts') },
+  report: { summary: 'rebuild report.html from a result/comparison/capacity document', load: () => import('./report.ts') },
+  target: { summary: 'start the reference flash-sale shop (architecture knobs as flags)', load: () => import('./target.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,35 @@
+// `stampede report <result.json>`: rebuild the self-contained report.html from a result
+// document (validated first: a bad file exits 2 naming the file and the field).
+import path from 'node:path';
+import { EXIT, StampedeError } from '../errors.ts';
+import { readJsonFile } from '../result/io.ts';
+import { runResultSchema } from '../result/schema.ts';
+import { validateOrThrow } from '../result/validate.ts';
+import { parseCommandArgs } from './args.ts';
+
+const USAGE = `usage: stampede report <result.json> [--out FILE]
+
+Rebuilds report.html from a result document and writes it beside the document
+(or to --out FILE). The report is one file: it opens from disk with no network.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('report', argv, { out: { type: 'string', short: 'o' } }, USAGE);
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const [file, ...extra] = args.positionals;
+  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
+  const doc = await readJsonFile(file);
+  const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
+  if (kind === 'comparison' || kind === 'capacity') {
+    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: kind: ${kind} reports are not built yet (only run results)`);
+  }
+  if (kind !== 'run') throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", got ${JSON.stringify(kind)}`);
+  const result = validateOrThrow(runResultSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');
+  const out = args.values.out ?? path.join(path.dirname(file), 'report.html');
+  const { writeRunReport } = await import('../../reports/build.ts');
+  await writeRunReport(result, out);
+  process.stdout.write(`report: ${out}\n`);
+  return EXIT.ok;
+}
