@@ -421,6 +421,8 @@ function parseContentLength(v: string): number {
 }
 
 function hasToken(list: string, token: string): boolean {
+  if (list === token) return true; // the usual single-token value, without a split
+  if (list.indexOf(',') < 0) return list.trim() === token;
   for (const t of list.split(',')) if (t.trim() === token) return true;
   return false;
 }

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { Body, ResponseParser } from './parser.ts';
+
+/** Feed `raw` in pieces of the given sizes (cycled); returns the parser and the body bytes. */
+function parse(raw: string | Buffer, pieces: number[] = [1 << 30], isHead = false) {
+  const p = new ResponseParser();
+  p.reset(isHead);
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw;
+  const body: Buffer[] = [];
+  const sink = { onBody: (b: Buffer, s: number, e: number) => body.push(Buffer.from(b.subarray(s, e))) };
+  let off = 0;
+  let k = 0;
+  let endedAt = -1;
+  while (off < bytes.length && !p.done && p.error === null) {
+    const n = Math.min(pieces[k++ % pieces.length] as number, bytes.length - off);
+    // Each piece goes through a scratch buffer with junk after it, as the shared read buffer has.
+    // CRLFs in the junk check that a head terminator past the end is not taken as found.
+    const scratch = Buffer.alloc(n + 16);
+    bytes.copy(scratch, 0, off, off + n);
+    scratch.fill('\r\n', n);
+    const at = p.execute(scratch, 0, n, sink);
+    if (p.done) endedAt = off + at;
+    off += n;
+  }
+  return { p, body: Buffer.concat(body).toString('latin1'), endedAt };
+}
+
+const CHUNKED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n' + '5\r\nhello\r\n1;ext=1\r\n \r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n';
+
+describe('ResponseParser', () => {
+  it('parses status, headers and a Content-Length body in one piece', () => {
+    const { p, body, endedAt } = parse('HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello');
+    expect(p.done).toBe(true);
+    expect(p.status).toBe(201);
+    expect(p.headers).toEqual({ 'content-length': '5', 'x-a': '1, 2', 'set-cookie': 'a=1\nb=2' });
+    expect(body).toBe('hello');
+    expect(p.closeAfter).toBe(false);
+    expect(endedAt).toBe(Buffer.byteLength('HTTP/1.1 201 Created\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello'));
+  });
+
+  it('decodes chunked bodies fed whole, byte by byte, and at every split point', () => {
+    expect(parse(CHUNKED).body).toBe('hello 0123456789');
+    const byte = parse(CHUNKED, [1]);
+    expect(byte.p.done).toBe(true);
+    expect(byte.body).toBe('hello 0123456789');
+    for (let a = 1; a < CHUNKED.length; a++) {
+      const r = parse(CHUNKED, [a, CHUNKED.length]);
+      expect(r.p.error, `split at ${a}`).toBeNull();
+      expect(r.body, `split at ${a}`).toBe('hello 0123456789');
+      expect(r.p.done).toBe(true);
+    }
+    for (const sizes of [[2], [3], [7], [3, 1, 4, 1, 5, 9, 2, 6]]) expect(parse(CHUNKED, sizes).body).toBe('hello 0123456789');
+  });
+
+  it('stops at the end of the response: bytes after it are not consumed', () => {
+    const raw = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n';
+    const { p, endedAt } = parse(raw);
+    expect(p.done).toBe(true);
+    expect(endedAt).toBe(raw.indexOf('okHTTP') + 2);
+  });
+
+  it('skips 1xx responses', () => {
+    const { p, body } = parse('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', [5]);
+    expect(p.status).toBe(200);
+    expect(p.headers).toEqual({ 'content-length': '2' });
+    expect(body).toBe('ok');
+  });
+
+  it('gives HEAD, 204 and 304 responses no body even with Content-Length', () => {
+    expect(parse('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', undefined, true).p.done).toBe(true);
+    const r204 = parse('HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n');
+    expect(r204.p.done && r204.p.bodyKind === Body.None).toBe(true);
+    expect(parse('HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n').p.done).toBe(true);
+  });
+
+  it('reads a body without framing until the connection closes', () => {
+    const { p, body } = parse('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close', [4]);
+    expect(p.done).toBe(false);
+    expect(p.bodyKind).toBe(Body.Close);
+    expect(p.closeAfter).toBe(true);
+    expect(body).toBe('until close');
+    expect(p.finishOnEof()).toBe(true);
+  });
+
+  it('follows Connection and HTTP/1.0 persistence rules', () => {
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n').p.closeAfter).toBe(true);
+    expect(parse('HTTP/1.1 200 OK\r\nConnection: Keep-Alive, Close\r\nContent-Length: 0\r\n\r\n').p.closeAfter).toBe(true);
+    expect(parse('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n').p.closeAfter).toBe(true);
+    expect(parse('HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n').p.closeAfter).toBe(false);
+    // Transfer-Encoding wins over Content-Length, and such a connection is not reused.
+    const both = parse('HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n');
+    expect(both.body).toBe('ok');
+    expect(both.p.closeAfter).toBe(true);
+  });
+
+  it('joins obs-fold continuation lines with a space', () => {
+    expect(parse('HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 0\r\n\r\n').p.headers['x-long']).toBe('a b');
+  });
+
+  it('rejects malformed responses with a message', () => {
+    const bad = [
+      ['HTXP/1.1 200 OK\r\n\r\n', 'invalid status line'],
+      ['HTTP/1.1 2x0 OK\r\n\r\n', 'invalid status line'],
+      ['HTTP/1.1 200 OK\r\nNoColon\r\n\r\n', 'invalid header line'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'conflicting Content-Length'],
+      ['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n', 'invalid Content-Length'],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 'invalid chunk size'],
+      ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXX', 'expected CRLF after chunk data'],
+      ['HTTP/1.1 101 Switching Protocols\r\n\r\n', '101'],
+    ] as const;
+    for (const [raw, msg] of bad) {
+      for (const pieces of [[1 << 30], [1]]) {
+        const { p } = parse(raw, pieces);
+        expect(p.error, raw).toContain(msg);
+      }
+    }
+  });
+
+  it('refuses a head larger than 64 KiB instead of buffering without bound', () => {
+    const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`;
+    expect(parse(big, [1000]).p.error).toContain('larger than 64 KiB');
+  });
+});
