@@ -147,8 +147,7 @@ export const normalisedScenarioSchema = z
     timeUnitMs: z.number().optional(),
     preAllocatedVUs: z.number().optional(),
     maxVUs: z.number().optional(),
-  })
-  .loose();
+  });
 
 export const runMetaSchema = z.object({
   tool: z.object({ name: z.literal('stampede'), version: z.string() }),

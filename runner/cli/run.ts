@@ -1,0 +1,95 @@
+// `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL] [--threads N] [--quiet]`
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
+import { EXIT, StampedeError } from '../errors.ts';
+import { runTest } from '../run/run-test.ts';
+import { progressReporter } from '../run/progress.ts';
+import { formatSummary } from '../run/summary.ts';
+import { writeRunResult } from '../result/io.ts';
+import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
+
+export const USAGE = `usage: stampede run <scenario.ts> [options]
+
+  --out DIR            where result.json and report.html go (default reports/out/<UTC time>-<scenario>/)
+  --env K=V            a value for the scenario's vu.env (k6 __ENV); repeatable
+  --target URL         the base URL under test; also given to the scenario as env BASE / BASE_URL
+  --threads N          engine worker threads (default 1); the schedule is split between them
+  --quiet              no progress line and no summary (the result is still written)
+
+exit codes: 0 passed, 99 a threshold failed, 2 bad input, 130 interrupted (partial result written)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandArgs(
+    'run',
+    argv,
+    {
+      out: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      target: { type: 'string' },
+      threads: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede run: one scenario file expected, got ${positionals.length}` : 'stampede run: a scenario file is required', USAGE.split('\n'));
+  const env = keyValueFlags('run', 'env', values.env);
+  const threads = numberFlag('run', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
+  let target: string | null = null;
+  if (values.target !== undefined) {
+    try {
+      target = new URL(values.target).href.replace(/\/$/, '');
+    } catch {
+      throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --target: expected a URL such as http://127.0.0.1:8080, got ${JSON.stringify(values.target)}`);
+    }
+    env.BASE ??= target;
+    env.BASE_URL ??= target;
+  }
+  const quiet = values.quiet === true;
+  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
+  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+
+  // first Ctrl-C: stop gracefully and write a partial result; second: abort now
+  let interrupts = 0;
+  let requestStop!: (reason: string) => void;
+  const stopRequested = new Promise<string>((r) => (requestStop = r));
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping (Ctrl-C again to abort without a result)…\n');
+      requestStop('interrupted (Ctrl-C)');
+    } else process.exit(EXIT.aborted);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const progress = quiet ? null : progressReporter(process.stderr);
+  try {
+    const { result, thresholdsFailed } = await runTest({
+      file,
+      env,
+      threads,
+      target,
+      stopRequested,
+      onSecond: (s) => progress?.update(s),
+    });
+    progress?.done();
+    const resultFile = path.join(outDir, 'result.json');
+    await writeRunResult(resultFile, result);
+    const reportFile = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
+    if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
+    if (thresholdsFailed) return EXIT.thresholdsFailed;
+    if (interrupts > 0) return EXIT.aborted;
+    return EXIT.ok;
+  } finally {
+    progress?.done();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,278 @@
+// The six k6 executors, run in one engine thread. Open model (arrival-rate): iteration i is due
+// at the scenario's start + the plan's offset of i — computed in closed form, so nothing drifts —
+// and takes a free VU; with none free and maxVUs reached it is counted in dropped_iterations.
+// Closed model (the VU executors): VUs loop over iterations back to back.
+// With several threads, each runs its segment: arrival-rate scenarios keep the global schedule
+// striped over threads (plan.ts) and split their VUs; VU executors get a segmented scenario.
+import type { Journey } from '../scenario/api.ts';
+import type { ArrivalRateScenario, NormalisedScenario } from '../scenario/types.ts';
+import { arrivalSchedule, rampingVusAt } from '../scenario/plan.ts';
+import type { IntervalRecorder } from '../recorder/interval.ts';
+import { nowUs } from './clock.ts';
+import type { VirtualUser } from './vu.ts';
+
+export interface Segment {
+  index: number;
+  count: number;
+}
+
+export interface StopControl {
+  /** true once the whole run is stopping (Ctrl-C, abortOnFail, an error) */
+  readonly stopping: boolean;
+  /** resolves when the whole run starts stopping */
+  readonly stopped: Promise<void>;
+}
+
+export interface ExecutorContext {
+  /** this thread's segment of the scenario (VUs and iterations split across threads) */
+  scenario: NormalisedScenario;
+  /** the whole scenario, whose arrival schedule is striped across threads */
+  schedulePlan: NormalisedScenario;
+  /** epoch µs at which this scenario starts */
+  startUs: number;
+  segment: Segment;
+  recorder: IntervalRecorder;
+  journey: Journey;
+  setupData: unknown;
+  env: Record<string, string>;
+  /** a new VU for this scenario (the thread numbers them) */
+  newVu(): VirtualUser;
+  stop: StopControl;
+  onJourneyError(error: unknown, vu: VirtualUser): void;
+}
+
+/** How long in-flight iterations get when the whole run is stopped early. */
+const RUN_STOP_GRACE_MS = 1000;
+/**
+ * The scheduler sleeps on a timer when the next arrival is further away than this and spins
+ * (setImmediate) closer in: timers fire ~1 ms late, spinning costs CPU. 300 µs keeps the
+ * send lag well under a millisecond without burning a core at low rates.
+ */
+const SPIN_WINDOW_US = 300;
+
+export async function runExecutor(ctx: ExecutorContext): Promise<void> {
+  const s = ctx.scenario;
+  switch (s.executor) {
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      if (ctx.schedulePlan.executor !== s.executor) throw new Error('segment and plan differ');
+      return runArrivalRate(ctx, s, ctx.schedulePlan as ArrivalRateScenario);
+    case 'constant-vus':
+      return runLoopingVus(ctx, (elapsedMs) => (elapsedMs < s.durationMs ? s.vus : 0), s.durationMs, 0);
+    case 'ramping-vus': {
+      const total = s.stages.reduce((a, st) => a + st.durationMs, 0);
+      return runLoopingVus(ctx, (elapsedMs) => (elapsedMs < total ? rampingVusAt(s, elapsedMs) : 0), total, s.gracefulRampDownMs);
+    }
+    case 'per-vu-iterations':
+      return runIterationBudget(ctx, s.vus, s.maxDurationMs, () => {
+        const perVu = new Map<VirtualUser, number>();
+        return (vu) => {
+          const n = perVu.get(vu) ?? 0;
+          if (n >= s.iterations) return false;
+          perVu.set(vu, n + 1);
+          return true;
+        };
+      });
+    case 'shared-iterations':
+      return runIterationBudget(ctx, s.vus, s.maxDurationMs, () => {
+        let left = s.iterations;
+        return () => left-- > 0;
+      });
+  }
+}
+
+/** Runs one iteration on `vu`; the iteration counts when it was not interrupted. */
+async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): Promise<void> {
+  const s = ctx.scenario;
+  vu.beginIteration(s.name, s.tags, ctx.env, lagUs);
+  const t0 = nowUs();
+  try {
+    await ctx.journey(vu, ctx.setupData);
+  } catch (e) {
+    if (!vu.interrupted) ctx.onJourneyError(e, vu);
+  }
+  if (!vu.interrupted) ctx.recorder.iterationCompleted(vu.iterationTags(), nowUs() - t0);
+}
+
+/** Tracks running iterations so a scenario can wait for them, then interrupt the stragglers. */
+class InFlight {
+  private readonly running = new Map<VirtualUser, Promise<void>>();
+
+  add(vu: VirtualUser, p: Promise<void>): void {
+    this.running.set(vu, p);
+    void p.finally(() => {
+      if (this.running.get(vu) === p) this.running.delete(vu);
+    });
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Waits up to `graceMs` (or until the run stops), then interrupts what is still running. */
+  async drain(graceMs: number, stop: StopControl): Promise<void> {
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((r) => (timer = setTimeout(r, stop.stopping ? Math.min(graceMs, RUN_STOP_GRACE_MS) : graceMs)));
+      const all = Promise.all(this.running.values()).then(() => undefined);
+      await Promise.race([all, deadline, stop.stopped.then(() => sleepMs(RUN_STOP_GRACE_MS))]);
+      clearTimeout(timer);
+    }
+    for (const vu of this.running.keys()) vu.interrupt();
+    this.running.clear();
+  }
+}
+
+function sleepMs(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: ArrivalRateScenario): Promise<void> {
+  const { recorder } = ctx;
+  const schedule = arrivalSchedule(plan, ctx.segment);
+  const free: VirtualUser[] = [];
+  const inFlight = new InFlight();
+  const maxVUs = Math.max(s.maxVUs, s.preAllocatedVUs);
+  let allocated = 0;
+  const allocate = () => {
+    allocated++;
+    recorder.vusMax += 1;
+    return ctx.newVu();
+  };
+  for (let i = 0; i < s.preAllocatedVUs; i++) free.push(allocate());
+  const dropTags = { ...s.tags, scenario: s.name };
+  let next = 0; // index of the next iteration of this segment
+  const total = schedule.total;
+
+  return new Promise<void>((resolve) => {
+    const finish = async () => {
+      // the rest of the schedule, if the run was stopped early, is not dropped: it was never due
+      await inFlight.drain(s.gracefulStopMs, ctx.stop);
+      for (const vu of free) vu.close();
+      resolve();
+    };
+    const launch = (intendedUs: number, now: number) => {
+      const vu = free.pop() ?? (allocated < maxVUs ? allocate() : undefined);
+      if (!vu) {
+        recorder.dropped(dropTags);
+        return;
+      }
+      recorder.iterationStarted(now - intendedUs);
+      recorder.vus++;
+      const p = iterate(ctx, vu, now - intendedUs).then(() => {
+        recorder.vus--;
+        if (!vu.interrupted) free.push(vu);
+      });
+      inFlight.add(vu, p);
+    };
+    const tick = () => {
+      if (ctx.stop.stopping) return void finish();
+      const now = nowUs();
+      while (next < total) {
+        const due = ctx.startUs + schedule.offsetMs(next) * 1000;
+        if (due > now) break;
+        launch(due, now);
+        next++;
+      }
+      if (next >= total) return void finish();
+      const waitUs = ctx.startUs + schedule.offsetMs(next) * 1000 - nowUs();
+      if (waitUs > SPIN_WINDOW_US + 1000) setTimeout(tick, Math.floor((waitUs - SPIN_WINDOW_US) / 1000));
+      else setImmediate(tick);
+    };
+    const startIn = (ctx.startUs - nowUs()) / 1000;
+    if (startIn > 1) setTimeout(tick, Math.floor(startIn));
+    else setImmediate(tick);
+  });
+}
+
+/**
+ * constant-vus and ramping-vus: a controller sets how many VUs should be active; each active VU
+ * loops over iterations. A VU above the target stops after its current iteration; one still
+ * busy `gracefulRampDown` after it was ramped down is interrupted (k6's semantics).
+ * The scenario given here is already this thread's segment (runner/scenario/plan.ts).
+ */
+async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number) => number, durationMs: number, rampDownGraceMs: number): Promise<void> {
+  const { recorder } = ctx;
+  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  const vus: VirtualUser[] = [];
+  const running = new Set<number>();
+  const rampedDownAt = new Map<number, number>();
+  const loops: Promise<void>[] = [];
+  const inFlight = new InFlight();
+  const wanted = () => targetAt((nowUs() - ctx.startUs) / 1000);
+  const loop = async (vu: VirtualUser, index: number) => {
+    while (!ctx.stop.stopping && !vu.interrupted && index < wanted()) {
+      recorder.iterationStarted(null);
+      recorder.vus++;
+      const p = iterate(ctx, vu, 0);
+      inFlight.add(vu, p);
+      await p;
+      recorder.vus--;
+    }
+    running.delete(index);
+    rampedDownAt.delete(index);
+  };
+  const control = () => {
+    const want = wanted();
+    const now = nowUs();
+    for (let index = 0; index < want; index++) {
+      if (running.has(index)) continue;
+      let vu = vus[index];
+      if (!vu || vu.interrupted) {
+        vu = ctx.newVu();
+        vus[index] = vu;
+        if (index >= recorder.vusMax) recorder.vusMax = index + 1;
+      }
+      running.add(index);
+      loops.push(loop(vu, index));
+    }
+    for (const index of running) {
+      if (index < want) {
+        rampedDownAt.delete(index);
+        continue;
+      }
+      const since = rampedDownAt.get(index);
+      if (since === undefined) rampedDownAt.set(index, now);
+      else if (now - since > rampDownGraceMs * 1000) vus[index]?.interrupt();
+    }
+  };
+  // re-evaluate the target often enough to follow the stages (k6 steps VUs one by one)
+  const timer = setInterval(control, 20);
+  control();
+  await Promise.race([sleepMs(durationMs), ctx.stop.stopped]);
+  clearInterval(timer);
+  // duration over: running iterations get gracefulStop, then are interrupted
+  await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
+  await Promise.allSettled(loops);
+  for (const vu of vus) vu.close();
+}
+
+/** per-vu-iterations and shared-iterations: VUs loop while the budget allows, up to maxDuration. */
+async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDurationMs: number, makeBudget: () => (vu: VirtualUser) => boolean): Promise<void> {
+  const { recorder } = ctx;
+  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  const take = makeBudget();
+  const inFlight = new InFlight();
+  const deadlineUs = ctx.startUs + maxDurationMs * 1000;
+  let timeUp = false;
+  const vus = Array.from({ length: vusCount }, () => ctx.newVu());
+  recorder.vusMax += vus.length;
+  const loops = vus.map(async (vu) => {
+    while (!ctx.stop.stopping && !timeUp && !vu.interrupted && nowUs() < deadlineUs && take(vu)) {
+      recorder.iterationStarted(null);
+      recorder.vus++;
+      const p = iterate(ctx, vu, 0);
+      inFlight.add(vu, p);
+      await p;
+      recorder.vus--;
+    }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const all = Promise.all(loops);
+  await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, maxDurationMs))), ctx.stop.stopped]);
+  clearTimeout(timer);
+  timeUp = true;
+  await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
+  await Promise.allSettled(loops);
+  for (const vu of vus) vu.close();
+}

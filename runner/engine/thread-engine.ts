@@ -1,0 +1,95 @@
+// One engine thread: runs every scenario of the test (this thread's segment of each) with its
+// own VUs and its own interval recorder. With --threads 1 it runs in the main thread; with more,
+// each worker thread runs one (worker.ts) and the main thread merges their snapshots.
+import type { Journey } from '../scenario/api.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
+import { segmentScenario } from '../scenario/plan.ts';
+import { IntervalRecorder } from '../recorder/interval.ts';
+import { runExecutor, type Segment, type StopControl } from './executors.ts';
+import { VirtualUser } from './vu.ts';
+
+export interface ThreadEngineInput {
+  journeys: Record<string, Journey>;
+  options: NormalisedOptions;
+  /** process env + --env (k6 __ENV); each scenario's env is layered on top */
+  env: Record<string, string>;
+  setupData: unknown;
+  /** epoch µs at which the run (t = 0) starts */
+  runStartUs: number;
+  segment: Segment;
+  /** called for an error thrown by a journey (the iteration still counts) */
+  onJourneyError(message: string): void;
+}
+
+export class ThreadEngine {
+  readonly recorder: IntervalRecorder;
+  private readonly input: ThreadEngineInput;
+  private nextVuId = 1;
+  private stopping = false;
+  private resolveStopped!: () => void;
+  private readonly stopControl: StopControl;
+
+  constructor(input: ThreadEngineInput) {
+    this.input = input;
+    this.recorder = new IntervalRecorder(input.segment.index);
+    const stopped = new Promise<void>((r) => (this.resolveStopped = r));
+    const self = this;
+    this.stopControl = {
+      get stopping() {
+        return self.stopping;
+      },
+      stopped,
+    };
+  }
+
+  /** Runs all scenarios to their end (or until stop()). */
+  async run(): Promise<void> {
+    const { options, segment, journeys } = this.input;
+    await Promise.all(
+      options.scenarios.map((original) => {
+        const scenario = segmentScenario(original, segment.index, segment.count);
+        const journey = journeys[scenario.exec];
+        if (!journey) throw new Error(`no journey named ${scenario.exec}`);
+        const env = { ...this.input.env, ...scenario.env };
+        return runExecutor({
+          scenario,
+          schedulePlan: original,
+          startUs: this.input.runStartUs + scenario.startTimeMs * 1000,
+          segment,
+          recorder: this.recorder,
+          journey,
+          setupData: this.input.setupData,
+          env,
+          newVu: () => this.newVu(env),
+          stop: this.stopControl,
+          onJourneyError: (e) => this.input.onJourneyError(errorMessage(e)),
+        });
+      }),
+    );
+  }
+
+  /** Stops the whole run: no new iterations; in-flight ones get a short grace, then are interrupted. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.resolveStopped();
+  }
+
+  close(): void {
+    this.recorder.close();
+  }
+
+  private newVu(env: Record<string, string>): VirtualUser {
+    const id = this.nextVuId++;
+    const { index, count } = this.input.segment;
+    return new VirtualUser(id, (id - 1) * count + index + 1, { recorder: this.recorder, options: this.input.options, env, recordHttp: true });
+  }
+}
+
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) {
+    const frame = e.stack?.split('\n').find((l) => /\.(ts|js|mjs):\d+/.test(l) && !l.includes('node_modules') && !l.includes('/runner/'));
+    return frame ? `${e.message} (${frame.trim().replace(/^at /, '')})` : e.message;
+  }
+  return String(e);
+}

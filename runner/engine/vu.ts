@@ -1,0 +1,277 @@
+// A virtual user: its own HTTP connections (as k6: one keep-alive connection per origin), its
+// own state that survives iterations, and the journey API (http, check, sleep, group, tag).
+// Every request is recorded with both latency definitions:
+//   http_req_duration = end − when the request began on its connection (k6's meaning);
+//   http_req_latency  = end − when the request was *meant* to start: the request's call time
+//                       shifted back by how late the generator started this iteration
+//                       (coordinated omission corrected; 0 shift in a closed model).
+import { Buffer } from 'node:buffer';
+import type { NormalisedOptions } from '../scenario/types.ts';
+import type { CheckFn, Http, RequestBody, RequestParams, Response, ResponseTimings, VU } from '../scenario/api.ts';
+import type { IntervalRecorder } from '../recorder/interval.ts';
+import { tagsKey, type Tags } from '../recorder/series.ts';
+import { parseDurationMs } from '../scenario/duration.ts';
+import { HttpAgent, type HttpResult } from './http/client.ts';
+
+/** Parsed URLs are cached per thread: scenarios request the same few URLs millions of times. */
+const urlCache = new Map<string, URL>();
+function parseUrl(raw: string): URL {
+  let u = urlCache.get(raw);
+  if (!u) {
+    u = new URL(raw);
+    if (urlCache.size > 50_000) urlCache.clear();
+    urlCache.set(raw, u);
+  }
+  return u;
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+export interface VuContext {
+  recorder: IntervalRecorder;
+  options: NormalisedOptions;
+  /** --env merged with the scenario's env */
+  env: Record<string, string>;
+  /** false for setup()/teardown(): their requests are not part of the measured load (checks are) */
+  recordHttp: boolean;
+}
+
+export class VirtualUser implements VU {
+  readonly id: number;
+  readonly idInTest: number;
+  iteration = -1;
+  scenario = '';
+  env: Record<string, string>;
+  readonly state: Record<string, unknown> = {};
+  readonly http: Http;
+  /** set when the scenario's graceful stop expired: everything this VU does now is a no-op */
+  interrupted = false;
+
+  private readonly agent: HttpAgent;
+  private readonly recorder: IntervalRecorder;
+  private readonly options: NormalisedOptions;
+  private readonly recordHttp: boolean;
+  private scenarioTags: Tags = {};
+  private groupPath = '';
+  private userTags: Tags = {};
+  private baseTags: Tags = {};
+  private baseKey = '';
+  /** how late (µs) the generator started the current iteration */
+  private lagUs = 0;
+  private sleepTimers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  constructor(id: number, idInTest: number, ctx: VuContext) {
+    this.id = id;
+    this.idInTest = idInTest;
+    this.recorder = ctx.recorder;
+    this.options = ctx.options;
+    this.env = ctx.env;
+    this.recordHttp = ctx.recordHttp;
+    this.agent = new HttpAgent({
+      keepAlive: !ctx.options.noConnectionReuse,
+      userAgent: ctx.options.userAgent,
+      maxRedirects: ctx.options.maxRedirects,
+    });
+    this.http = makeHttp((method, url, body, params) => this.request(method, url, body, params));
+  }
+
+  /** Called by the executor before each iteration. */
+  beginIteration(scenario: string, scenarioTags: Tags, env: Record<string, string>, lagUs: number): void {
+    this.iteration++;
+    if (scenario !== this.scenario) {
+      this.scenario = scenario;
+      this.iteration = 0;
+    }
+    this.scenarioTags = scenarioTags;
+    this.env = env;
+    this.lagUs = lagUs > 0 ? lagUs : 0;
+    this.groupPath = '';
+    this.refreshBase();
+  }
+
+  /** Tags of iteration-level samples (iterations, iteration_duration). */
+  iterationTags(): Tags {
+    return this.baseTags;
+  }
+
+  private refreshBase(): void {
+    this.baseTags = { ...this.options.tags, ...this.scenarioTags, ...this.userTags, scenario: this.scenario, group: this.groupPath };
+    this.baseKey = tagsKey(this.baseTags);
+  }
+
+  tag(key: string, value: string | undefined): void {
+    if (value === undefined) delete this.userTags[key];
+    else this.userTags[key] = String(value);
+    this.refreshBase();
+  }
+
+  check<T>(value: T, checks: Record<string, CheckFn<T>>, tags?: Record<string, string>): boolean {
+    let all = true;
+    for (const name of Object.keys(checks)) {
+      let ok = false;
+      try {
+        ok = Boolean(checks[name]?.(value));
+      } catch {
+        ok = false;
+      }
+      all &&= ok;
+      if (!this.interrupted) this.recorder.check({ ...this.baseTags, ...tags, check: name }, ok);
+    }
+    return all;
+  }
+
+  sleep(seconds: number): Promise<void> {
+    if (this.interrupted || !(seconds > 0)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const entry = {
+        resolve,
+        timer: setTimeout(() => {
+          this.sleepTimers.delete(entry);
+          resolve();
+        }, seconds * 1000),
+      };
+      this.sleepTimers.add(entry);
+    });
+  }
+
+  async group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    const outer = this.groupPath;
+    this.groupPath = `${outer}::${name}`;
+    this.refreshBase();
+    try {
+      return await fn();
+    } finally {
+      this.groupPath = outer;
+      this.refreshBase();
+    }
+  }
+
+  /** Stops this VU now: in-flight requests are aborted, sleeps end, later calls do nothing. */
+  interrupt(): void {
+    this.interrupted = true;
+    for (const e of this.sleepTimers) {
+      clearTimeout(e.timer);
+      e.resolve();
+    }
+    this.sleepTimers.clear();
+    this.agent.close();
+  }
+
+  close(): void {
+    this.agent.close();
+  }
+
+  private async request(method: string, rawUrl: string, body: RequestBody, params: RequestParams | undefined): Promise<Response> {
+    const url = parseUrl(String(rawUrl));
+    let headers = params?.headers;
+    let payload: string | Uint8Array | null = null;
+    if (body !== undefined && body !== null) {
+      if (typeof body === 'string' || body instanceof Uint8Array) payload = body;
+      else {
+        payload = JSON.stringify(body);
+        if (!headers || !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers = { ...headers, 'content-type': 'application/json' };
+      }
+    }
+    const timeoutMs = params?.timeout === undefined ? this.options.httpTimeoutMs : typeof params.timeout === 'number' ? params.timeout : parseDurationMs(params.timeout);
+    if (this.interrupted) return abortedResponse(method, url.href);
+    const discard = params?.responseType === 'none' || this.options.discardResponseBodies;
+    const r = await this.agent.request({ method, url, headers, body: payload, timeoutMs, discardBody: discard });
+    const t = r.timings;
+    const durationUs = t.end - t.connected;
+    const latencyUs = t.end - t.start + this.lagUs;
+    const errorKind = r.error ? r.error.kind : r.status >= 500 ? 'status_5xx' : r.status >= 400 ? 'status_4xx' : r.status < 200 ? 'status_other' : '';
+    const failed = errorKind !== '';
+    if (!this.interrupted && this.recordHttp) {
+      const name = params?.name ?? url.href;
+      const status = String(r.status);
+      const extra = params?.tags;
+      const tags: Tags = extra ? { ...this.baseTags, ...extra, name, method, status } : { ...this.baseTags, name, method, status };
+      if (r.error) tags.error = r.error.kind;
+      const key = extra || r.error ? tagsKey(tags) : `${this.baseKey}\x1e${name}\x1e${method}\x1e${status}`;
+      this.recorder.http(
+        {
+          tags,
+          failed,
+          errorKind,
+          durationUs,
+          latencyUs,
+          waitingUs: t.firstByte - t.sent,
+          connectingUs: t.connected - t.connectStart,
+          bytesSent: r.bytesSent,
+          bytesReceived: r.bytesReceived,
+        },
+        key,
+      );
+    }
+    return new HttpResponse(method, url.href, r, {
+      blocked: 0,
+      connecting: (t.connected - t.connectStart) / 1000,
+      sending: (t.sent - t.connected) / 1000,
+      waiting: (t.firstByte - t.sent) / 1000,
+      receiving: (t.end - t.firstByte) / 1000,
+      duration: durationUs / 1000,
+      latency: latencyUs / 1000,
+    });
+  }
+}
+
+class HttpResponse implements Response {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly timings: ResponseTimings;
+  readonly error: string;
+  readonly url: string;
+  readonly method: string;
+  private readonly raw: Buffer;
+  private text: string | undefined;
+
+  constructor(method: string, url: string, r: HttpResult, timings: ResponseTimings) {
+    this.method = method;
+    this.url = url;
+    this.status = r.status;
+    this.headers = r.headers;
+    this.timings = timings;
+    this.error = r.error ? r.error.kind : '';
+    this.raw = r.body ?? EMPTY_BODY;
+  }
+
+  /** decoded on first use: most journeys never read most bodies */
+  get body(): string {
+    return (this.text ??= this.raw.toString('utf8'));
+  }
+
+  json<T = unknown>(): T {
+    try {
+      return JSON.parse(this.body) as T;
+    } catch {
+      throw new Error(`${this.method} ${this.url}: response body is not JSON (status ${this.status}, ${this.raw.length} bytes)`);
+    }
+  }
+}
+
+function abortedResponse(method: string, url: string): Response {
+  const zero = { start: 0, connectStart: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
+  return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, {
+    blocked: 0,
+    connecting: 0,
+    sending: 0,
+    waiting: 0,
+    receiving: 0,
+    duration: 0,
+    latency: 0,
+  });
+}
+
+type Requester = (method: string, url: string, body: RequestBody, params: RequestParams | undefined) => Promise<Response>;
+
+export function makeHttp(request: Requester): Http {
+  return {
+    get: (url, params) => request('GET', url, undefined, params),
+    head: (url, params) => request('HEAD', url, undefined, params),
+    post: (url, body, params) => request('POST', url, body, params),
+    put: (url, body, params) => request('PUT', url, body, params),
+    patch: (url, body, params) => request('PATCH', url, body, params),
+    del: (url, body, params) => request('DELETE', url, body, params),
+    request: (method, url, body, params) => request(method.toUpperCase(), url, body, params),
+  };
+}

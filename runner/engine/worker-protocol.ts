@@ -1,0 +1,21 @@
+// Messages between the main thread and engine worker threads.
+import type { IntervalSnapshot } from '../recorder/interval.ts';
+import type { Segment } from './executors.ts';
+
+export interface WorkerInit {
+  file: string;
+  env: Record<string, string>;
+  setupData: unknown;
+  segment: Segment;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'snapshot'; snapshot: IntervalSnapshot<string> }
+  /** the final snapshot; its t is -1: the main thread files it under the last second */
+  | { type: 'done'; last: IntervalSnapshot<string> }
+  | { type: 'journey-error'; message: string }
+  | { type: 'error'; message: string };
+
+/** 'start' is sent once every worker is ready, so all threads share one t = 0. */
+export type MainMessage = { type: 'start'; runStartUs: number } | { type: 'stop' };

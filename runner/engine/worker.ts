@@ -1,0 +1,48 @@
+// An engine thread in a worker: loads the scenario module itself (functions cannot cross
+// threads), runs its segment, and posts one encoded snapshot per second to the main thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadScenario } from '../scenario/load.ts';
+import { encodeSnapshot } from '../recorder/interval.ts';
+import { ThreadEngine } from './thread-engine.ts';
+import { startTicker } from './ticker.ts';
+import type { WorkerInit, WorkerMessage, MainMessage } from './worker-protocol.ts';
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run in a worker thread');
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+const loaded = await loadScenario(init.file);
+let engine: ThreadEngine | undefined;
+let stopRequested = false;
+port.on('message', (m: MainMessage) => {
+  if (m.type === 'stop') {
+    stopRequested = true;
+    engine?.stop();
+  } else if (m.type === 'start') void run(m.runStartUs);
+});
+post({ type: 'ready' });
+
+async function run(runStartUs: number): Promise<void> {
+  const e = new ThreadEngine({
+    journeys: loaded.journeys,
+    options: loaded.options,
+    env: init.env,
+    setupData: init.setupData,
+    runStartUs,
+    segment: init.segment,
+    onJourneyError: (message) => post({ type: 'journey-error', message }),
+  });
+  engine = e;
+  if (stopRequested) e.stop();
+  const stopTicker = startTicker(runStartUs, (t) => post({ type: 'snapshot', snapshot: encodeSnapshot(e.recorder.snapshot(t)) }));
+  try {
+    await e.run();
+  } catch (err) {
+    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+  stopTicker();
+  post({ type: 'done', last: encodeSnapshot(e.recorder.snapshot(-1)) });
+  e.close();
+  port!.close();
+}

@@ -1,0 +1,78 @@
+// HDR histograms as Stampede uses them: integer microseconds, 3 significant digits (a value is
+// known to within 1/1024 ≈ 0.1 %), auto-resizing so no latency is ever out of range. Memory is
+// bounded by the value range, not by the number of samples.
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+export type { Histogram };
+
+export function newHistogram(): Histogram {
+  return hdr.build({
+    bitBucketSize: 32,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+/** Records a duration in µs; negative clock noise is clamped, fractions rounded. */
+export function recordUs(h: Histogram, us: number): void {
+  h.recordValue(us > 0 ? Math.round(us) : 0);
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  const h = hdr.decodeFromCompressedBase64(base64, 32, false);
+  h.autoResize = true;
+  return h;
+}
+
+/** The percentiles every trend reports (k6 names). */
+export const TREND_PERCENTILES = [50, 90, 95, 99, 99.9, 99.99] as const;
+
+export function percentileKey(p: number): string {
+  return `p(${p})`;
+}
+
+/**
+ * k6 summary values of a time trend, in ms from a µs histogram. `med` is the 50th percentile.
+ * An empty histogram gives count 0 and zeros (as k6 reports an empty trend).
+ */
+export function trendValues(h: Histogram): Record<string, number> {
+  const n = h.totalCount;
+  const ms = (us: number) => us / 1000;
+  const out: Record<string, number> = {
+    count: n,
+    avg: n ? ms(h.mean) : 0,
+    min: n ? ms(h.getValueAtPercentile(0)) : 0,
+    med: n ? ms(h.getValueAtPercentile(50)) : 0,
+    max: n ? ms(h.maxValue) : 0,
+  };
+  for (const p of TREND_PERCENTILES) out[percentileKey(p)] = n ? ms(h.getValueAtPercentile(p)) : 0;
+  return out;
+}
+
+/** One trend aggregation (k6 threshold syntax) from a µs histogram, in ms. */
+export function trendAggregate(h: Histogram, aggregation: string, percentile?: number): number | undefined {
+  if (h.totalCount === 0) return undefined;
+  switch (aggregation) {
+    case 'avg':
+      return h.mean / 1000;
+    case 'min':
+      return h.getValueAtPercentile(0) / 1000;
+    case 'max':
+      return h.maxValue / 1000;
+    case 'med':
+      return h.getValueAtPercentile(50) / 1000;
+    case 'count':
+      return h.totalCount;
+    default:
+      if (percentile !== undefined) return h.getValueAtPercentile(percentile) / 1000;
+      return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+// Turns a finished run's aggregate into the RunResult document (runner/result/schema.ts).
+import os from 'node:os';
+import type { LoadedScenario } from '../scenario/load.ts';
+import type { RunAggregate } from '../recorder/aggregate.ts';
+import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from '../result/schema.ts';
+import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+export interface BuildInput {
+  loaded: LoadedScenario;
+  aggregate: RunAggregate;
+  verdicts: ThresholdVerdict[];
+  env: Record<string, string>;
+  target: string | null;
+  targetConfig: Record<string, string> | null;
+  startedAt: Date;
+  endedAt: Date;
+  threads: number;
+  stopReason: string | null;
+  journeyErrors: Map<string, number>;
+  cpuCount: number;
+}
+
+/** The generator fell behind when any of these holds (the issue's definition). */
+export const SATURATION = { loopLagP99Ms: 10, cpuPercent: 90, achievedRatio: 0.99 } as const;
+
+export function buildRunResult(input: BuildInput): RunResult {
+  const { aggregate, loaded, verdicts } = input;
+  const metrics: Record<string, MetricResult> = {};
+  for (const name of aggregate.metricNames()) {
+    const m = aggregate.metricResult(name);
+    if (m) metrics[name] = m;
+  }
+  // thresholds: attach verdicts to their metric (k6 summary shape); sub-metrics under their key
+  for (const def of loaded.options.thresholds) {
+    const v = verdicts.find((x) => x.key === def.key && x.source === def.source);
+    if (!v) continue;
+    let m = metrics[def.key];
+    if (!m && Object.keys(def.tags).length > 0) {
+      m = aggregate.metricResult(def.metric, def.tags);
+      if (m) metrics[def.key] = m;
+    }
+    if (m) m.thresholds = { ...m.thresholds, [def.source]: { ok: v.ok } };
+  }
+
+  const warnings: string[] = [];
+  for (const [message, n] of input.journeyErrors) warnings.push(`journey error ×${n}: ${message}`);
+  const generator = generatorHealth(aggregate, input);
+  if (generator.saturated) warnings.push(`generator saturated — these numbers may describe the load generator, not the target: ${generator.reasons.join('; ')}`);
+
+  return {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    kind: 'run',
+    meta: {
+      tool: { name: 'stampede', version: TOOL_VERSION },
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      cpus: input.cpuCount,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      scenarioFile: loaded.file,
+      scenarioName: loaded.name,
+      scenarioHash: loaded.hash,
+      startTime: input.startedAt.toISOString(),
+      endTime: input.endedAt.toISOString(),
+      durationMs: Math.round(aggregate.elapsedMs),
+      env: input.env,
+      target: input.target,
+      targetConfig: input.targetConfig,
+    },
+    options: {
+      ...loaded.options,
+      thresholds: loaded.options.thresholds.map((t) => ({ ...t })),
+    },
+    partial: input.stopReason !== null,
+    stopReason: input.stopReason,
+    metrics,
+    tagged: aggregate.tagged(),
+    thresholds: verdicts,
+    checks: aggregate.checks(),
+    timeline: aggregate.timeline,
+    generator,
+    server: null,
+    warnings,
+  };
+}
+
+function generatorHealth(aggregate: RunAggregate, input: BuildInput): GeneratorHealth {
+  const lag = aggregate.loopLag;
+  const ms = (us: number) => Math.round(us) / 1000;
+  const eventLoopLag = lag.totalCount ? { p50: ms(lag.getValueAtPercentile(50)), p99: ms(lag.getValueAtPercentile(99)), max: ms(lag.maxValue) } : { p50: 0, p99: 0, max: 0 };
+  const cpuSeries = aggregate.timeline.map((p) => p.generatorCpuPercent);
+  const cpu = { mean: round1(cpuSeries.reduce((a, b) => a + b, 0) / Math.max(1, cpuSeries.length)), max: round1(Math.max(0, ...cpuSeries)) };
+  const sl = aggregate.sendLag;
+  const sendLag = sl.totalCount ? { p50: ms(sl.getValueAtPercentile(50)), p99: ms(sl.getValueAtPercentile(99)), max: ms(sl.maxValue) } : null;
+  const offered = aggregate.timeline.reduce((a, p) => a + (p.offered ?? 0), 0);
+  const dropped = aggregate.timeline.reduce((a, p) => a + p.dropped, 0);
+  const anyOpen = aggregate.timeline.some((p) => p.offered !== null);
+  const achievedRatio = anyOpen && offered > 0 ? Math.max(0, (offered - dropped) / offered) : null;
+
+  const reasons: string[] = [];
+  if (eventLoopLag.p99 > SATURATION.loopLagP99Ms) reasons.push(`event-loop lag p99 ${eventLoopLag.p99} ms > ${SATURATION.loopLagP99Ms} ms`);
+  // CPU is of the whole process; with N threads the budget is N cores
+  const perThread = cpu.mean / input.threads;
+  if (perThread > SATURATION.cpuPercent) reasons.push(`generator CPU ${cpu.mean} % of ${input.threads} core(s) > ${SATURATION.cpuPercent} %`);
+  if (achievedRatio !== null && achievedRatio < SATURATION.achievedRatio) {
+    reasons.push(`achieved ${(achievedRatio * 100).toFixed(1)} % of the scheduled iterations (${dropped} dropped: no free VU — raise maxVUs, or the target is too slow for this many VUs)`);
+  }
+  return { eventLoopLag, cpu, sendLag, achievedRatio: achievedRatio === null ? null : round4(achievedRatio), saturated: reasons.length > 0, reasons, threads: input.threads };
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

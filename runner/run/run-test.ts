@@ -1,0 +1,209 @@
+// One test run, end to end: load and validate the scenario, setup(), run the engine (in this
+// thread or in workers), merge snapshots each second (progress line, thresholds every 2 s,
+// abortOnFail), teardown(), then build, validate and write result.json. Ctrl-C stops gracefully
+// and still writes a partial result; a second Ctrl-C aborts at once.
+import { cpus } from 'node:os';
+import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
+import { arrivalSchedule, plannedDurationMs } from '../scenario/plan.ts';
+import type { NormalisedScenario } from '../scenario/types.ts';
+import { evaluateThresholds } from '../thresholds/evaluate.ts';
+import { RunAggregate } from '../recorder/aggregate.ts';
+import { IntervalRecorder } from '../recorder/interval.ts';
+import { nowUs } from '../engine/clock.ts';
+import { secondOf } from '../engine/ticker.ts';
+import { VirtualUser } from '../engine/vu.ts';
+import { startInProcess, startWorkers, type EngineHandle } from './engines.ts';
+import { buildRunResult } from './build-result.ts';
+import type { RunResult, ThresholdVerdict } from '../result/schema.ts';
+import { StampedeError } from '../errors.ts';
+import { errorMessage } from '../engine/thread-engine.ts';
+
+export interface RunTestOptions {
+  file: string;
+  /** --env values (also recorded in the result) */
+  env: Record<string, string>;
+  threads: number;
+  /** the base URL under test, when known (--target, or the orchestrated target) */
+  target?: string | null;
+  targetConfig?: Record<string, string> | null;
+  /** called once a second with the aggregate so far (progress line, live dashboard) */
+  onSecond?(state: LiveState): void;
+  /** journey errors, setup/teardown messages */
+  log?(line: string): void;
+  /** resolves when the caller wants the run stopped (e.g. first Ctrl-C) */
+  stopRequested?: Promise<string>;
+}
+
+export interface LiveState {
+  elapsedMs: number;
+  plannedMs: number;
+  aggregate: RunAggregate;
+  loaded: LoadedScenario;
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  thresholdsFailed: boolean;
+}
+
+const THRESHOLD_EVAL_EVERY_S = 2;
+/** journey errors printed at most this many times each (then counted only) */
+const MAX_ERROR_PRINTS = 3;
+
+export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
+  const loaded = await loadScenario(opts.file);
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const env = { ...stringEnv(process.env), ...opts.env };
+  const options = loaded.options;
+  const startedAt = new Date();
+
+  // setup() and teardown() run here, with their own VU whose requests are not measured
+  const lifecycleRecorder = new IntervalRecorder(-1);
+  const lifecycleVu = new VirtualUser(0, 0, { recorder: lifecycleRecorder, options, env, recordHttp: false });
+  let setupData: unknown = undefined;
+  if (loaded.setup) {
+    try {
+      lifecycleVu.beginIteration('setup', {}, env, 0);
+      setupData = await withTimeout(Promise.resolve(loaded.setup(lifecycleVu)), options.setupTimeoutMs, 'setup()');
+      setupData = JSON.parse(JSON.stringify(setupData ?? null));
+    } catch (e) {
+      lifecycleVu.close();
+      lifecycleRecorder.close();
+      throw new StampedeError('STAMPEDE_E_SETUP_FAILED', `${opts.file}: setup() failed: ${errorMessage(e)}`);
+    }
+  }
+
+  const plannedMs = Math.max(0, ...options.scenarios.map((s) => s.startTimeMs + plannedDurationMs(s)));
+  const offeredAt = offeredPerSecond(options.scenarios);
+  const threads = Math.max(1, opts.threads);
+  const aggregate = new RunAggregate(threads, offeredAt);
+  const errorCounts = new Map<string, number>();
+  const onJourneyError = (message: string) => {
+    const n = (errorCounts.get(message) ?? 0) + 1;
+    errorCounts.set(message, n);
+    if (n <= MAX_ERROR_PRINTS) log(`journey error: ${message}${n === MAX_ERROR_PRINTS ? ' (further repeats counted, not printed)' : ''}`);
+  };
+
+  let engine: EngineHandle;
+  let runStartUs: number;
+  if (threads === 1) {
+    runStartUs = nowUs() + 20_000;
+    engine = startInProcess(
+      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError },
+      (snap) => aggregate.add(snap),
+    );
+  } else {
+    const w = await startWorkers({ file: opts.file, threads, env, setupData, onJourneyError }, (snap) => aggregate.add(snap));
+    engine = w;
+    runStartUs = w.runStartUs;
+  }
+
+  let stopReason: string | null = null;
+  let abortVerdicts: ThresholdVerdict[] | null = null;
+  const stop = (reason: string) => {
+    if (stopReason) return;
+    stopReason = reason;
+    engine.stop();
+  };
+  void opts.stopRequested?.then((reason) => stop(reason));
+
+  // once a second: CPU of the generator process, live callback, thresholds every 2 s
+  let lastCpu = process.cpuUsage();
+  let lastCpuAt = nowUs();
+  const everySecond = setInterval(() => {
+    const now = nowUs();
+    const cpu = process.cpuUsage();
+    const percent = ((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / (now - lastCpuAt)) * 100;
+    lastCpu = cpu;
+    lastCpuAt = now;
+    const t = secondOf(runStartUs, now) - 1;
+    if (t >= 0) aggregate.recordCpu(t, round1(percent));
+    aggregate.elapsedMs = (now - runStartUs) / 1000;
+    if (t >= 0 && t % THRESHOLD_EVAL_EVERY_S === THRESHOLD_EVAL_EVERY_S - 1 && options.thresholds.length > 0 && !stopReason) {
+      const ev = evaluateThresholds(options.thresholds, { lookup: (m, tags) => aggregate.view(m, tags) }, aggregate.elapsedMs, false);
+      if (ev.abortBy) {
+        abortVerdicts = ev.verdicts;
+        stop(`threshold ${ev.abortBy.key}: ${ev.abortBy.source} crossed (abortOnFail)`);
+      }
+    }
+    opts.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, loaded });
+  }, 1000);
+  // keep the CPU sampler's seconds aligned with the engine's ticks
+  everySecond.unref?.();
+
+  try {
+    await engine.done;
+  } finally {
+    clearInterval(everySecond);
+  }
+  const endUs = nowUs();
+  aggregate.elapsedMs = (endUs - runStartUs) / 1000;
+  const lastT = secondOf(runStartUs, endUs);
+  const tailCpu = process.cpuUsage();
+  aggregate.recordCpu(lastT, round1(((tailCpu.user - lastCpu.user + tailCpu.system - lastCpu.system) / Math.max(1, endUs - lastCpuAt)) * 100));
+
+  if (loaded.teardown) {
+    try {
+      lifecycleVu.beginIteration('teardown', {}, env, 0);
+      await withTimeout(Promise.resolve(loaded.teardown(lifecycleVu, setupData)), options.teardownTimeoutMs, 'teardown()');
+    } catch (e) {
+      log(`teardown() failed: ${errorMessage(e)}`);
+      stopReason ??= `teardown() failed: ${errorMessage(e)}`;
+    }
+  }
+  lifecycleVu.close();
+  aggregate.add({ ...lifecycleRecorder.snapshot(lastT), thread: -1 });
+  lifecycleRecorder.close();
+  aggregate.finish();
+
+  const final = evaluateThresholds(options.thresholds, { lookup: (m, tags) => aggregate.view(m, tags) }, aggregate.elapsedMs, true);
+  const aborted = abortVerdicts as ThresholdVerdict[] | null;
+  const verdicts = final.verdicts.map((v) => ({ ...v, aborted: Boolean(aborted?.some((a) => a.key === v.key && a.source === v.source && !a.ok && a.abortOnFail)) }));
+
+  const result = buildRunResult({
+    loaded,
+    aggregate,
+    verdicts,
+    env: opts.env,
+    target: opts.target ?? null,
+    targetConfig: opts.targetConfig ?? null,
+    startedAt,
+    endedAt: new Date(),
+    threads,
+    stopReason,
+    journeyErrors: errorCounts,
+    cpuCount: cpus().length,
+  });
+  return { result, thresholdsFailed: verdicts.some((v) => !v.ok) };
+}
+
+/** Scheduled iterations per second of the run, over every arrival-rate scenario (null when none). */
+function offeredPerSecond(scenarios: NormalisedScenario[]): (t: number) => number | null {
+  const plans = scenarios.flatMap((s) => (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate' ? [{ s, schedule: arrivalSchedule(s) }] : []));
+  if (plans.length === 0) return () => null;
+  return (t) => {
+    let n = 0;
+    for (const { s, schedule } of plans) {
+      const from = t * 1000 - s.startTimeMs;
+      const to = from + 1000;
+      n += schedule.countBefore(Math.max(0, to)) - schedule.countBefore(Math.max(0, from));
+    }
+    return n;
+  };
+}
+
+function stringEnv(e: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
