@@ -82,7 +82,9 @@ export function normaliseOptionsWithWarnings(raw: unknown, file: string): Normal
   issues.push(...thresholds.issues);
   warnings.push(...thresholds.notes);
 
-  const scenarios = top.success ? deriveScenarios(top.data, issues, warnings) : [];
+  // the scenarios are checked even when another top-level option is bad, so all problems show at once
+  const execution = EXECUTION_SCHEMA.safeParse(known);
+  const scenarios = execution.success ? deriveScenarios(execution.data, issues, warnings) : [];
   if (issues.length > 0) fail(file, inKeyOrder(issues, Object.keys(record)));
   const o = top.data as z.output<typeof TOP_LEVEL_SCHEMA>;
   return {
@@ -140,7 +142,8 @@ function unknownScenarioKey(key: string, executor: ExecutorName | undefined): st
     : `unknown option for a ${executor} scenario`;
 }
 
-type TopLevel = z.output<typeof TOP_LEVEL_SCHEMA>;
+const EXECUTION_SCHEMA = TOP_LEVEL_SCHEMA.pick({ vus: true, duration: true, iterations: true, stages: true, scenarios: true });
+type TopLevel = z.output<typeof EXECUTION_SCHEMA>;
 
 /** k6's DeriveScenariosFromShortcuts, then every scenario's validation. */
 function deriveScenarios(o: TopLevel, issues: Issue[], warnings: string[]): NormalisedScenario[] {

@@ -251,6 +251,24 @@ interface RateStage {
   area: number;
 }
 
+/**
+ * When, within a linear stage, the local area reaches k. Both forms only add non-negative terms
+ * under the root (no cancellation): ramping up it is solved from the stage's start, ramping
+ * down from its end (the remaining area R = area − k is reached y before the end), so that the
+ * last iteration of a ramp down to 0 lands on the stage's end exactly.
+ */
+function timeToArea(p: RateStage, k: number): number {
+  const a = p.from;
+  const b = p.to;
+  if (b >= a) {
+    const denom = a + Math.sqrt(a * a + (2 * k * (b - a)) / p.duration);
+    return denom > 0 ? (2 * k) / denom : p.duration;
+  }
+  const rest = Math.max(0, p.area - k);
+  const denom = b + Math.sqrt(b * b + (2 * rest * (a - b)) / p.duration);
+  return p.duration - (denom > 0 ? (2 * rest) / denom : 0);
+}
+
 function rampingSchedule(startRate: number, timeUnitMs: number, stages: readonly Stage[]): GlobalSchedule {
   const parts: RateStage[] = [];
   let from = startRate / timeUnitMs;
@@ -292,12 +310,7 @@ function rampingSchedule(startRate: number, timeUnitMs: number, stages: readonly
     const k = g + 1;
     const p = stageOfArea(k);
     const local = Math.max(0, k - p.areaBefore);
-    const a = p.from;
-    const b = p.to;
-    const root = Math.sqrt(Math.max(0, a * a + (2 * local * (b - a)) / p.duration));
-    const denom = a + root;
-    const x = denom > 0 ? (2 * local) / denom : p.duration;
-    return p.start + Math.min(p.duration, Math.max(0, x));
+    return p.start + Math.min(p.duration, Math.max(0, timeToArea(p, local)));
   };
 
   const areaAt = (ms: number): number => {
