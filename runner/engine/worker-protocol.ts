@@ -1,9 +1,12 @@
 // Messages between the main thread and engine worker threads.
 import type { IntervalSnapshot } from '../recorder/interval.ts';
 import type { Segment } from './executors.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
 
 export interface WorkerInit {
   file: string;
+  /** options as the main thread normalised (and possibly transformed) them */
+  options: NormalisedOptions;
   env: Record<string, string>;
   setupData: unknown;
   segment: Segment;

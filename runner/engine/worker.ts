@@ -26,7 +26,7 @@ post({ type: 'ready' });
 async function run(runStartUs: number): Promise<void> {
   const e = new ThreadEngine({
     journeys: loaded.journeys,
-    options: loaded.options,
+    options: init.options,
     env: init.env,
     setupData: init.setupData,
     runStartUs,

@@ -6,6 +6,7 @@ import type { Histogram } from '../recorder/histogram.ts';
 import { ThreadEngine, type ThreadEngineInput } from '../engine/thread-engine.ts';
 import { secondOf, startTicker } from '../engine/ticker.ts';
 import { nowUs } from '../engine/clock.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
 import type { MainMessage, WorkerInit, WorkerMessage } from '../engine/worker-protocol.ts';
 
 export interface EngineHandle {
@@ -29,6 +30,8 @@ export function startInProcess(input: ThreadEngineInput, onSnapshot: OnSnapshot)
 
 export interface WorkerEngineInput {
   file: string;
+  /** the (possibly transformed) options every thread runs */
+  options: NormalisedOptions;
   threads: number;
   env: Record<string, string>;
   setupData: unknown;
@@ -45,7 +48,7 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const finished: Promise<void>[] = [];
   let runStartUs = 0;
   for (let index = 0; index < input.threads; index++) {
-    const init: WorkerInit = { file: input.file, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
+    const init: WorkerInit = { file: input.file, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);
     let markReady!: () => void;

@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
 import { arrivalSchedule, plannedDurationMs } from '../scenario/plan.ts';
-import type { NormalisedScenario } from '../scenario/types.ts';
+import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { RunAggregate } from '../recorder/aggregate.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
@@ -32,6 +32,11 @@ export interface RunTestOptions {
   log?(line: string): void;
   /** resolves when the caller wants the run stopped (e.g. first Ctrl-C) */
   stopRequested?: Promise<string>;
+  /**
+   * Rewrites the scenario's normalised options before the run (capacity probes replace the
+   * executors with a constant-arrival-rate at the probe's rate). Every thread uses the result.
+   */
+  transformOptions?(options: NormalisedOptions): NormalisedOptions;
 }
 
 export interface LiveState {
@@ -44,6 +49,8 @@ export interface LiveState {
 export interface RunOutcome {
   result: RunResult;
   thresholdsFailed: boolean;
+  /** epoch ms of the run's t = 0 (timeline second 0 starts here) */
+  runStartEpochMs: number;
 }
 
 const THRESHOLD_EVAL_EVERY_S = 2;
@@ -51,7 +58,8 @@ const THRESHOLD_EVAL_EVERY_S = 2;
 const MAX_ERROR_PRINTS = 3;
 
 export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
-  const loaded = await loadScenario(opts.file);
+  const original = await loadScenario(opts.file);
+  const loaded: LoadedScenario = opts.transformOptions ? { ...original, options: opts.transformOptions(original.options) } : original;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const env = { ...stringEnv(process.env), ...opts.env };
   const options = loaded.options;
@@ -93,7 +101,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       (snap) => aggregate.add(snap),
     );
   } else {
-    const w = await startWorkers({ file: opts.file, threads, env, setupData, onJourneyError }, (snap) => aggregate.add(snap));
+    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError }, (snap) => aggregate.add(snap));
     engine = w;
     runStartUs = w.runStartUs;
   }
@@ -174,7 +182,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     journeyErrors: errorCounts,
     cpuCount: cpus().length,
   });
-  return { result, thresholdsFailed: verdicts.some((v) => !v.ok) };
+  return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000 };
 }
 
 /** Scheduled iterations per second of the run, over every arrival-rate scenario (null when none). */
