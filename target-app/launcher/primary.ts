@@ -1,0 +1,139 @@
+// The cluster primary: forks the workers (node:cluster, round-robin on one port), restarts a
+// worker that dies, answers the workers' cross-process questions (aggregated metrics via
+// prom-client's AggregatorRegistry, accepted-checkout count, cache clearing), and reports
+// "ready" with the port to the launcher. It never serves requests itself, so it stays
+// responsive while sync workers are blocked.
+import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import client from 'prom-client';
+import { PAYMENT_QUEUE, queueMonitor, type QueueMonitor } from '../queue/queue.ts';
+import { keyPrefix, runtimeFromEnv, tsxExecArgv, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
+
+const rt = runtimeFromEnv();
+const aggregator = new client.AggregatorRegistry();
+// The primary's own metrics (not summed across workers): queue depth, replication lag.
+const own = new client.Registry();
+const monitor: QueueMonitor | null = rt.config.queue === 'bullmq' && rt.redisUrl ? queueMonitor({ redisUrl: rt.redisUrl, prefix: keyPrefix(rt).queue }) : null;
+new client.Gauge({
+  name: 'queue_jobs',
+  help: `BullMQ "${PAYMENT_QUEUE}" jobs by state (waiting, active, completed, failed, delayed)`,
+  labelNames: ['state'],
+  registers: [own],
+  async collect() {
+    if (!monitor) return;
+    try {
+      for (const [state, n] of Object.entries(await monitor.counts())) this.set({ state }, n);
+    } catch {
+      /* Redis unreachable: the gauge keeps its last values; /readyz says why */
+    }
+  },
+});
+let lastLag: number | null = null;
+new client.Gauge({
+  name: 'replication_lag_seconds',
+  help: 'replica lag behind the primary, as measured by the launcher (absent without --replica)',
+  registers: [own],
+  async collect() {
+    if (!rt.config.replica) return;
+    const lag = await askLauncher('lag');
+    if (typeof lag === 'number') lastLag = lag;
+    if (lastLag !== null) this.set(lastLag);
+  },
+});
+let accepted = 0;
+const acceptedGauge = new client.Gauge({ name: 'orders_accepted_since_reset', help: 'checkouts answered 2xx/202 since the last admin reset', registers: [own] });
+
+// Launcher round trips (replication lag lives in the launcher, which owns the replica).
+const launcherWaits = new Map<number, (v: unknown) => void>();
+let launcherId = 1;
+function askLauncher(op: 'lag'): Promise<unknown> {
+  if (!process.send) return Promise.resolve(null);
+  const id = launcherId++;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      launcherWaits.delete(id);
+      resolve(null);
+    }, 2000);
+    launcherWaits.set(id, (v) => {
+      clearTimeout(timer);
+      resolve(v);
+    });
+    process.send?.({ t: 'ask', id, op });
+  });
+}
+process.on('message', (m: { t?: string; id?: number; value?: unknown }) => {
+  if (m.t === 'answer' && typeof m.id === 'number') {
+    launcherWaits.get(m.id)?.(m.value);
+    launcherWaits.delete(m.id);
+  }
+});
+
+async function metricsText(): Promise<{ contentType: string; body: string }> {
+  acceptedGauge.set(accepted);
+  const [workers, mine] = await Promise.all([aggregator.clusterMetrics(), own.metrics()]);
+  return { contentType: aggregator.contentType, body: `${workers}\n${mine}` };
+}
+
+async function answer(w: Worker, op: Extract<WorkerToPrimary, { t: 'rpc' }>['op']): Promise<unknown> {
+  switch (op) {
+    case 'metrics':
+      return metricsText();
+    case 'accepted-count':
+      return accepted;
+    case 'accepted-reset':
+      accepted = 0;
+      return true;
+    case 'cache-clear':
+      for (const other of Object.values(cluster.workers ?? {})) if (other && other !== w) other.send({ t: 'cache-clear' } satisfies PrimaryToWorker);
+      return true;
+  }
+}
+
+cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker.ts', import.meta.url)), execArgv: tsxExecArgv() });
+let stopping = false;
+let port = 0;
+const listening = new Set<number>();
+
+function fork(): void {
+  const w = cluster.fork();
+  w.on('message', (m: WorkerToPrimary) => {
+    if (m.t === 'accepted') accepted++;
+    else if (m.t === 'rpc') {
+      void answer(w, m.op).then(
+        (value) => w.isConnected() && w.send({ t: 'rpc-reply', id: m.id, value } satisfies PrimaryToWorker),
+        (e: unknown) => w.isConnected() && w.send({ t: 'rpc-reply', id: m.id, value: { contentType: 'text/plain', body: `# metrics failed: ${String(e)}\n` } } satisfies PrimaryToWorker),
+      );
+    }
+  });
+  w.on('listening', (addr) => {
+    port = addr.port;
+    listening.add(w.id);
+    if (listening.size === rt.config.workers) process.send?.({ t: 'ready', port });
+  });
+}
+
+cluster.on('exit', (w, code, signal) => {
+  listening.delete(w.id);
+  if (stopping) return;
+  process.stderr.write(`[target-app] worker ${w.process.pid} exited (${signal ?? code}); starting another\n`);
+  fork();
+});
+
+for (let i = 0; i < rt.config.workers; i++) fork();
+
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+  for (const w of workers) w.process.kill('SIGTERM');
+  const exited = Promise.all(workers.map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r())))));
+  // A sync worker finishes its blocking call before it can act on SIGTERM; don't wait forever.
+  const timer = setTimeout(() => workers.forEach((w) => w.isDead() || w.process.kill('SIGKILL')), 4000);
+  await exited;
+  clearTimeout(timer);
+  await monitor?.close().catch(() => undefined);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.on('disconnect', () => void stop());

@@ -1,0 +1,42 @@
+// What the launcher hands every process it starts (cluster primary, workers, queue worker):
+// the validated config plus everything resolved at start — database and Redis URLs, the
+// payment service's URL, the admin token, and an instance id that namespaces Redis keys so
+// several shops can share one Redis (parallel tests do).
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { DbUrls } from '../db/routing.ts';
+import type { TargetConfig } from './config.ts';
+
+export interface Runtime {
+  config: TargetConfig;
+  instanceId: string;
+  adminToken: string;
+  db: DbUrls;
+  redisUrl: string | null;
+  paymentUrl: string;
+}
+
+export const RUNTIME_ENV = 'STAMPEDE_TARGET_RUNTIME';
+
+export function runtimeFromEnv(): Runtime {
+  const raw = process.env[RUNTIME_ENV];
+  if (!raw) throw new Error(`${RUNTIME_ENV} is not set: this module is started by the target launcher`);
+  return JSON.parse(raw) as Runtime;
+}
+
+/** Redis key prefixes of this instance. */
+export const keyPrefix = (rt: Runtime) => ({
+  cache: `stampede:${rt.instanceId}:cache:`,
+  sessions: `stampede:${rt.instanceId}:sess:`,
+  queue: `stampede-${rt.instanceId}`,
+});
+
+/** `--import <tsx loader>` for child processes: our entry points are TypeScript. */
+export function tsxExecArgv(): string[] {
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return ['--import', pathToFileURL(loader).href];
+}
+
+// Messages between the cluster primary and its workers (node:cluster IPC).
+export type WorkerToPrimary = { t: 'accepted' } | { t: 'rpc'; id: number; op: 'metrics' | 'accepted-count' | 'accepted-reset' | 'cache-clear' };
+export type PrimaryToWorker = { t: 'rpc-reply'; id: number; value: unknown } | { t: 'cache-clear' };
