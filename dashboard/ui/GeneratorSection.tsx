@@ -17,9 +17,9 @@ export function GeneratorSection({ view }: { view: RunView }) {
       </dl>
       <div className="grid-2">
         <TimeChart id="generator-lag" title="Generator event-loop lag, p99" note={r.bucketS > 1 ? `max of each ${r.bucketS} s` : 'per second'} points={r.points} durationS={view.durationS}
-          series={[{ key: 'eventLoopLagP99', name: 'event-loop lag p99', color: '#b7791f' }]} y={{ label: 'ms', ...linearTicks(lagMax), valueFormat: fmt1(' ms'), tickFormat: fmt1('') }} height={200} />
+          legend={false} series={[{ key: 'eventLoopLagP99', name: 'event-loop lag p99', color: '#b7791f' }]} y={{ label: 'ms', ...linearTicks(lagMax), valueFormat: fmt1(' ms'), tickFormat: fmt1('') }} height={200} />
         <TimeChart id="generator-cpu" title="Generator CPU (% of one core)" note={r.bucketS > 1 ? `max of each ${r.bucketS} s` : 'per second'} points={r.points} durationS={view.durationS}
-          series={[{ key: 'generatorCpuPercent', name: 'CPU %', color: '#319795' }]} y={{ label: '% of one core', ...linearTicks(Math.max(100, ...r.points.map((p) => p.generatorCpuPercent))), valueFormat: fmt1(' %'), tickFormat: fmt1('') }} height={200} />
+          legend={false} series={[{ key: 'generatorCpuPercent', name: 'CPU %', color: '#319795' }]} y={{ label: '% of one core', ...linearTicks(Math.max(100, ...r.points.map((p) => p.generatorCpuPercent))), valueFormat: fmt1(' %'), tickFormat: fmt1('') }} height={200} />
       </div>
     </section>
   );

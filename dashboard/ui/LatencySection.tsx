@@ -18,8 +18,8 @@ function chart(id: string, def: typeof LATENCY | typeof DURATION, s: PercentileS
   return (
     <TimeChart
       id={id}
-      title={<>{def.label} <code>{def.metric}</code></>}
-      note={`${s.percentileNote}; gaps = no request completed`}
+      title={def.label}
+      note={<><code>{def.metric}</code> · {s.percentileNote}; gaps = no request completed</>}
       points={s.points}
       series={SERIES}
       durationS={view.durationS}

@@ -1,6 +1,6 @@
 // The target's own metrics (scraped /metrics), one small chart per series.
 import type { RunView } from '../view/run.ts';
-import { formatBytes, formatCount } from '../view/format.ts';
+import { formatBytes, formatCompact } from '../view/format.ts';
 import { linearTicks } from '../view/scale.ts';
 import { colorAt } from './colors.ts';
 import { TimeChart } from './TimeChart.tsx';
@@ -10,7 +10,7 @@ function formatter(unit: string): (v: number) => string {
   if (unit === '%') return (v) => `${+v.toFixed(1)} %`;
   if (unit === 'ms') return (v) => `${+v.toPrecision(3)} ms`;
   if (unit === '/s') return (v) => `${+v.toPrecision(3)}/s`;
-  return (v) => (Math.abs(v) >= 100 ? formatCount(v) : String(+v.toPrecision(3)));
+  return (v) => formatCompact(v);
 }
 
 export function ServerSection({ view }: { view: RunView }) {
@@ -26,9 +26,9 @@ export function ServerSection({ view }: { view: RunView }) {
             const f = formatter(c.unit);
             const { ticks, domain } = linearTicks(Math.max(0, ...c.points.map((p) => p.v)));
             return (
-              <TimeChart key={i} id={`server-${i}`} title={<code>{c.name}</code>} note={c.note} points={c.points} durationS={view.durationS} height={200}
+              <TimeChart key={i} id={`server-${i}`} legend={false} title={<code>{c.name}</code>} note={c.note} points={c.points} durationS={view.durationS} height={200}
                 series={[{ key: 'v', name: c.unit ? `${c.unit}` : 'value', color: colorAt(i) }]}
-                y={{ label: c.unit || 'value', ticks, domain, valueFormat: f, tickFormat: c.unit === 'bytes' ? (v) => formatBytes(v) : f }} />
+                y={{ label: c.unit || 'value', ticks, domain, valueFormat: f, tickFormat: c.unit === 'bytes' ? (v) => formatBytes(v) : c.unit === '' ? formatCompact : f }} />
             );
           })}
         </div>

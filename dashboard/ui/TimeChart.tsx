@@ -34,6 +34,8 @@ export interface TimeChartProps {
   durationS: number;
   kind?: 'line' | 'stacked-bar' | 'bar';
   height?: number;
+  /** false hides the legend (single-series charts whose title says it all) */
+  legend?: boolean;
 }
 
 export function ChartCard(props: { id: string; title: ReactNode; note?: ReactNode | undefined; children: ReactNode }) {
@@ -48,7 +50,7 @@ export function ChartCard(props: { id: string; title: ReactNode; note?: ReactNod
   );
 }
 
-export function TimeChart({ id, title, note, points, series, y, durationS, kind = 'line', height = 260 }: TimeChartProps) {
+export function TimeChart({ id, title, note, points, series, y, durationS, kind = 'line', height = 260, legend = true }: TimeChartProps) {
   const xTicks = timeTicks(durationS);
   const axes = [
     <CartesianGrid key="grid" stroke="#e2e8f0" vertical={false} />,
@@ -59,7 +61,7 @@ export function TimeChart({ id, title, note, points, series, y, durationS, kind 
       domain={[0, durationS]}
       ticks={xTicks}
       tickFormatter={(v: number) => formatClock(v)}
-      label={{ value: 'time since start (m:ss)', position: 'insideBottom', offset: -2, className: 'axis-label' }}
+      label={{ value: durationS >= 3600 ? 'time since start (h:mm:ss)' : 'time since start (m:ss)', position: 'insideBottom', offset: -2, className: 'axis-label' }}
       height={40}
       fontSize={12}
     />,
@@ -80,9 +82,9 @@ export function TimeChart({ id, title, note, points, series, y, durationS, kind 
       labelFormatter={(t) => `t = ${formatClock(Number(t))} (${String(t)} s)`}
       formatter={(v) => (typeof v === 'number' ? y.valueFormat(v) : String(v))}
     />,
-    <Legend key="legend" verticalAlign="top" height={28} iconType="plainline" />,
+    legend ? <Legend key="legend" verticalAlign="top" height={28} iconType={kind === 'line' ? 'plainline' : 'square'} /> : null,
   ];
-  const margin = { top: 4, right: 16, bottom: 4, left: 4 };
+  const margin = { top: legend ? 4 : 12, right: 28, bottom: 4, left: 4 };
   return (
     <ChartCard id={id} title={title} note={note}>
       <ResponsiveContainer width="100%" height={height}>

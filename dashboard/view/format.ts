@@ -18,6 +18,13 @@ export function formatMsTick(v: number): string {
   return `${+v.toPrecision(2)}`;
 }
 
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** Large numbers short enough for an axis: 1.2k, 95M; small ones with 3 significant digits. */
+export function formatCompact(v: number): string {
+  return Math.abs(v) >= 10_000 ? compact.format(v) : String(+v.toPrecision(3));
+}
+
 export function formatCount(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '—';
   return grouped.format(v);

@@ -55,7 +55,8 @@ export function runSummary(result: RunResult): RunSummary {
     { id: 'dropped', label: 'dropped iterations', value: formatCount(dropped), raw: dropped, ...(dropped > 0 ? { tone: 'bad' as const } : {}) },
     { id: 'checks', label: 'checks passed', value: formatPercent(checksRate), raw: checksRate },
     { id: 'vus-max', label: 'VUs (max)', value: formatCount(v(result, 'vus', 'max')), raw: v(result, 'vus', 'max') },
-    { id: 'data', label: 'data sent / received', value: `${formatBytes(v(result, 'data_sent', 'count') ?? 0)} / ${formatBytes(v(result, 'data_received', 'count') ?? 0)}`, raw: null },
+    { id: 'data-sent', label: 'data sent', value: formatBytes(v(result, 'data_sent', 'count') ?? 0), raw: v(result, 'data_sent', 'count') },
+    { id: 'data-received', label: 'data received', value: formatBytes(v(result, 'data_received', 'count') ?? 0), raw: v(result, 'data_received', 'count') },
   ];
   return {
     title: m.scenarioName,
