@@ -107,7 +107,8 @@ export class IntervalRecorder {
     recordUs(s.trend('http_req_waiting'), sample.waitingUs);
     recordUs(s.trend('http_req_connecting'), sample.connectingUs);
     s.count('http_reqs', 1);
-    s.rate('http_req_failed', !sample.failed);
+    // k6 Rate semantics: a sample is 1 when the request failed, so rate = share failed
+    s.rate('http_req_failed', sample.failed);
     s.count('data_sent', sample.bytesSent);
     s.count('data_received', sample.bytesReceived);
     recordUs(this.latency, sample.latencyUs);

@@ -43,7 +43,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     if (m) m.thresholds = { ...m.thresholds, [def.source]: { ok: v.ok } };
   }
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...loaded.warnings];
   for (const [message, n] of input.journeyErrors) warnings.push(`journey error ×${n}: ${message}`);
   const generator = generatorHealth(aggregate, input);
   if (generator.saturated) warnings.push(`generator saturated — these numbers may describe the load generator, not the target: ${generator.reasons.join('; ')}`);

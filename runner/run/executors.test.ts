@@ -81,6 +81,25 @@ describe('executors (k6 semantics)', () => {
     expect(count(r, 'iterations')).toBeGreaterThan(50);
   });
 
+  it('http_req_failed is the share of failed requests (k6 Rate), errors counted by kind per second', async () => {
+    let n = 0;
+    const flaky = await startServer((_req, res) => {
+      res.statusCode = n++ % 4 === 3 ? 503 : 200;
+      res.end('x');
+    });
+    try {
+      const file = scratch.write('flaky.ts', scenarioSource({ scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 400, maxDuration: '10s' } } }));
+      const { result } = await runTest({ file, env: { BASE: flaky.url }, threads: 1 });
+      expect(result.metrics.http_req_failed?.values).toMatchObject({ rate: 0.25, passes: 100, fails: 300 });
+      const byKind = result.timeline.reduce((a, p) => a + (p.errorsByKind.status_5xx ?? 0), 0);
+      expect(byKind).toBe(100);
+      const tagged503 = result.tagged.find((t) => t.metric === 'http_reqs' && t.tags.status === '503');
+      expect(tagged503?.values.count).toBe(100);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('dropped_iterations when maxVUs is too small for a slow target', async () => {
     const slow = await startServer((_req, res) => setTimeout(() => res.end('slow'), 200));
     try {
