@@ -51,6 +51,9 @@ describe('oversell: scaling knobs', () => {
   it.skipIf(pgbouncerSkip)('pgbouncer (pool 5)', async () => {
     expectNoOversell(await oversell({ pgbouncer: true, pool: 5 }));
   });
+  it('replica (embedded PostgreSQL: the replica copies its data folder)', async () => {
+    expectNoOversell(await oversell({ replica: true }, 520, { embedded: true }));
+  });
   it('shards 2', async () => {
     expectNoOversell(await oversell({ shards: 2 }));
   });

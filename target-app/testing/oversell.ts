@@ -13,10 +13,11 @@ export interface OversellOutcome {
   elapsedMs: number;
 }
 
-export async function oversell(config: TargetConfigInput, buyers = 520): Promise<OversellOutcome> {
-  const db = await createTestDatabase();
+/** `embedded`: let the launcher start its own embedded PostgreSQL (the replica needs its data folder). */
+export async function oversell(config: TargetConfigInput, buyers = 520, opts: { embedded?: boolean } = {}): Promise<OversellOutcome> {
+  const db = opts.embedded ? null : await createTestDatabase();
   const target = await startTarget({
-    databaseUrl: db.url,
+    ...(db ? { databaseUrl: db.url } : {}),
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     products: 200,
     stock: 100,
@@ -51,6 +52,6 @@ export async function oversell(config: TargetConfigInput, buyers = 520): Promise
   } finally {
     await http.close();
     await target.stop();
-    await db.drop();
+    await db?.drop();
   }
 }
