@@ -42,7 +42,7 @@ describe('bad input fuzz', () => {
         else if (kind === 3) r = await c.send('POST', pick(posts), { rawBody: JSON.stringify({ username: 'x'.repeat(10_000) }), headers: { 'content-type': 'application/json', ...auth } });
         else if (kind === 4) r = await c.send('POST', '/checkout', { body: pick([{}, { saleId: pick(weirdValues) }, { extra: 1 }]), headers: { ...auth, 'idempotency-key': pick(['', ' ', 'a b', 'ü', 'x'.repeat(300), 'ok-key']) } });
         else if (kind === 5) r = await c.send('POST', '/cart', { body: { productId: Math.floor(rand() * 1000) + 51, quantity: 1 }, headers: auth });
-        else if (kind === 6) r = await c.get(pick(['/cart', '/orders', '/admin/invariants']), pick([{ authorization: 'Bearer nonsense' }, { cookie: 'sid=' }, { cookie: ';;;=' }, { authorization: 'Basic abc' }, { 'x-admin-token': 'wrong' }]));
+        else if (kind === 6) r = await c.get(pick(['/cart', '/orders', '/admin/invariants']), pick<Record<string, string>>([{ authorization: 'Bearer nonsense' }, { cookie: 'sid=' }, { cookie: ';;;=' }, { authorization: 'Basic abc' }, { 'x-admin-token': 'wrong' }]));
         else r = await c.send('POST', pick(posts), { rawBody: '{"username":"a"}', headers: { 'content-type': pick(['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'application/json; charset=nope']), ...auth } });
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         if (r.status >= 500) bad.push(`#${i} ${r.status} ${r.text.slice(0, 200)}`);
