@@ -242,6 +242,20 @@ describe('HttpAgent over plain http', () => {
     expect((await get(a, fine.url(), { timeoutMs: 300 })).error).toBeNull();
   });
 
+  it('still times out on a connection whose timer lapsed while it was idle', async () => {
+    const srv = await rawServer((s, _h, n) => {
+      if (n === 0) s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+    const a = agent();
+    expect((await get(a, srv.url(), { timeoutMs: 150 })).status).toBe(200);
+    await sleep(300); // the connection's timer fires while idle: a no-op
+    const t0 = performance.now();
+    const r = await get(a, srv.url(), { timeoutMs: 150 });
+    expect(r.reused).toBe(true);
+    expect(r.error?.kind).toBe('timeout');
+    expect(performance.now() - t0).toBeLessThan(600);
+  });
+
   it('times out a body that stalls halfway', async () => {
     const srv = await rawServer((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf'));
     const r = await get(agent(), srv.url(), { timeoutMs: 200 });

@@ -146,8 +146,8 @@ class Exchange {
     this.payload = payload;
     this.keepBody = keepBody;
     this.isHead = method === 'HEAD';
-    this.timeoutMs = timeoutMs;
-    this.deadline = performance.now() + timeoutMs;
+    this.timeoutMs = clampTimeout(timeoutMs);
+    this.deadline = performance.now() + this.timeoutMs;
     this.start = start;
     this.resolve = resolve;
   }
@@ -366,6 +366,12 @@ class Conn implements BodySink {
     const ex = this.ex;
     if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
   }
+}
+
+/** Longest timer Node supports (~24.8 days); a timeout ≤ 0 or not finite means "none". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+export function clampTimeout(ms: number): number {
+  return ms > 0 && ms < MAX_TIMER_MS ? ms : MAX_TIMER_MS;
 }
 
 function settle(ex: Exchange, r: HttpResult): void {

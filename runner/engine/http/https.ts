@@ -10,6 +10,7 @@
 import { Client } from 'undici';
 import type { Dispatcher } from 'undici';
 import { nowUs } from '../clock.ts';
+import { clampTimeout } from './client.ts';
 import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult } from './client.ts';
 import { errorKind, errorMessage } from './errors.ts';
 import type { Target } from './head.ts';
@@ -113,7 +114,7 @@ export class HttpsPool {
       const timer = setTimeout(() => {
         finish(connected === 0 && !reused ? 'connect_timeout' : 'timeout', `request timed out after ${req.timeoutMs} ms`);
         this.drop(c);
-      }, req.timeoutMs);
+      }, clampTimeout(req.timeoutMs));
 
       const handler: Dispatcher.DispatchHandler = {
         onConnect: () => {
