@@ -15,7 +15,11 @@ export function escapeInlineCode(code: string, element: 'script' | 'style'): str
   return code.replace(/<!--/g, '<\\!--').replace(close, '<\\/$1');
 }
 
-export function renderHtml(opts: { title: string; bundle: UiBundle; envelope: EmbeddedEnvelope }): string {
+/**
+ * The page around the UI bundle. With an envelope: a report (data embedded, no network at all).
+ * Without: the live dashboard's page, which may talk to `connectSrc` (its own server).
+ */
+export function renderHtml(opts: { title: string; bundle: UiBundle; envelope?: EmbeddedEnvelope; connectSrc?: string[] }): string {
   const js = escapeInlineCode(opts.bundle.js, 'script');
   const css = escapeInlineCode(opts.bundle.css, 'style');
   const scriptHash = createHash('sha256').update(js, 'utf8').digest('base64');
@@ -26,7 +30,7 @@ export function renderHtml(opts: { title: string; bundle: UiBundle; envelope: Em
     "style-src 'unsafe-inline'",
     'img-src data:',
     'font-src data:',
-    "connect-src 'none'",
+    opts.connectSrc?.length ? `connect-src ${opts.connectSrc.join(' ')}` : "connect-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
@@ -43,8 +47,7 @@ export function renderHtml(opts: { title: string; bundle: UiBundle; envelope: Em
 </head>
 <body>
 <div id="root"></div>
-<script type="application/json" id="${EMBED_ELEMENT_ID}">${jsonForScriptTag(opts.envelope)}</script>
-<script type="module">${js}</script>
+${opts.envelope ? `<script type="application/json" id="${EMBED_ELEMENT_ID}">${jsonForScriptTag(opts.envelope)}</script>\n` : ''}<script type="module">${js}</script>
 </body>
 </html>
 `;

@@ -1,12 +1,13 @@
 // The top of a run page: scenario, verdict, the saturated-generator banner, warnings, headline numbers.
 import type { RunView } from '../view/run.ts';
 
-export function Header({ view }: { view: RunView }) {
+export function Header({ view, live }: { view: RunView; live?: 'running' | 'ended' | undefined }) {
   const s = view.summary;
   return (
     <header>
       <div className="title-row">
         <h1><span className="kind">run</span> {s.title}</h1>
+        {live ? <span className={live === 'running' ? 'badge live' : 'badge'} data-testid="live-status">{live === 'running' ? `live · ${view.rates.points.length} s` : 'finished'}</span> : null}
         {s.verdict ? <span className={s.verdict.ok ? 'badge ok' : 'badge bad'} data-testid="verdict">{s.verdict.text}</span> : <span className="badge" data-testid="verdict">no thresholds</span>}
       </div>
       {view.banner ? (
@@ -15,7 +16,7 @@ export function Header({ view }: { view: RunView }) {
           <ul>{view.banner.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
         </div>
       ) : null}
-      {s.partial ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
+      {s.partial && live !== 'running' ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
       {view.warnings.length > 0 ? (
         <ul className="warnings" data-testid="warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
       ) : null}

@@ -11,11 +11,12 @@ import { SpectrumSection } from './SpectrumSection.tsx';
 import { CheckTable, RequestTable, ThresholdTable } from './Tables.tsx';
 import { ThroughputSection } from './ThroughputSection.tsx';
 
-export function RunPage({ result }: { result: RunResult }) {
+/** `live` marks a run still streaming ('running') or just finished ('ended') on the dashboard. */
+export function RunPage({ result, live }: { result: RunResult; live?: 'running' | 'ended' }) {
   const view = useMemo(() => buildRunView(result), [result]);
   return (
     <main className="page run-page">
-      <Header view={view} />
+      <Header view={view} live={live} />
       <ThresholdTable view={view} />
       <LatencySection view={view} />
       <ThroughputSection view={view} />

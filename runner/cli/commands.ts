@@ -15,6 +15,7 @@ export const COMMANDS = {
   usl: { summary: 'fit the Universal Scalability Law to n,throughput points', load: () => import('./usl.ts') },
   report: { summary: 'rebuild report.html from a result/comparison/capacity document', load: () => import('./report.ts') },
   target: { summary: 'start the reference flash-sale shop (architecture knobs as flags)', load: () => import('./target.ts') },
+  dashboard: { summary: 'serve the dashboard: runs under reports/out/ and live runs', load: () => import('./dashboard.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,31 @@
+// `stampede dashboard [--port N]`: serves the UI, the runs under reports/out/, and the live
+// stream of runs started with `--dashboard` (protocol: dashboard/live/protocol.ts).
+import path from 'node:path';
+import { EXIT } from '../errors.ts';
+import { numberFlag, parseCommandArgs } from './args.ts';
+
+const USAGE = `usage: stampede dashboard [--port N] [--runs DIR]
+
+Serves the dashboard on http://127.0.0.1:N/ (default: a free port): every result under
+--runs DIR (default reports/out), newest first, and runs in progress, streamed live.
+Stop with Ctrl-C.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandArgs('dashboard', argv, { port: { type: 'string', short: 'p' }, runs: { type: 'string' } }, USAGE);
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const port = numberFlag('dashboard', 'port', args.values.port, { min: 0, max: 65535, integer: true }) ?? 0;
+  const runsDir = path.resolve(args.values.runs ?? path.join('reports', 'out'));
+  const { startDashboardServer } = await import('../../dashboard/server/server.ts');
+  const server = await startDashboardServer({ port, runsDir, log: (l) => process.stderr.write(l + '\n') });
+  process.stdout.write(`dashboard: ${server.url}\nlive ingest: ${server.ingestUrl}\nruns: ${runsDir}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return EXIT.ok;
+}
