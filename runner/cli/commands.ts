@@ -16,6 +16,7 @@ export const COMMANDS = {
   report: { summary: 'rebuild report.html from a result/comparison/capacity document', load: () => import('./report.ts') },
   target: { summary: 'start the reference flash-sale shop (architecture knobs as flags)', load: () => import('./target.ts') },
   dashboard: { summary: 'serve the dashboard: runs under reports/out/ and live runs', load: () => import('./dashboard.ts') },
+  import: { summary: 'import k6 results (--out json files, one per runner, or a summary) into result.json + report.html', load: () => import('./import.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,47 @@
+// `stampede import k6 <file...> [--out DIR]`: k6 results (--out json NDJSON, plain or .gz, one
+// file per runner; or an end-of-test summary) → result.json + report.html.
+import path from 'node:path';
+import { EXIT, StampedeError } from '../errors.ts';
+import { writeRunResult } from '../result/io.ts';
+import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
+import { importK6 } from '../k6/import.ts';
+import { parseCommandArgs } from './args.ts';
+
+export const USAGE = `usage: stampede import k6 <file...> [--out DIR]
+
+  file        k6 --out json output (NDJSON, optionally gzipped), one per runner (the k6
+              operator's pods): all are merged into one result with exact percentiles;
+              or one k6 end-of-test summary (--summary-export, or handleSummary's JSON.stringify(data))
+  --out DIR   where result.json and report.html go (default reports/out/<UTC time>-<name>/)
+
+exit codes: 0 written and every threshold passed, 99 written and a threshold failed (as k6),
+            2 bad input (the message names the file and line)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandArgs('import', argv, { out: { type: 'string', short: 'o' } }, USAGE);
+  if (help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const [source, ...files] = positionals;
+  if (source !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede import: expected the source "k6", got ${JSON.stringify(source ?? '')}`, USAGE.split('\n'));
+  if (files.length === 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede import k6: at least one file is required', USAGE.split('\n'));
+  const result = await importK6(files);
+  const outDir = path.resolve(values.out ?? defaultOutDir(`k6-${result.meta.scenarioName}`));
+  const resultFile = path.join(outDir, 'result.json');
+  await writeRunResult(resultFile, result);
+  const report = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
+  const imp = result.meta.imported;
+  const failed = result.thresholds.filter((t) => !t.ok).length;
+  process.stdout.write(
+    [
+      `imported ${files.length} file(s) from ${imp?.from ?? 'k6'}${imp?.histograms ? ' with histograms' : ' (summary values only, no histograms)'}`,
+      `thresholds: ${result.thresholds.length - failed} passed, ${failed} failed`,
+      `result: ${resultFile}`,
+      report ? `report: ${report}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n') + '\n',
+  );
+  return failed > 0 ? EXIT.thresholdsFailed : EXIT.ok;
+}
