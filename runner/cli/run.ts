@@ -1,9 +1,12 @@
-// `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL] [--threads N] [--quiet]`
+// `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
-import { runTest } from '../run/run-test.ts';
+import { runAgainstTarget } from '../orchestrate/run-against.ts';
+import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
+import { tryParseDurationMs } from '../scenario/duration.ts';
+import { formatInvariants } from '../orchestrate/invariants.ts';
 import { progressReporter } from '../run/progress.ts';
 import { formatSummary } from '../run/summary.ts';
 import { writeRunResult } from '../result/io.ts';
@@ -14,10 +17,18 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --out DIR            where result.json and report.html go (default reports/out/<UTC time>-<scenario>/)
   --env K=V            a value for the scenario's vu.env (k6 __ENV); repeatable
   --target URL         the base URL under test; also given to the scenario as env BASE / BASE_URL
+  --target-config K=V,...
+                       start the flash-sale shop in this configuration (e.g. variant=async,cache=redis;
+                       keys as \`stampede target\` flags), wait for /readyz, run against it (env BASE,
+                       BASE_URL, ADMIN_TOKEN), stop it
+  --ready-timeout D    how long the started shop may take to be ready (default 120s); then exit 3
   --threads N          engine worker threads (default 1); the schedule is split between them
   --quiet              no progress line and no summary (the result is still written)
 
-exit codes: 0 passed, 99 a threshold failed, 2 bad input, 130 interrupted (partial result written)`;
+When the target answers /metrics (Prometheus), it is scraped every second into result.server.
+
+exit codes: 0 passed, 99 a threshold failed, 2 bad input, 3 the target could not start or get ready,
+            130 interrupted (partial result written)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
@@ -27,6 +38,8 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: 'string' },
       env: { type: 'string', multiple: true },
       target: { type: 'string' },
+      'target-config': { type: 'string' },
+      'ready-timeout': { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean' },
     },
@@ -50,6 +63,10 @@ export async function run(argv: string[]): Promise<number> {
     env.BASE ??= target;
     env.BASE_URL ??= target;
   }
+  const targetConfig = values['target-config'] === undefined ? null : validateTargetConfig(parseConfigPairs(values['target-config'], 'stampede run: --target-config'), 'stampede run: --target-config').config;
+  if (targetConfig && target) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --target and --target-config: give one (--target-config starts its own target)');
+  const readyTimeoutMs = values['ready-timeout'] === undefined ? 120_000 : tryParseDurationMs(values['ready-timeout']);
+  if (readyTimeoutMs === undefined || readyTimeoutMs <= 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --ready-timeout: expected a duration such as 90s, got ${JSON.stringify(values['ready-timeout'])}`);
   const quiet = values.quiet === true;
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
@@ -71,11 +88,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const progress = quiet ? null : progressReporter(process.stderr);
   try {
-    const { result, thresholdsFailed } = await runTest({
+    const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,
       env,
       threads,
       target,
+      targetConfig,
+      readyTimeoutMs,
       stopRequested,
       onSecond: (s) => progress?.update(s),
     });
@@ -84,6 +103,7 @@ export async function run(argv: string[]): Promise<number> {
     await writeRunResult(resultFile, result);
     const reportFile = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
+    if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;
     if (interrupts > 0) return EXIT.aborted;
     return EXIT.ok;
