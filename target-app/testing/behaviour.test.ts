@@ -163,6 +163,24 @@ describe('metrics', () => {
   });
 });
 
+describe('replica', () => {
+  it('product reads are served by the replica; its lag is exported', async () => {
+    // embedded PostgreSQL: the replica service copies the primary's data folder
+    const t = await startTarget({ products: 100, replica: true });
+    const c = httpClient(t.url, 8);
+    try {
+      for (let i = 0; i < 20; i++) expect((await c.get(`/products/${i + 1}`)).status).toBe(200);
+      const text = (await c.get('/metrics')).text;
+      expect(metricValue(text, 'db_pool_wait_seconds_count', { db: 'replica' })).toBe(20);
+      expect(metricValue(text, 'db_pool_wait_seconds_count', { db: 'primary' })).toBe(0);
+      expect(text).toMatch(/^replication_lag_seconds [0-9.e+-]+$/m);
+    } finally {
+      await c.close();
+      await t.stop();
+    }
+  });
+});
+
 describe('refusals', () => {
   it('Redis needed but unreachable: refuses at start naming it', async () => {
     const db = await createTestDatabase();
