@@ -29,6 +29,10 @@ export default defineConfig({
   base: './',
   logLevel: 'warn',
   plugins: [noZlibEval(), react()],
+  // always React's production build: a report built while NODE_ENV=test (vitest) or
+  // development must not embed the development runtime (bigger, slower, noisy console)
+  mode: 'production',
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

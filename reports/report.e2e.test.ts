@@ -21,13 +21,14 @@ const IMG = '<img src=x onerror=alert(1)>';
 
 const skip = await needs(requirements.chromium);
 
-async function open(w: PageWatch, file: string): Promise<number> {
-  const t0 = Date.now();
+/** Opens a report and waits until every section is drawn; returns the page's own timings (ms since navigation). */
+async function open(w: PageWatch, file: string): Promise<{ firstChart: number; allCharts: number }> {
   await w.page.goto(pathToFileURL(file).href);
   await w.page.waitForSelector('html[data-ready]', { timeout: 30_000 });
   expect(await w.page.getAttribute('html', 'data-ready')).toBe('true');
   await w.page.waitForSelector('[data-chart="latency"] .recharts-line-curve');
-  return Date.now() - t0;
+  const marks = await w.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])));
+  return { firstChart: marks['stampede:first-chart'] ?? Number.NaN, allCharts: marks['stampede:all-charts'] ?? Number.NaN };
 }
 
 async function shoot(w: PageWatch, prefix: string): Promise<string[]> {
@@ -63,7 +64,7 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
     await writeRunReport(result, file);
     const w = await offlinePage(browser);
     const ms = await open(w, file);
-    process.stdout.write(`[report] 60 s fixture: ${statSync(file).size} bytes, first chart after ${ms} ms\n`);
+    process.stdout.write(`[report] 60 s fixture: ${statSync(file).size} bytes, first chart ${ms.firstChart} ms, all charts ${ms.allCharts} ms after navigation\n`);
 
     const curves = async (chart: string) => w.page.locator(`[data-chart="${chart}"] path.recharts-line-curve`).count();
     expect(await curves('latency')).toBe(4); // p50 p90 p99 p99.9
@@ -153,9 +154,11 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
     const size = statSync(file).size;
     const w = await offlinePage(browser);
     const ms = await open(w, file);
-    process.stdout.write(`[report] 3600 s fixture: ${size} bytes (result.json ${JSON.stringify(result).length} bytes), first chart after ${ms} ms\n`);
+    process.stdout.write(`[report] 3600 s fixture: ${size} bytes (result.json ${JSON.stringify(result).length} bytes), first chart ${ms.firstChart} ms, all charts ${ms.allCharts} ms after navigation\n`);
     expect(size).toBeLessThan(3_000_000);
-    expect(ms).toBeLessThan(8000);
+    // generous for 2 shared cores; about 0.7–1.3 s when the machine is quiet
+    expect(ms.firstChart).toBeLessThan(4000);
+    expect(ms.firstChart).toBeLessThan(ms.allCharts);
     // 3600 s bucketed to 600 points per line
     const d = await w.page.locator('[data-chart="latency"] path.recharts-line-curve').first().getAttribute('d');
     expect((d ?? '').split(/[ML]/).length - 1).toBeLessThanOrEqual(601);

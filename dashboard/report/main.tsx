@@ -16,7 +16,10 @@ z.config({ jitless: true });
 async function load(el: HTMLElement) {
   const envelope = embeddedEnvelopeSchema.parse(JSON.parse(el.textContent ?? ''));
   const doc = await decodeEnvelope(envelope);
-  return parseRunResult(doc, 'embedded run result');
+  performance.mark('stampede:decoded');
+  const result = parseRunResult(doc, 'embedded run result');
+  performance.mark('stampede:validated');
+  return result;
 }
 
 const root = createRoot(document.getElementById('root')!);
@@ -28,8 +31,9 @@ if (!data) {
   load(data).then(
     (result) => {
       document.title = `${result.meta.scenarioName} — Stampede run report`;
-      root.render(<StrictMode><RunPage result={result} /></StrictMode>);
-      document.documentElement.dataset.ready = 'true';
+      // data-ready tells tests (and anyone scripting the page) that every section is drawn
+      const done = () => (document.documentElement.dataset.ready = 'true');
+      root.render(<StrictMode><RunPage result={result} onComplete={done} /></StrictMode>);
     },
     (e: unknown) => {
       root.render(<pre className="load-error" data-testid="load-error">{`This report could not be read: ${e instanceof Error ? e.message : String(e)}`}</pre>);

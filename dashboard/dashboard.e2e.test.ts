@@ -1,0 +1,95 @@
+// The live dashboard in Chromium: the runs list, a past run, and a run streamed while the
+// page watches (counts rise, then the final verdict shows). Requests may go only to the
+// dashboard's own server.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { needs, requirements } from '../runner/testing/requirements.ts';
+import { connectLiveProducer } from './live/producer.ts';
+import { startDashboardServer, type DashboardServer } from './server/server.ts';
+import { launchChromium, offlinePage } from './testing/browser.ts';
+import { buildRunFixture } from './testing/fixture.ts';
+import { summaryAfter } from './testing/live.ts';
+import { formatCount } from './view/format.ts';
+
+const skip = await needs(requirements.chromium);
+const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../reports/out/screenshots');
+
+describe.skipIf(skip)('stampede dashboard in Chromium', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stampede-dash-e2e-'));
+  const past = buildRunFixture({ hostile: '<img src=x onerror=alert(1)>' });
+  let server: DashboardServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(path.join(dir, 'run-a'), { recursive: true });
+    writeFileSync(path.join(dir, 'run-a', 'result.json'), JSON.stringify(past));
+    mkdirSync(SHOTS, { recursive: true });
+    server = await startDashboardServer({ runsDir: dir });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists past runs and opens one with the run page', async () => {
+    const origin = server.url.replace(/\/$/, '');
+    const w = await offlinePage(browser, { allow: [origin, origin.replace('http', 'ws')] });
+    await w.page.goto(server.url);
+    await w.page.waitForSelector('[data-table="runs"] tr[data-row="0"]');
+    expect(await w.page.locator('[data-run-id="run-a"]').innerText()).toBe(past.meta.scenarioName);
+    expect(await w.page.locator('[data-testid="connection"]').innerText()).toBe('live updates on');
+    await w.page.screenshot({ path: path.join(SHOTS, 'dashboard-runs.png'), fullPage: true });
+    await w.page.click('[data-run-id="run-a"]');
+    await w.page.waitForSelector('[data-chart="latency"] path.recharts-line-curve');
+    expect(await w.page.locator('[data-stat="requests"] .stat-value').innerText()).toBe(formatCount(past.metrics.http_reqs!.values.count));
+    expect(await w.page.locator('img').count()).toBe(0);
+    expect(w.dialogs).toEqual([]);
+    expect(w.blockedRequests).toEqual([]);
+    expect(w.consoleErrors).toEqual([]);
+    await w.context.close();
+  });
+
+  it('shows a run live: counts rise while it goes, the final verdict when it ends', async () => {
+    const run = buildRunFixture({ durationS: 20, stallAtS: 8 });
+    const origin = server.url.replace(/\/$/, '');
+    const w = await offlinePage(browser, { allow: [origin, origin.replace('http', 'ws')] });
+    const producer = await connectLiveProducer(server.ingestUrl, 'live-e2e');
+    producer.start(run.meta, run.options);
+    for (let s = 1; s <= 3; s++) producer.snapshot(run.timeline.slice(s - 1, s), summaryAfter(run, s));
+    // the viewer arrives late: it must see the three seconds already sent
+    await w.page.goto(server.url + '#/live/live-e2e');
+    await w.page.waitForSelector('[data-testid="live-status"]');
+    const requests = async () => Number((await w.page.locator('[data-stat="requests"] .stat-value').innerText()).replace(/,/g, ''));
+    await expect.poll(requests).toBe(summaryAfter(run, 3).metrics.http_reqs!.values.count);
+    const seen: number[] = [await requests()];
+    for (let s = 4; s <= run.timeline.length; s++) {
+      producer.snapshot(run.timeline.slice(s - 1, s), summaryAfter(run, s));
+      await new Promise((r) => setTimeout(r, 60));
+      if (s % 5 === 0) {
+        await expect.poll(requests).toBe(summaryAfter(run, s).metrics.http_reqs!.values.count);
+        seen.push(await requests());
+      }
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThan(seen[i - 1]!);
+    expect(await w.page.locator('[data-testid="live-status"]').innerText()).toMatch(/^live · \d+ s$/);
+    await w.page.screenshot({ path: path.join(SHOTS, 'dashboard-live.png'), fullPage: false });
+    await producer.end(run);
+    await expect.poll(() => w.page.locator('[data-testid="live-status"]').innerText()).toBe('finished');
+    const failed = run.thresholds.filter((t) => !t.ok).length;
+    expect(failed).toBeGreaterThan(0);
+    expect(await w.page.locator('[data-testid="verdict"]').innerText()).toBe(`failed: ${failed} of ${run.thresholds.length} thresholds not met`);
+    expect(await requests()).toBe(run.metrics.http_reqs!.values.count);
+    await w.page.screenshot({ path: path.join(SHOTS, 'dashboard-live-ended.png'), fullPage: false });
+    producer.close();
+    expect(w.blockedRequests).toEqual([]);
+    expect(w.consoleErrors).toEqual([]);
+    expect(w.pageErrors).toEqual([]);
+    await w.context.close();
+  });
+});

@@ -1,0 +1,11 @@
+// The bundle must be React's production build even when built inside vitest (NODE_ENV=test).
+import { expect, it } from 'vitest';
+import { ensureUiBundle } from './bundle.ts';
+
+it('builds React for production whatever NODE_ENV the builder runs under', async () => {
+  expect(process.env.NODE_ENV).toBe('test');
+  const b = await ensureUiBundle({ force: true });
+  expect(b.js).not.toContain('react-dom.development');
+  expect(b.js).not.toMatch(/Warning: |validateDOMNesting/);
+  expect(b.js.length).toBeLessThan(1_050_000);
+}, 120_000);
