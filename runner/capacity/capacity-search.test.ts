@@ -1,0 +1,119 @@
+// The MST search against a real target of known capacity: 4 slots × 20 ms = 200 req/s, in its
+// own process; requests beyond the slots queue. Probes are short (warm-up 1 s, window 3 s) so
+// the search takes about a minute. Tolerances allow for other work on the machine's 2 cores.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir, scenarioSource } from '../testing/fixtures.ts';
+import { runCapacity, type CapacityRequest } from './run-capacity.ts';
+import { parseSlo } from './slo.ts';
+import { startSlotTarget, type SlotTarget } from './fixtures/slot-target.ts';
+import { capacityDocumentSchema } from '../result/capacity-schema.ts';
+
+let target: SlotTarget;
+const scratch = scratchDir('capacity');
+// the scenario's own executor is replaced by the probes; it only lends its journey
+const file = scratch.write('slots.ts', scenarioSource({ vus: 1, iterations: 1 }));
+const busyFile = scratch.write(
+  'busy.ts',
+  scenarioSource({ vus: 1, iterations: 1 }, `const until = performance.now() + 30; while (performance.now() < until) {}; await vu.http.get(vu.env.BASE + '/')`),
+);
+
+beforeAll(async () => {
+  target = await startSlotTarget(4, 20);
+});
+afterAll(async () => {
+  await target?.stop();
+  scratch.remove();
+});
+
+function request(over: Partial<CapacityRequest>): CapacityRequest {
+  return {
+    file,
+    env: { BASE: target.url },
+    target: target.url,
+    slo: parseSlo(['p(99)<150'], 'rate<0.01'),
+    startRate: 150,
+    precision: 0.05,
+    warmupMs: 1000,
+    windowMs: 3000,
+    maxProbes: 12,
+    confirmations: 1,
+    growthFactor: 2,
+    cooldownMs: 300,
+    maxVUs: null,
+    metricsUrl: `${target.url}/metrics`,
+    peak: null,
+    sweep: null,
+    threads: 1,
+    log: () => {},
+    ...over,
+  };
+}
+
+describe('stampede capacity against a 200 req/s target', () => {
+  it('converges within 5 % of the true capacity in at most 12 probes', { timeout: 180_000 }, async () => {
+    const t0 = performance.now();
+    const doc = await runCapacity(request({ peak: { peak: 1000, headroom: 0.7, hpa: {} } }));
+    const seconds = (performance.now() - t0) / 1000;
+    const a = doc.answer!;
+    const table = doc.probes.map((p) => `${p.index} ${p.phase} ${p.rate}/s ${p.verdict} p99=${p.latency?.p99} achieved=${p.achievedRatio} dropped=${p.dropped} ${p.reasons.join('; ')}`).join('\n');
+    console.log(`true capacity ${target.capacity}/s, found ${a.mst}/s (${a.status}, ±${((a.precision ?? 0) * 100).toFixed(1)} %), ${a.probes} probes, ${seconds.toFixed(1)} s\n${table}`);
+
+    // On a quiet machine the search converges; on a loaded one (other engineers' tests on the
+    // same 2 cores) probes just above capacity can be generator-limited — the generator lagged
+    // and the failure is within what its lag explains — and then the status says so. Either
+    // way the answer must be within 5 % of the truth, bracketed within the asked precision.
+    expect(['converged', 'generator-limited']).toContain(a.status);
+    expect(a.mst).not.toBeNull();
+    expect(Math.abs(a.mst! - target.capacity) / target.capacity).toBeLessThanOrEqual(0.05);
+    expect(a.precision!).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(a.probes).toBeLessThanOrEqual(12);
+    if (a.status === 'generator-limited') expect(a.message).toMatch(/not the target's limit/);
+    // 150/s is well inside capacity: never a target failure; its passes show the 20 ms service
+    // time, nothing dropped, and Little's law holding
+    const easy = doc.probes.filter((p) => p.rate <= 0.8 * target.capacity);
+    expect(easy.length).toBeGreaterThan(0);
+    expect(easy.filter((p) => p.verdict === 'fail')).toEqual([]);
+    const easyPasses = easy.filter((p) => p.verdict === 'pass');
+    expect(easyPasses.length).toBeGreaterThan(0);
+    for (const p of easyPasses) {
+      expect(p.dropped).toBe(0);
+      expect(p.latency!.p50).toBeGreaterThanOrEqual(19);
+      expect(p.littlesLaw?.ok).toBe(true);
+    }
+    // 1.5× the capacity is a failure of the target, never blamed on the generator, and the
+    // target completed no more than its capacity
+    const over = doc.probes.filter((p) => p.rate >= 1.5 * target.capacity);
+    expect(over.length).toBeGreaterThan(0);
+    for (const p of over) {
+      expect(p.verdict).toBe('fail');
+      expect(p.throughput).toBeLessThan(target.capacity * 1.05);
+    }
+    // between probes the target's waiting gauge was watched
+    expect(doc.probes.slice(1).some((p) => p.idle.method === 'metrics')).toBe(true);
+    // instances for the peak: ⌈1000 / (MST × 0.7)⌉, and an HPA simulation on a step
+    expect(doc.peak!.instances).toBe(Math.ceil(1000 / (a.mst! * 0.7) - 1e-9));
+    expect(doc.peak!.hpa!.profileSource).toBe('step');
+    // the document round-trips through its schema
+    expect(capacityDocumentSchema.parse(JSON.parse(JSON.stringify(doc)))).toEqual(doc);
+  });
+
+  it('a generator short of VUs is generator-limited, not the target failing', { timeout: 60_000 }, async () => {
+    const doc = await runCapacity(request({ startRate: 100, maxVUs: 1, maxProbes: 1 }));
+    const p = doc.probes[0]!;
+    expect(p.dropped).toBeGreaterThan(0);
+    expect(p.verdict).toBe('generator-limited');
+    expect(p.reasons.join(' ')).toMatch(/ran out of VUs/);
+    expect(doc.answer!.upperBound).toBeNull(); // no target failure recorded
+    expect(doc.answer!.generatorLimit).toBe(100);
+  });
+
+  it('a generator whose journey burns the CPU is generator-limited', { timeout: 60_000 }, async () => {
+    // 100 iterations/s × 30 ms of busy loop = 3 CPU-seconds per second on one event loop
+    const doc = await runCapacity(request({ file: busyFile, startRate: 100, maxProbes: 1, warmupMs: 0, windowMs: 2000 }));
+    const p = doc.probes[0]!;
+    expect(p.verdict).toBe('generator-limited');
+    expect(p.generator.saturated).toBe(true);
+    expect(p.generator.eventLoopLagP99).toBeGreaterThan(10);
+    expect(doc.answer!.upperBound).toBeNull();
+  });
+});

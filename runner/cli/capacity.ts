@@ -1,0 +1,222 @@
+// `stampede capacity <scenario.ts> --slo 'p(99)<200' ...`: the maximum sustainable throughput
+// under an SLO (runner/capacity/run-capacity.ts), instances for a peak and an HPA simulation,
+// and an optional closed-model sweep with a USL fit. Writes capacity.json.
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
+import { EXIT, StampedeError } from '../errors.ts';
+import { tryParseDurationMs } from '../scenario/duration.ts';
+import { defaultOutDir } from '../run/outputs.ts';
+import { writeJsonAtomic } from '../result/io.ts';
+import { capacityDocumentSchema } from '../result/capacity-schema.ts';
+import { validateOrThrow } from '../result/validate.ts';
+import { parseSlo } from '../capacity/slo.ts';
+import { runCapacity, type CapacityRequest } from '../capacity/run-capacity.ts';
+import { formatCapacitySummary, formatProbeLine, formatSweepLine } from '../capacity/capacity-format.ts';
+import type { HpaParams } from '../capacity/hpa.ts';
+
+export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
+
+Finds the maximum sustainable throughput (MST) of the target under an SLO: constant-arrival-rate
+probes of the scenario's journey (its first scenario's exec), each a warm-up plus a measured
+window; exponential search, bisection to --precision, then a confirmation probe. A probe passes
+when in its window the coordinated-omission-corrected latency (http_req_latency) meets --slo,
+the error rate meets --errors, completions reach ≥ 99 % of the offered rate and nothing was
+dropped. A probe the load generator could not drive is "generator-limited", never the target's limit.
+
+  --slo EXPR           latency objective on http_req_latency in ms, k6 threshold syntax; repeatable
+                       or comma-separated ('p(99)<200', 'p(50)<50')
+  --errors EXPR        error objective on http_req_failed (default 'rate<0.01')
+  --start-rate R       first probe, iterations/s (default: the scenario's rate, or 10)
+  --precision F        stop bisecting when (fail − pass) ≤ F × pass (default 0.05)
+  --warmup DUR         warm-up of each probe, whole seconds (default 5s)
+  --window DUR         measured window of each probe, whole seconds (default 10s)
+  --max-probes N       (default 12)
+  --confirmations N    probes at the answer after convergence (default 1)
+  --cooldown DUR       wait between probes; with --metrics, the minimum wait (default 2s)
+  --metrics URL|none   the target's Prometheus text; between probes wait until its pool-waiting /
+                       queue-depth gauges read 0 (default: <target>/metrics when --target is given)
+  --max-vus N          cap the VUs of each probe (default: sized by Little's law from the SLO)
+  --peak RPS           the expected peak: instances = ⌈peak / (MST × headroom)⌉ and an HPA simulation
+                       (on the scenario's ramping-arrival-rate profile, else a step to the peak)
+  --headroom F         share of MST each instance runs at (default 0.7)
+  --hpa-target F       HPA target utilisation (default 0.8, Kubernetes' default)
+  --pod-startup DUR    from pod creation to serving (default 30s)
+  --min-replicas N     (default 1)    --max-replicas N   (default 100)
+  --sweep vus=1,2,4,…  also run closed-model constant-vus points (warm-up + window each) and fit the
+                       Universal Scalability Law to their throughput (at least 6 points); without
+                       --slo only the sweep runs
+  --target URL         the base URL under test; also env BASE / BASE_URL
+  --env K=V            a value for the scenario's vu.env; repeatable
+  --out DIR            where capacity.json goes (default reports/out/<UTC time>-<scenario>-capacity/)
+  --quiet              no progress lines and no summary
+
+exit codes: 0 done (the answer is in capacity.json), 2 bad input, 130 interrupted`;
+
+const COMMAND = 'capacity';
+
+function durationFlag(flag: string, raw: string | undefined, fallbackMs: number, opts: { min: number; wholeSeconds?: boolean }): number {
+  if (raw === undefined) return fallbackMs;
+  const ms = tryParseDurationMs(raw);
+  const bad = ms === undefined || ms < opts.min || (opts.wholeSeconds === true && ms % 1000 !== 0);
+  if (bad) {
+    const want = opts.wholeSeconds ? `a whole number of seconds${opts.min > 0 ? ` ≥ ${opts.min / 1000}s` : ''} such as "5s" (probe windows are measured in whole timeline seconds)` : `a duration ≥ ${opts.min} ms such as "2s" or "500ms"`;
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
+  }
+  return ms!;
+}
+
+function parseSweep(raw: string | undefined, orchestratorAvailable: boolean): CapacityRequest['sweep'] {
+  if (raw === undefined) return null;
+  const m = /^\s*(\w+)\s*=\s*(.+)$/.exec(raw);
+  if (!m) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected "vus=1,2,4,8,16,32", got ${JSON.stringify(raw)}`);
+  const kind = m[1]!;
+  if (kind === 'workers') {
+    throw new StampedeError(
+      'STAMPEDE_E_USAGE',
+      `stampede ${COMMAND}: --sweep workers=…: not yet supported${orchestratorAvailable ? '' : ' (it needs the target orchestrator, runner/orchestrate/, to restart the target with each worker count)'}; ` +
+        `for now run one capacity search per worker count, or use --sweep vus=…`,
+    );
+  }
+  if (kind !== 'vus') throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected vus=… (or workers=…, not yet supported), got ${JSON.stringify(kind)}`);
+  const values = m[2]!.split(',').map((v) => v.trim());
+  const nums = values.map(Number);
+  if (values.some((v, i) => v === '' || !Number.isInteger(nums[i]) || nums[i]! < 1 || nums[i]! > 100_000)) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected whole numbers of VUs ≥ 1 separated by commas, got ${JSON.stringify(m[2])}`);
+  }
+  if (new Set(nums).size !== nums.length) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: each VU count once, got ${JSON.stringify(m[2])}`);
+  return { kind: 'vus', values: nums };
+}
+
+function urlFlag(flag: string, raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+    return u.href;
+  } catch {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${flag}: expected an http(s) URL such as http://127.0.0.1:8080, got ${JSON.stringify(raw)}`);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandArgs(
+    COMMAND,
+    argv,
+    {
+      slo: { type: 'string', multiple: true },
+      errors: { type: 'string' },
+      peak: { type: 'string' },
+      headroom: { type: 'string' },
+      'start-rate': { type: 'string' },
+      precision: { type: 'string' },
+      warmup: { type: 'string' },
+      window: { type: 'string' },
+      'max-probes': { type: 'string' },
+      confirmations: { type: 'string' },
+      cooldown: { type: 'string' },
+      metrics: { type: 'string' },
+      'max-vus': { type: 'string' },
+      'hpa-target': { type: 'string' },
+      'pod-startup': { type: 'string' },
+      'min-replicas': { type: 'string' },
+      'max-replicas': { type: 'string' },
+      sweep: { type: 'string' },
+      target: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      threads: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede ${COMMAND}: one scenario file expected, got ${positionals.length}` : `stampede ${COMMAND}: a scenario file is required`, USAGE.split('\n'));
+  }
+
+  // Every flag is checked before anything runs, so a typo costs nothing.
+  const sweep = parseSweep(values.sweep, existsSync(path.resolve(import.meta.dirname, '../orchestrate')));
+  const slo = values.slo === undefined && sweep ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
+  const env = keyValueFlags(COMMAND, 'env', values.env);
+  let target: string | null = null;
+  if (values.target !== undefined) {
+    target = urlFlag('target', values.target).replace(/\/$/, '');
+    env.BASE ??= target;
+    env.BASE_URL ??= target;
+  }
+  const metricsUrl = values.metrics === 'none' ? null : values.metrics !== undefined ? urlFlag('metrics', values.metrics) : target ? `${target}/metrics` : null;
+  const peakValue = numberFlag(COMMAND, 'peak', values.peak, { min: 0.001 });
+  const headroom = numberFlag(COMMAND, 'headroom', values.headroom, { min: 0.01, max: 1 }) ?? 0.7;
+  const hpa: Partial<HpaParams> = {};
+  const hpaTarget = numberFlag(COMMAND, 'hpa-target', values['hpa-target'], { min: 0.01, max: 10 });
+  if (hpaTarget !== undefined) hpa.targetUtilization = hpaTarget;
+  if (values['pod-startup'] !== undefined) hpa.podStartupMs = durationFlag('pod-startup', values['pod-startup'], 30_000, { min: 0 });
+  const minReplicas = numberFlag(COMMAND, 'min-replicas', values['min-replicas'], { min: 1, max: 100_000, integer: true });
+  const maxReplicas = numberFlag(COMMAND, 'max-replicas', values['max-replicas'], { min: 1, max: 100_000, integer: true });
+  if (minReplicas !== undefined) hpa.minReplicas = minReplicas;
+  if (maxReplicas !== undefined) hpa.maxReplicas = maxReplicas;
+  if ((minReplicas ?? 1) > (maxReplicas ?? 100)) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --min-replicas (${minReplicas ?? 1}) is above --max-replicas (${maxReplicas ?? 100})`);
+  if (peakValue === undefined && (values['hpa-target'] ?? values['pod-startup'] ?? values['min-replicas'] ?? values['max-replicas']) !== undefined) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: the HPA flags (--hpa-target, --pod-startup, --min-replicas, --max-replicas) need --peak`);
+  }
+  if (peakValue !== undefined && !slo) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --peak needs an MST, so it needs --slo`);
+
+  const request: CapacityRequest = {
+    file,
+    env,
+    target,
+    slo,
+    startRate: numberFlag(COMMAND, 'start-rate', values['start-rate'], { min: 0.1, max: 10_000_000 }) ?? null,
+    precision: numberFlag(COMMAND, 'precision', values.precision, { min: 0.001, max: 1 }) ?? 0.05,
+    warmupMs: durationFlag('warmup', values.warmup, 5000, { min: 0, wholeSeconds: true }),
+    windowMs: durationFlag('window', values.window, 10_000, { min: 1000, wholeSeconds: true }),
+    maxProbes: numberFlag(COMMAND, 'max-probes', values['max-probes'], { min: 1, max: 100, integer: true }) ?? 12,
+    confirmations: numberFlag(COMMAND, 'confirmations', values.confirmations, { min: 0, max: 5, integer: true }) ?? 1,
+    growthFactor: 2,
+    cooldownMs: durationFlag('cooldown', values.cooldown, 2000, { min: 0 }),
+    maxVUs: numberFlag(COMMAND, 'max-vus', values['max-vus'], { min: 1, max: 1_000_000, integer: true }) ?? null,
+    metricsUrl,
+    peak: peakValue === undefined ? null : { peak: peakValue, headroom, hpa },
+    sweep,
+    threads: numberFlag(COMMAND, 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1,
+    log: (line) => process.stderr.write(line + '\n'),
+  };
+  const quiet = values.quiet === true;
+  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const outDir = path.resolve(values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+
+  let interrupts = 0;
+  let requestStop!: (reason: string) => void;
+  const stopRequested = new Promise<string>((r) => (requestStop = r));
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping after this probe (Ctrl-C again to abort without capacity.json)…\n');
+      requestStop('interrupted (Ctrl-C)');
+    } else process.exit(EXIT.aborted);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    if (!quiet) {
+      request.onRunStart = (what) => process.stderr.write(`… ${what}\n`);
+      request.onProbe = (p, s) => process.stderr.write(formatProbeLine(p, s.maxProbes) + '\n');
+      request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p) + '\n');
+    } else request.log = () => {};
+    const doc = await runCapacity({ ...request, stopRequested });
+    const out = path.join(outDir, 'capacity.json');
+    validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
+    await writeJsonAtomic(out, doc);
+    if (!quiet) process.stdout.write(formatCapacitySummary(doc, { capacity: out }));
+    // capacity.html: the report builder (reports/build.ts) renders run results only so far.
+    return interrupts > 0 ? EXIT.aborted : EXIT.ok;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
