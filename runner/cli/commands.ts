@@ -18,6 +18,7 @@ export const COMMANDS = {
   dashboard: { summary: 'serve the dashboard: runs under reports/out/ and live runs', load: () => import('./dashboard.ts') },
   export: { summary: 'write a k6 script of a scenario (options, journeys on k6 APIs) for k6 / the k6 operator', load: () => import('./export.ts') },
   import: { summary: 'import k6 results (--out json files, one per runner, or a summary) into result.json + report.html', load: () => import('./import.ts') },
+  capacity: { summary: 'find the max sustainable rate under an SLO; instances for a peak; autoscaler simulation', load: () => import('./capacity.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;
