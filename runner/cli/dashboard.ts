@@ -1,6 +1,8 @@
 // `stampede dashboard [--port N]`: serves the UI, the runs under reports/out/, and the live
 // stream of runs started with `--dashboard` (protocol: dashboard/live/protocol.ts).
 import path from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { DASHBOARD_ANNOUNCE_FILE } from '../run/live.ts';
 import { EXIT } from '../errors.ts';
 import { numberFlag, parseCommandArgs } from './args.ts';
 
@@ -21,11 +23,15 @@ export async function run(argv: string[]): Promise<number> {
   const { startDashboardServer } = await import('../../dashboard/server/server.ts');
   const server = await startDashboardServer({ port, runsDir, log: (l) => process.stderr.write(l + '\n') });
   process.stdout.write(`dashboard: ${server.url}\nlive ingest: ${server.ingestUrl}\nruns: ${runsDir}\n`);
+  // announce ourselves so that `stampede run` in this folder streams here without a flag
+  mkdirSync(path.dirname(DASHBOARD_ANNOUNCE_FILE), { recursive: true });
+  writeFileSync(DASHBOARD_ANNOUNCE_FILE, JSON.stringify({ url: server.url, ingestUrl: server.ingestUrl, pid: process.pid }) + '\n');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  rmSync(DASHBOARD_ANNOUNCE_FILE, { force: true });
   await server.close();
   return EXIT.ok;
 }

@@ -11,6 +11,7 @@ import { progressReporter } from '../run/progress.ts';
 import { formatSummary } from '../run/summary.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
+import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
 
 export const USAGE = `usage: stampede run <scenario.ts> [options]
 
@@ -24,6 +25,8 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --ready-timeout D    how long the started shop may take to be ready (default 120s); then exit 3
   --threads N          engine worker threads (default 1); the schedule is split between them
   --quiet              no progress line and no summary (the result is still written)
+  --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
+                       dashboard running from this folder is found and used (--no-dashboard: don't)
 
 When the target answers /metrics (Prometheus), it is scraped every second into result.server.
 
@@ -42,6 +45,8 @@ export async function run(argv: string[]): Promise<number> {
       'ready-timeout': { type: 'string' },
       threads: { type: 'string' },
       quiet: { type: 'boolean' },
+      dashboard: { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
     },
     USAGE,
   );
@@ -87,6 +92,9 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigint);
 
   const progress = quiet ? null : progressReporter(process.stderr);
+  const warn = (m: string) => process.stderr.write(m + '\n');
+  const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
+  const live = ingest ? await openLiveStream(ingest, warn) : null;
   try {
     const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,
@@ -96,12 +104,16 @@ export async function run(argv: string[]): Promise<number> {
       targetConfig,
       readyTimeoutMs,
       stopRequested,
-      onSecond: (s) => progress?.update(s),
+      onSecond: (s) => {
+        progress?.update(s);
+        live?.second(s);
+      },
     });
     progress?.done();
     const resultFile = path.join(outDir, 'result.json');
     await writeRunResult(resultFile, result);
-    const reportFile = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
+    const reportFile = await writeReportBeside(result, outDir, warn);
+    await live?.end(result);
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;

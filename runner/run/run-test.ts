@@ -44,6 +44,8 @@ export interface LiveState {
   plannedMs: number;
   aggregate: RunAggregate;
   loaded: LoadedScenario;
+  /** the RunResult so far (partial: true), for live dashboards; thresholds evaluated as of now */
+  resultSoFar(): RunResult;
 }
 
 export interface RunOutcome {
@@ -115,6 +117,22 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   };
   void opts.stopRequested?.then((reason) => stop(reason));
 
+  const resultSoFar = (): RunResult =>
+    buildRunResult({
+      loaded,
+      aggregate,
+      verdicts: evaluateThresholds(options.thresholds, { lookup: (m, tags) => aggregate.view(m, tags) }, aggregate.elapsedMs, false).verdicts,
+      env: opts.env,
+      target: opts.target ?? null,
+      targetConfig: opts.targetConfig ?? null,
+      startedAt,
+      endedAt: new Date(),
+      threads,
+      stopReason: 'running',
+      journeyErrors: errorCounts,
+      cpuCount: cpus().length,
+    });
+
   // once a second: CPU of the generator process, live callback, thresholds every 2 s
   let lastCpu = process.cpuUsage();
   let lastCpuAt = nowUs();
@@ -134,7 +152,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
         stop(`threshold ${ev.abortBy.key}: ${ev.abortBy.source} crossed (abortOnFail)`);
       }
     }
-    opts.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, loaded });
+    opts.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, loaded, resultSoFar });
   }, 1000);
   // keep the CPU sampler's seconds aligned with the engine's ticks
   everySecond.unref?.();

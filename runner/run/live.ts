@@ -1,0 +1,67 @@
+// Streaming a run to the dashboard (`stampede run --dashboard [URL]`, or automatically while a
+// `stampede dashboard` is up: it announces itself in reports/out/.dashboard.json). Snapshots
+// follow the live protocol (dashboard/live/protocol.ts); a dashboard that is gone or goes away
+// never slows or fails the run.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { RunResult } from '../result/schema.ts';
+import type { LiveState } from './run-test.ts';
+
+export const DASHBOARD_ANNOUNCE_FILE = path.join('reports', 'out', '.dashboard.json');
+
+export interface LiveStream {
+  second(state: LiveState): void;
+  end(result: RunResult): Promise<void>;
+}
+
+/** The ingest URL: the flag's value (http(s):// or ws:// base), else a running dashboard's announcement. */
+export function resolveIngestUrl(flag: string | boolean | undefined): string | null {
+  if (typeof flag === 'string' && flag !== '') {
+    const u = new URL(flag);
+    if (u.protocol === 'http:') u.protocol = 'ws:';
+    if (u.protocol === 'https:') u.protocol = 'wss:';
+    if (u.pathname === '/' || u.pathname === '') u.pathname = '/ws/ingest';
+    return u.href;
+  }
+  try {
+    const announced = JSON.parse(readFileSync(DASHBOARD_ANNOUNCE_FILE, 'utf8')) as { ingestUrl?: string; pid?: number };
+    if (!announced.ingestUrl || !announced.pid) return null;
+    process.kill(announced.pid, 0); // throws when that dashboard is gone
+    return announced.ingestUrl;
+  } catch {
+    return flag === true ? 'ws://127.0.0.1:5665/ws/ingest' : null;
+  }
+}
+
+export async function openLiveStream(ingestUrl: string, warn: (m: string) => void): Promise<LiveStream | null> {
+  let producer;
+  try {
+    const { connectLiveProducer } = await import('../../dashboard/live/producer.ts');
+    producer = await connectLiveProducer(ingestUrl, randomUUID());
+  } catch (e) {
+    warn(`dashboard: cannot stream to ${ingestUrl} (${e instanceof Error ? e.message : String(e)}); the run goes on without it`);
+    return null;
+  }
+  const p = producer;
+  let started = false;
+  let lastT = -1;
+  return {
+    second(state) {
+      const r = state.resultSoFar();
+      if (!started) {
+        p.start(r.meta, r.options);
+        started = true;
+      }
+      const points = r.timeline.filter((x) => x.t > lastT);
+      lastT = r.timeline.at(-1)?.t ?? lastT;
+      const { timeline: _omit, ...summary } = r;
+      p.snapshot(points, { ...summary, partial: true });
+    },
+    async end(result) {
+      if (!started) p.start(result.meta, result.options);
+      await p.end(result);
+      p.close();
+    },
+  };
+}
