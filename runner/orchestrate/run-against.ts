@@ -52,11 +52,14 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     let scraper: MetricsScraper | null = null;
     if (url && o.scrape !== false && (await exposesMetrics(url))) scraper = startScraper(metricsUrlOf(url));
     let outcome: RunOutcome;
+    const restoreEnv = exposeEnv(env);
     try {
       outcome = await runTest({ ...o, env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
     } catch (e) {
       await scraper?.stop();
       throw e;
+    } finally {
+      restoreEnv();
     }
     if (scraper) {
       const server = deriveServerSeries(url ?? '', await scraper.stop(), outcome.runStartEpochMs);
@@ -82,4 +85,25 @@ export async function readInvariants(url: string, adminToken: string): Promise<S
   } catch {
     return null;
   }
+}
+
+/**
+ * k6 gives a script's init context `__ENV` (system environment + --env). Stampede's equivalent:
+ * while the scenario module loads and runs, --env values are visible in process.env, so its
+ * top-level options can read them (PEAK, STOCK, ...). Set only after the target has started
+ * (its processes must not inherit them) and restored afterwards. A module is imported once per
+ * process, so its options reflect the env of the first run in that process.
+ */
+function exposeEnv(env: Record<string, string>): () => void {
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(env)) {
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
 }

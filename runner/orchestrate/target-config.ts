@@ -50,12 +50,12 @@ export interface ValidatedConfig {
  * Validates knobs with the target app's schema. Throws STAMPEDE_E_CONFIG_INVALID (exit 2) whose
  * message starts with `<where>: <key>` — the key as the user wrote it — and says what was expected.
  */
-export function validateTargetConfig(input: Record<string, ConfigValue>, where: string): ValidatedConfig {
+export function validateTargetConfig(input: Record<string, ConfigValue>, where: string, keyName: (key: string) => string = (k) => k): ValidatedConfig {
   const given: Record<string, string> = {};
   const wroteAs = new Map<KnobName, string>();
   for (const [key, value] of Object.entries(input)) {
     const knob = knobOf(key);
-    if (!knob) throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${where}: ${key}: unknown target setting (known: ${knownKnobs().join(', ')})`);
+    if (!knob) throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${where}: ${keyName(key)}: unknown target setting (known: ${knownKnobs().join(', ')})`);
     if (wroteAs.has(knob)) throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${where}: ${key}: the same setting as ${wroteAs.get(knob)}`);
     wroteAs.set(knob, key);
     given[knob] = String(value);
@@ -65,7 +65,7 @@ export function validateTargetConfig(input: Record<string, ConfigValue>, where: 
     const lines = parsed.error.issues.map((i) => {
       const knob = String(i.path[0] ?? '') as KnobName;
       const name = wroteAs.get(knob) ?? knob;
-      return `${name}: ${i.message} (got ${JSON.stringify(given[knob])})`;
+      return `${keyName(name)}: ${i.message} (got ${JSON.stringify(given[knob])})`;
     });
     throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${where}: ${lines[0] ?? 'invalid target configuration'}`, lines.slice(1));
   }
