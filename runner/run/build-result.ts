@@ -5,6 +5,7 @@ import type { RunAggregate } from '../recorder/aggregate.ts';
 import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from '../result/schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { littlesLawWarning } from '../capacity/run-littles-law.ts';
 
 export interface BuildInput {
   loaded: LoadedScenario;
@@ -48,7 +49,7 @@ export function buildRunResult(input: BuildInput): RunResult {
   const generator = generatorHealth(aggregate, input);
   if (generator.saturated) warnings.push(`generator saturated — these numbers may describe the load generator, not the target: ${generator.reasons.join('; ')}`);
 
-  return {
+  const result: RunResult = {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
     kind: 'run',
     meta: {
@@ -82,6 +83,10 @@ export function buildRunResult(input: BuildInput): RunResult {
     server: null,
     warnings,
   };
+  // Little's law on every run: counted in-flight vs throughput × mean iteration time
+  const littles = littlesLawWarning(result);
+  if (littles) warnings.push(littles);
+  return result;
 }
 
 function generatorHealth(aggregate: RunAggregate, input: BuildInput): GeneratorHealth {
