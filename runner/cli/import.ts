@@ -1,6 +1,9 @@
 // `stampede import k6 <file...> [--out DIR]`: k6 results (--out json NDJSON, plain or .gz, one
 // file per runner; or an end-of-test summary) → result.json + report.html.
+import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { toJUnit } from '../ci-outputs/junit.ts';
+import { toMarkdownSummary } from '../ci-outputs/markdown.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
@@ -13,12 +16,14 @@ export const USAGE = `usage: stampede import k6 <file...> [--out DIR]
               operator's pods): all are merged into one result with exact percentiles;
               or one k6 end-of-test summary (--summary-export, or handleSummary's JSON.stringify(data))
   --out DIR   where result.json and report.html go (default reports/out/<UTC time>-<name>/)
+  --junit FILE       also write JUnit XML of the thresholds and checks (for CI test reports)
+  --summary-md FILE  also append a Markdown summary (e.g. $GITHUB_STEP_SUMMARY)
 
 exit codes: 0 written and every threshold passed, 99 written and a threshold failed (as k6),
             2 bad input (the message names the file and line)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals, help } = parseCommandArgs('import', argv, { out: { type: 'string', short: 'o' } }, USAGE);
+  const { values, positionals, help } = parseCommandArgs('import', argv, { out: { type: 'string', short: 'o' }, junit: { type: 'string' }, 'summary-md': { type: 'string' } }, USAGE);
   if (help) {
     process.stdout.write(USAGE + '\n');
     return EXIT.ok;
@@ -30,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = path.resolve(values.out ?? defaultOutDir(`k6-${result.meta.scenarioName}`));
   const resultFile = path.join(outDir, 'result.json');
   await writeRunResult(resultFile, result);
+  if (values.junit) await writeFile(values.junit, toJUnit(result));
+  if (values['summary-md']) await appendFile(values['summary-md'], toMarkdownSummary(result) + '\n');
   const report = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
   const imp = result.meta.imported;
   const failed = result.thresholds.filter((t) => !t.ok).length;

@@ -152,13 +152,19 @@ describe('import k6 summaries', () => {
 describe('stampede import k6 (CLI)', () => {
   it('writes result.json and report.html; exits 99 because a threshold failed', async () => {
     const out = path.join(dir, 'out');
-    const r = await stampede('import', 'k6', R1, R2, '--out', out);
+    const junit = path.join(dir, 'junit.xml');
+    const summary = path.join(dir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const r = await stampede('import', 'k6', R1, R2, '--out', out, '--junit', junit, '--summary-md', summary);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(99);
     expect(r.stdout).toContain('thresholds: 3 passed, 1 failed');
     const doc = runResultSchema.parse(JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')));
     expect(doc.metrics.http_reqs?.values.count).toBe(100);
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    expect(readFileSync(junit, 'utf8')).toContain('<testcase classname="thresholds.http_req_failed" name="http_req_failed: rate&lt;0.01" time="0">');
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('# earlier step\n## Stampede: flash\\-sale — ❌ 1 of 4 thresholds failed')).toBe(true);
   });
 
   it('names the file and the line of a bad line, also inside a gzipped file', async () => {
