@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // one at a time by default because two cores are shared by generator and target.
 export default defineConfig({
   test: {
-    include: ['runner/**/*.test.ts', 'target-app/**/*.test.ts', 'dashboard/**/*.test.ts', 'reports/**/*.test.ts', 'scenarios/**/*.test.ts'],
+    include: ['runner/**/*.test.ts', 'target-app/**/*.test.ts', 'dashboard/**/*.test.ts', 'reports/**/*.test.ts', 'scenarios/**/*.test.ts', 'deploy/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/*.e2e.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
