@@ -19,6 +19,7 @@ export const COMMANDS = {
   export: { summary: 'write a k6 script of a scenario (options, journeys on k6 APIs) for k6 / the k6 operator', load: () => import('./export.ts') },
   import: { summary: 'import k6 results (--out json files, one per runner, or a summary) into result.json + report.html', load: () => import('./import.ts') },
   capacity: { summary: 'find the max sustainable rate under an SLO; instances for a peak; autoscaler simulation', load: () => import('./capacity.ts') },
+  compare: { summary: 'run a scenario against several target configurations and rank them', load: () => import('./compare.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

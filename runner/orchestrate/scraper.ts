@@ -62,6 +62,9 @@ export function startScraper(metricsUrl: string, opts: ScraperOptions = {}): Met
     async stop() {
       clearInterval(timer);
       await inFlight;
+      // one last look at the end of the run, so its final second has a point too
+      const last = scrapes[scrapes.length - 1];
+      if (!last || Date.now() - last.atMs >= intervalMs / 2) scrapes.push(await scrapeOnce(metricsUrl, timeoutMs));
       return scrapes;
     },
   };

@@ -1,0 +1,141 @@
+// `stampede compare <scenario.ts> --matrix <matrix.json | 'variant=sync,async;cache=none,redis'>
+//   [--repeat N] [--cooldown 5s] [--out DIR] [--env K=V]... [--threads N] [--ready-timeout D]`
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT, StampedeError } from '../errors.ts';
+import { parseMatrix } from '../compare/matrix.ts';
+import { runComparison } from '../compare/run-matrix.ts';
+import { formatComparisonTable } from '../compare/table.ts';
+import { exposeEnv } from '../orchestrate/run-against.ts';
+import { defaultOutDir } from '../run/outputs.ts';
+import { progressReporter } from '../run/progress.ts';
+import { tryParseDurationMs } from '../scenario/duration.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { keyValueFlags, numberFlag, parseCommandArgs } from './args.ts';
+
+export const USAGE = `usage: stampede compare <scenario.ts> --matrix <matrix.json | 'K=v1,v2;K=v1,v2'> [options]
+
+Runs the scenario against each configuration of the flash-sale shop in turn — start it, wait
+for /readyz, run, read its invariants, stop it, cool down — and ranks them.
+
+  --matrix M           inline axes, whose cartesian product is taken: 'variant=sync,async;cache=none,redis'
+                       or a JSON file: a list of configurations [{"variant":"sync"}, ...], or
+                       {"axes": {"variant": ["sync","async"]}, "base": {"stock": 200}, "configurations": [...]}
+                       keys are \`stampede target\` knobs (variant, cache, queue, workers, pool, ...)
+  --repeat N           runs per configuration (default 1); with N ≥ 2 the table shows median and range,
+                       and calls a difference real only when the ranges do not overlap
+  --cooldown D         pause between runs (default 5s)
+  --out DIR            default reports/out/<UTC time>-compare-<scenario>/; each run writes
+                       <DIR>/<configuration>/run-<n>/result.json + report.html, and <DIR>/comparison.json
+  --env K=V            a value for the scenario (k6 __ENV); repeatable; the same for every configuration
+  --threads N          engine worker threads (default 1)
+  --ready-timeout D    how long a configuration may take to be ready (default 120s); else it is skipped
+
+A configuration that cannot start here (e.g. no Redis) is reported as skipped with the reason;
+the others still run. comparison.json holds each run's summary and the path of its result.json.
+
+exit codes: 0 compared (threshold failures of single runs are results, shown in the table),
+            2 bad input (scenario, matrix), 3 no configuration could start, 130 interrupted`;
+
+function durationFlag(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const ms = tryParseDurationMs(raw);
+  if (ms === undefined || ms < 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede compare: --${flag}: expected a duration such as 5s, got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals, help } = parseCommandArgs(
+    'compare',
+    argv,
+    {
+      matrix: { type: 'string' },
+      repeat: { type: 'string' },
+      cooldown: { type: 'string' },
+      out: { type: 'string' },
+      env: { type: 'string', multiple: true },
+      threads: { type: 'string' },
+      'ready-timeout': { type: 'string' },
+    },
+    USAGE,
+  );
+  if (help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', USAGE.split('\n'));
+  if (values.matrix === undefined) throw new StampedeError('STAMPEDE_E_USAGE', "stampede compare: --matrix is required (e.g. --matrix 'variant=sync,async;cache=none,redis')");
+  // the matrix first: a bad knob is refused before anything is loaded or started
+  const entries = parseMatrix(values.matrix);
+  const repeat = numberFlag('compare', 'repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
+  const threads = numberFlag('compare', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
+  const cooldownMs = durationFlag('cooldown', values.cooldown, 5000);
+  const readyTimeoutMs = durationFlag('ready-timeout', values['ready-timeout'], 120_000);
+  const env = keyValueFlags('compare', 'env', values.env);
+  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  // load it once now (with --env visible, as during the runs): a broken scenario fails here, not N times
+  const restore = exposeEnv(env);
+  try {
+    await loadScenario(file);
+  } finally {
+    restore();
+  }
+  const outDir = path.resolve(values.out ?? defaultOutDir(`compare-${scenarioName}`));
+
+  let interrupts = 0;
+  let requestStop!: (reason: string) => void;
+  const stopRequested = new Promise<string>((r) => (requestStop = r));
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      process.stderr.write('\nstopping after this run (Ctrl-C again to abort)…\n');
+      requestStop('interrupted (Ctrl-C)');
+    } else process.exit(EXIT.aborted);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const say = (line: string) => process.stderr.write(`stampede compare: ${line}\n`);
+  // one progress line per run (a holder: the callbacks replace it)
+  const live: { progress: ReturnType<typeof progressReporter> | null } = { progress: null };
+  say(`${entries.length} configuration(s) × ${repeat} run(s) of ${file} → ${outDir}`);
+  try {
+    const { comparison, file: comparisonFile, interrupted } = await runComparison({
+      file,
+      scenarioName,
+      matrixSource: values.matrix,
+      entries,
+      repeat,
+      cooldownMs,
+      outDir,
+      env,
+      threads,
+      readyTimeoutMs,
+      stopRequested,
+      log: (l) => {
+        live.progress?.done();
+        say(l);
+      },
+      onRunStart: ({ entry, index, repeat: r }) => {
+        live.progress?.done();
+        say(`[${index + 1}/${entries.length}] ${entry.label}${repeat > 1 ? ` run ${r}/${repeat}` : ''}`);
+        live.progress = progressReporter(process.stderr);
+      },
+      onSecond: (s) => live.progress?.update(s),
+    });
+    live.progress?.done();
+    process.stdout.write(formatComparisonTable(comparison));
+    process.stdout.write(`  comparison ... ${comparisonFile}\n`);
+    for (const cfg of comparison.configurations) {
+      for (const r of cfg.runs) if (r.reportFile) process.stdout.write(`  report ....... ${path.join(outDir, r.reportFile)}\n`);
+    }
+    if (interrupted) return EXIT.aborted;
+    if (comparison.configurations.every((c) => c.status === 'skipped')) return EXIT.targetUnavailable;
+    return EXIT.ok;
+  } finally {
+    live.progress?.done();
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

@@ -1,0 +1,52 @@
+// One run's row in a comparison, from its RunResult (and the shop's invariants when read).
+import type { RunResult } from '../result/schema.ts';
+import type { RunSummary } from '../result/comparison-schema.ts';
+import type { ShopInvariants } from '../orchestrate/invariants.ts';
+
+/** The scenarios' invariant checks (scenarios/shop/journeys.ts); any other check is a journey check. */
+export const INVARIANT_CHECKS = ['no oversell', 'no accepted order missing', 'queue drained', 'stock consistent'];
+
+const value = (r: RunResult, metric: string, key: string): number | null => {
+  const v = r.metrics[metric]?.values[key];
+  return v === undefined || !Number.isFinite(v) ? null : v;
+};
+
+/** Requests answered 5xx or not at all, over all requests (from the per-status tagged counts). */
+export function serverErrorRate(r: RunResult): number {
+  let total = 0;
+  let bad = 0;
+  for (const m of r.tagged) {
+    if (m.metric !== 'http_reqs') continue;
+    const n = m.values.count ?? 0;
+    total += n;
+    const status = Number(m.tags.status ?? '0');
+    if (!(status >= 100 && status < 500)) bad += n;
+  }
+  return total === 0 ? 0 : bad / total;
+}
+
+export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSummary {
+  const invariantChecks = r.checks.filter((c) => INVARIANT_CHECKS.includes(c.name));
+  return {
+    requestsPerSecond: value(r, 'http_reqs', 'rate') ?? 0,
+    iterationsPerSecond: value(r, 'iterations', 'rate') ?? 0,
+    achievedRatio: r.generator.achievedRatio,
+    droppedIterations: value(r, 'dropped_iterations', 'count') ?? 0,
+    latencyP50: value(r, 'http_req_latency', 'p(50)') ?? value(r, 'http_req_latency', 'med'),
+    latencyP99: value(r, 'http_req_latency', 'p(99)'),
+    durationP50: value(r, 'http_req_duration', 'p(50)') ?? value(r, 'http_req_duration', 'med'),
+    durationP99: value(r, 'http_req_duration', 'p(99)'),
+    errorRate: serverErrorRate(r),
+    sold: inv?.sold ?? null,
+    oversold: inv?.oversold ?? null,
+    acceptedButMissing: inv?.acceptedButMissing ?? null,
+    drained: inv?.drained ?? null,
+    checksPassed: r.checks.reduce((n, c) => n + c.passes, 0),
+    checksFailed: r.checks.reduce((n, c) => n + c.fails, 0),
+    invariantChecksOk: invariantChecks.length === 0 ? null : invariantChecks.every((c) => c.fails === 0 && c.passes > 0),
+    thresholdsPassed: r.thresholds.filter((t) => t.ok).length,
+    thresholdsFailed: r.thresholds.filter((t) => !t.ok).length,
+    diedAt: r.server?.diedAt ?? null,
+    partial: r.partial,
+  };
+}
