@@ -44,6 +44,15 @@ describe("Little's law over a timeline", () => {
     expect(b.suspect).toBe(true);
   });
 
+  it('a late snapshot of an already closed second (same t twice) is merged, not counted as a second', () => {
+    const tl = steady(20, 100, 200);
+    const withLate = [...tl, { ...point(19, 0, 0), offered: 100 }];
+    const r = littlesLawOverSeconds(withLate, withLate.slice(1), 200)!;
+    expect(r.seconds).toBe(19);
+    expect(r.check.expected).toBeCloseTo(20, 6);
+    expect(r.suspect).toBe(false);
+  });
+
   it('no verdict with too little data', () => {
     expect(littlesLawOverSeconds(steady(2, 100, 10), steady(2, 100, 10), 10)).toBeNull();
     const few = steady(10, 2, 10);

@@ -11,6 +11,7 @@
 // tolerance and over three standard errors (plus half an iteration for rounding).
 import type { RunResult, TimelinePoint } from '../result/schema.ts';
 import { littlesLawCheck, type LittlesLawCheck } from './littles-law.ts';
+import { mergeSeconds } from './window.ts';
 
 export interface RunLittlesLaw {
   check: LittlesLawCheck;
@@ -30,7 +31,8 @@ const MIN_ITERATIONS = 50;
  * Little's law over `seconds` (consecutive, whole seconds of `timeline`), with in-flight
  * counted from the run's start. Null when there is too little data.
  */
-export function littlesLawOverSeconds(timeline: readonly TimelinePoint[], seconds: readonly TimelinePoint[], meanIterationMs: number, tolerance = 0.1): RunLittlesLaw | null {
+export function littlesLawOverSeconds(timeline: readonly TimelinePoint[], secondsAsGiven: readonly TimelinePoint[], meanIterationMs: number, tolerance = 0.1): RunLittlesLaw | null {
+  const seconds = mergeSeconds(secondsAsGiven);
   if (seconds.length < MIN_SECONDS || !(meanIterationMs >= 0)) return null;
   const completed = seconds.reduce((a, p) => a + p.completed, 0);
   if (completed < MIN_ITERATIONS) return null;
@@ -38,7 +40,7 @@ export function littlesLawOverSeconds(timeline: readonly TimelinePoint[], second
   let started = 0;
   let done = 0;
   let inFlightSum = 0;
-  for (const p of timeline) {
+  for (const p of mergeSeconds(timeline)) {
     started += p.started;
     done += p.completed;
     if (wanted.has(p.t)) inFlightSum += started - done;
@@ -56,7 +58,7 @@ export function littlesLawOfRun(result: RunResult, tolerance = 0.1): RunLittlesL
   const meanIterationMs = result.metrics.iteration_duration?.values.avg;
   if (meanIterationMs === undefined) return null;
   const wholeSeconds = Math.floor(result.meta.durationMs / 1000);
-  const seconds = result.timeline.filter((p) => p.t < wholeSeconds);
+  const seconds = mergeSeconds(result.timeline).filter((p) => p.t < wholeSeconds);
   return littlesLawOverSeconds(result.timeline, seconds, meanIterationMs, tolerance);
 }
 

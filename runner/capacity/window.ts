@@ -86,7 +86,7 @@ export function measureWindow(result: RunResult, scenario: string, fromMs: numbe
   const total = failed.passes + failed.fails;
   const firstSecond = Math.ceil(fromMs / 1000 - 1e-9);
   const lastSecond = Math.floor(toMs / 1000 + 1e-9) - 1;
-  const seconds = result.timeline.filter((p) => p.t >= firstSecond && p.t <= lastSecond);
+  const seconds = mergeSeconds(result.timeline).filter((p) => p.t >= firstSecond && p.t <= lastSecond);
   const completed = seconds.reduce((a, p) => a + p.completed, 0);
   const offeredInSeconds = seconds.reduce((a, p) => a + (p.offered ?? 0), 0);
   return {
@@ -105,6 +105,31 @@ export function measureWindow(result: RunResult, scenario: string, fromMs: numbe
     achievedRatio: offeredInSeconds > 0 ? completed / offeredInSeconds : null,
     seconds,
   };
+}
+
+/**
+ * The timeline with one point per second. A snapshot that arrives after its second was closed
+ * (the setup/teardown VU's, at the end of a run) becomes a second point with the same t, whose
+ * `offered` repeats the schedule's count; counts are summed, offered is taken once.
+ */
+export function mergeSeconds(timeline: readonly TimelinePoint[]): TimelinePoint[] {
+  const byT = new Map<number, TimelinePoint>();
+  for (const p of timeline) {
+    const q = byT.get(p.t);
+    if (!q) {
+      byT.set(p.t, { ...p });
+      continue;
+    }
+    q.started += p.started;
+    q.completed += p.completed;
+    q.dropped += p.dropped;
+    q.requests += p.requests;
+    q.failed += p.failed;
+    q.offered = q.offered === null ? p.offered : p.offered === null ? q.offered : Math.max(q.offered, p.offered);
+    q.eventLoopLagP99 = Math.max(q.eventLoopLagP99, p.eventLoopLagP99);
+    q.generatorCpuPercent = Math.max(q.generatorCpuPercent, p.generatorCpuPercent);
+  }
+  return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
 function round3(x: number): number {
