@@ -98,11 +98,13 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): Pr
 class InFlight {
   private readonly running = new Map<VirtualUser, Promise<void>>();
 
+  /** The caller calls done(vu) when the iteration settles (no extra promise per iteration). */
   add(vu: VirtualUser, p: Promise<void>): void {
     this.running.set(vu, p);
-    void p.finally(() => {
-      if (this.running.get(vu) === p) this.running.delete(vu);
-    });
+  }
+
+  done(vu: VirtualUser): void {
+    this.running.delete(vu);
   }
 
   get size(): number {
@@ -161,6 +163,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       recorder.vus++;
       const p = iterate(ctx, vu, now - intendedUs).then(() => {
         recorder.vus--;
+        inFlight.done(vu);
         if (!vu.interrupted) free.push(vu);
       });
       inFlight.add(vu, p);
@@ -207,6 +210,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
       const p = iterate(ctx, vu, 0);
       inFlight.add(vu, p);
       await p;
+      inFlight.done(vu);
       recorder.vus--;
     }
     running.delete(index);
@@ -264,6 +268,7 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
       const p = iterate(ctx, vu, 0);
       inFlight.add(vu, p);
       await p;
+      inFlight.done(vu);
       recorder.vus--;
     }
   });

@@ -3,7 +3,11 @@
 // same alignment, so their snapshots for second t cover the same wall-clock second.
 import { nowUs } from './clock.ts';
 
-export function startTicker(runStartUs: number, onTick: (t: number) => void): () => void {
+/**
+ * Returns stop(), which gives the next second not yet ticked: the final snapshot is filed under
+ * it, so a tick delayed past the end of the run (a busy machine) never leaves a gap.
+ */
+export function startTicker(runStartUs: number, onTick: (t: number) => void): () => number {
   let t = Math.max(0, Math.floor((nowUs() - runStartUs) / 1e6));
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -20,6 +24,7 @@ export function startTicker(runStartUs: number, onTick: (t: number) => void): ()
   return () => {
     stopped = true;
     clearTimeout(timer);
+    return t;
   };
 }
 

@@ -82,11 +82,15 @@ export class VirtualUser implements VU {
       this.scenario = scenario;
       this.iteration = 0;
     }
-    this.scenarioTags = scenarioTags;
     this.env = env;
     this.lagUs = lagUs > 0 ? lagUs : 0;
-    this.groupPath = '';
-    this.refreshBase();
+    // the base tag set only changes with the scenario, a group or vu.tag(): rebuilding it (and
+    // its sorted key) on every iteration was a measurable share of the hot path
+    if (this.groupPath !== '' || scenarioTags !== this.scenarioTags || this.baseTags.scenario !== scenario) {
+      this.scenarioTags = scenarioTags;
+      this.groupPath = '';
+      this.refreshBase();
+    }
   }
 
   /** Tags of iteration-level samples (iterations, iteration_duration). */
@@ -185,12 +189,18 @@ export class VirtualUser implements VU {
       const name = params?.name ?? url.href;
       const status = String(r.status);
       const extra = params?.tags;
-      const tags: Tags = extra ? { ...this.baseTags, ...extra, name, method, status } : { ...this.baseTags, name, method, status };
-      if (r.error) tags.error = r.error.kind;
-      const key = extra || r.error ? tagsKey(tags) : `${this.baseKey}\x1e${name}\x1e${method}\x1e${status}`;
+      const base = this.baseTags;
+      const error = r.error?.kind;
+      // the tag object is only built when this tag set is new (once per series, not per request)
+      const makeTags = (): Tags => {
+        const tags: Tags = extra ? { ...base, ...extra, name, method, status } : { ...base, name, method, status };
+        if (error) tags.error = error;
+        return tags;
+      };
+      const key = extra || error ? tagsKey(makeTags()) : `${this.baseKey}\x1e${name}\x1e${method}\x1e${status}`;
       this.recorder.http(
         {
-          tags,
+          tags: makeTags,
           failed,
           errorKind,
           durationUs,

@@ -41,8 +41,8 @@ async function run(runStartUs: number): Promise<void> {
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
-  stopTicker();
-  post({ type: 'done', last: encodeSnapshot(e.recorder.snapshot(-1)) });
+  const next = stopTicker();
+  post({ type: 'done', last: encodeSnapshot(e.recorder.snapshot(next)) });
   e.close();
   port!.close();
 }

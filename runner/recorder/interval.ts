@@ -42,7 +42,8 @@ export interface IntervalSnapshot<H = Histogram> {
 
 /** What the HTTP layer reports for one finished request (µs durations). */
 export interface HttpSample {
-  tags: Tags;
+  /** the sample's tags, or a function building them (called only when the series is new) */
+  tags: Tags | (() => Tags);
   failed: boolean;
   /** 'status_4xx', 'status_5xx', 'timeout', 'connect_refused', ... or '' when ok */
   errorKind: string;
@@ -101,7 +102,12 @@ export class IntervalRecorder {
   }
 
   http(sample: HttpSample, key?: string): void {
-    const s = this.seriesFor(sample.tags, key);
+    const t = sample.tags;
+    let s = key === undefined ? undefined : this.series.get(key);
+    if (!s) {
+      const tags = typeof t === 'function' ? t() : t;
+      s = this.seriesFor(tags, key ?? tagsKey(tags));
+    }
     recordUs(s.trend('http_req_duration'), sample.durationUs);
     recordUs(s.trend('http_req_latency'), sample.latencyUs);
     recordUs(s.trend('http_req_waiting'), sample.waitingUs);

@@ -21,8 +21,8 @@ export function startInProcess(input: ThreadEngineInput, onSnapshot: OnSnapshot)
   const engine = new ThreadEngine(input);
   const stopTicker = startTicker(input.runStartUs, (t) => onSnapshot(engine.recorder.snapshot(t)));
   const done = engine.run().finally(() => {
-    stopTicker();
-    onSnapshot(engine.recorder.snapshot(secondOf(input.runStartUs)));
+    const next = stopTicker();
+    onSnapshot(engine.recorder.snapshot(next));
     engine.close();
   });
   return { done, stop: () => engine.stop() };
@@ -61,7 +61,8 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
           else if (m.type === 'snapshot') onSnapshot(decodeSnapshot(m.snapshot));
           else if (m.type === 'done') {
             sawDone = true;
-            onSnapshot({ ...decodeSnapshot(m.last), t: secondOf(runStartUs) });
+            const last = decodeSnapshot(m.last);
+            onSnapshot(last.t >= 0 ? last : { ...last, t: secondOf(runStartUs) });
           } else if (m.type === 'journey-error') input.onJourneyError(m.message);
           else if (m.type === 'error') reject(new Error(`engine thread ${index}: ${m.message}`));
         });

@@ -40,7 +40,7 @@ describe('coordinated omission', () => {
       // the per-second series shows the stall: some second's p99 ≥ 500 ms, the first seconds fast
       const p99s = result.timeline.map((p) => p.latency?.p99 ?? 0);
       expect(Math.max(...p99s)).toBeGreaterThanOrEqual(500);
-      expect(p99s[0]).toBeLessThan(100);
+      expect(p99s[0]).toBeLessThan(250);
       // every scheduled iteration started (the generator's lag varies with the machine's load)
       expect(result.generator.achievedRatio).toBe(1);
     } finally {
@@ -68,7 +68,7 @@ describe('threads', () => {
       expect(two.generator.threads).toBe(2);
       const p = (r: typeof one, k: string) => r.metrics.http_req_duration?.values[k] ?? NaN;
       // medians of 0..18 ms delays: both ≈ 8–10 ms; p90 ≈ 16–18 ms (timer jitter allowed)
-      expect(Math.abs(p(one, 'med') - p(two, 'med'))).toBeLessThan(3);
+      expect(Math.abs(p(one, 'med') - p(two, 'med'))).toBeLessThan(5);
       expect(Math.abs(p(one, 'p(90)') - p(two, 'p(90)'))).toBeLessThan(5);
       expect(two.timeline.reduce((a, x) => a + x.requests, 0)).toBe(600);
     } finally {
