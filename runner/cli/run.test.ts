@@ -1,6 +1,7 @@
 // `stampede run` as a user runs it: a real process, real exit codes, files on disk.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
@@ -117,6 +118,34 @@ describe('stampede run', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('broken.ts');
     expect(b.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+
+  it('CI outputs: --junit, --summary-md, and live Prometheus metrics on --metrics-port', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const opts = { ...steady({ thresholds: { http_req_failed: ['rate<0.01'], 'http_req_duration': ['p(99)<0.001'] } }) };
+    (opts.scenarios.steady as { duration: string }).duration = '4s';
+    const file = scratch.write('ci.ts', scenarioSource(opts));
+    const junit = path.join(scratch.dir, 'junit.xml');
+    const md = path.join(scratch.dir, 'summary.md');
+    const running = stampede(['run', file, '--quiet', '--out', path.join(scratch.dir, 'out-ci'), '--env', `BASE=${server.url}`, '--junit', junit, '--summary-md', md, '--metrics-port', String(port)]);
+    let scraped = '';
+    for (let i = 0; i < 40 && !scraped.includes('http_reqs'); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+    }
+    const r = await running;
+    expect(r.code).toBe(99);
+    expect(scraped).toMatch(/^# TYPE \S*http_reqs\S* counter$/m);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuite');
+    expect(xml).toContain('<failure');
+    expect(xml).toContain('p(99)&lt;0.001');
+    expect(readFileSync(md, 'utf8')).toMatch(/http\\?_req\\?_failed/);
   });
 
   it('bad flags: exit 2 naming the flag', async () => {

@@ -12,6 +12,11 @@ import { formatSummary } from '../run/summary.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
+import { appendFile, writeFile } from 'node:fs/promises';
+import type { LiveState } from '../run/run-test.ts';
+import { toJUnit } from '../ci-outputs/junit.ts';
+import { toMarkdownSummary } from '../ci-outputs/markdown.ts';
+import { formatPrometheus, serveMetrics } from '../ci-outputs/prometheus.ts';
 
 export const USAGE = `usage: stampede run <scenario.ts> [options]
 
@@ -25,6 +30,9 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --ready-timeout D    how long the started shop may take to be ready (default 120s); then exit 3
   --threads N          engine worker threads (default 1); the schedule is split between them
   --quiet              no progress line and no summary (the result is still written)
+  --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
+  --summary-md FILE    a Markdown summary appended to FILE (e.g. $GITHUB_STEP_SUMMARY)
+  --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
 
@@ -47,6 +55,10 @@ export async function run(argv: string[]): Promise<number> {
       quiet: { type: 'boolean' },
       dashboard: { type: 'string' },
       'no-dashboard': { type: 'boolean' },
+      junit: { type: 'string' },
+      'summary-md': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
     },
     USAGE,
   );
@@ -95,6 +107,12 @@ export async function run(argv: string[]): Promise<number> {
   const warn = (m: string) => process.stderr.write(m + '\n');
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
   const live = ingest ? await openLiveStream(ingest, warn) : null;
+  const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
+  let lastState: LiveState | null = null;
+  const metrics =
+    metricsPort === undefined
+      ? null
+      : await serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
   try {
     const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,
@@ -105,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       readyTimeoutMs,
       stopRequested,
       onSecond: (s) => {
+        lastState = s;
         progress?.update(s);
         live?.second(s);
       },
@@ -114,12 +133,15 @@ export async function run(argv: string[]): Promise<number> {
     await writeRunResult(resultFile, result);
     const reportFile = await writeReportBeside(result, outDir, warn);
     await live?.end(result);
+    if (values.junit) await writeFile(values.junit, toJUnit(result));
+    if (values['summary-md']) await appendFile(values['summary-md'], toMarkdownSummary(result) + '\n');
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;
     if (interrupts > 0) return EXIT.aborted;
     return EXIT.ok;
   } finally {
+    await metrics?.close();
     progress?.done();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

@@ -108,6 +108,13 @@ export class RunAggregate {
       eventLoopLagP99: round3(p.loopLagP99),
       generatorCpuPercent: this.cpuBySecond.get(t) ?? 0,
     };
+    // a late snapshot of a second already closed (setup/teardown checks, a slow thread):
+    // add its counts to that second; its offered load was already counted
+    const existing = this.timeline.find((x) => x.t === t);
+    if (existing) {
+      mergePoint(existing, point);
+      return;
+    }
     // keep the timeline ordered even if a late second arrives
     let i = this.timeline.length;
     while (i > 0 && (this.timeline[i - 1]?.t ?? -1) > t) i--;
@@ -239,6 +246,29 @@ function mergeInto(a: IntervalSnapshot<Histogram>, b: IntervalSnapshot<Histogram
   a.checksFailed += b.checksFailed;
   a.vus += b.vus;
   a.vusMax += b.vusMax;
+}
+
+function mergePoint(a: TimelinePoint, b: TimelinePoint): void {
+  a.started += b.started;
+  a.completed += b.completed;
+  a.dropped += b.dropped;
+  a.requests += b.requests;
+  a.failed += b.failed;
+  for (const [k, n] of Object.entries(b.errorsByKind)) a.errorsByKind[k] = (a.errorsByKind[k] ?? 0) + n;
+  a.dataSent += b.dataSent;
+  a.dataReceived += b.dataReceived;
+  a.checksPassed += b.checksPassed;
+  a.checksFailed += b.checksFailed;
+  // percentiles of a closed second cannot be re-merged exactly (its histogram is gone): keep the
+  // worse of the two, which errs on the side of showing latency, never hiding it
+  a.latency = worse(a.latency, b.latency);
+  a.duration = worse(a.duration, b.duration);
+  a.eventLoopLagP99 = Math.max(a.eventLoopLagP99, b.eventLoopLagP99);
+}
+
+function worse(a: Percentiles | null, b: Percentiles | null): Percentiles | null {
+  if (!a || !b) return a ?? b;
+  return { p50: Math.max(a.p50, b.p50), p90: Math.max(a.p90, b.p90), p99: Math.max(a.p99, b.p99), p999: Math.max(a.p999, b.p999), max: Math.max(a.max, b.max) };
 }
 
 export function percentiles(h: Histogram): Percentiles | null {
