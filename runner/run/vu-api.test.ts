@@ -1,0 +1,68 @@
+// The journey API end to end: groups and tags on samples, checks, per-VU state across
+// iterations, setup data, teardown checks, JSON bodies, request names.
+import { afterAll, describe, expect, it } from 'vitest';
+import { runTest } from './run-test.ts';
+import { scratchDir, startServer } from '../testing/fixtures.ts';
+
+const scratch = scratchDir('vu-api');
+afterAll(() => scratch.remove());
+
+describe('the VU API', () => {
+  it('tags, groups, checks, state, setup data and teardown checks land in the result', async () => {
+    const seen: Array<{ url: string; body: string; cookie: string | undefined }> = [];
+    const server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', body, cookie: req.headers.cookie });
+        if (req.url === '/login') {
+          res.setHeader('set-cookie', 'sid=abc');
+          res.setHeader('content-type', 'application/json');
+          return res.end(JSON.stringify({ token: 'abc' }));
+        }
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ ok: true, echo: body ? JSON.parse(body) : null }));
+      });
+    });
+    try {
+      const file = scratch.write(
+        'api.ts',
+        `
+export const options = { scenarios: { shop: { executor: 'per-vu-iterations', vus: 2, iterations: 3, tags: { team: 'web' } } } };
+export function setup(ctx: any) { return { greeting: 'hi', base: ctx.env.BASE }; }
+export default async (vu: any, data: any) => {
+  if (!vu.state.token) {
+    const r = await vu.http.post(data.base + '/login', { user: vu.id });
+    vu.state.token = r.json().token;
+    vu.state.logins = 0;
+  }
+  vu.state.logins = (vu.state.logins as number) + 1;
+  await vu.group('buy', async () => {
+    const r = await vu.http.post(data.base + '/cart/' + vu.iteration, { item: vu.iteration, greeting: data.greeting }, { name: 'POST /cart/:n', headers: { cookie: 'sid=' + vu.state.token }, tags: { step: 'cart' } });
+    vu.check(r, { 'echoes the item': (x: any) => x.json().echo.item === vu.iteration, 'never true': () => false });
+  });
+};
+export function teardown(ctx: any, data: any) { ctx.check(data, { 'setup data reached teardown': (d: any) => d.greeting === 'hi' }); }
+`,
+      );
+      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      // 2 VUs × 1 login + 6 cart posts; setup/teardown make no measured requests
+      expect(result.metrics.http_reqs?.values.count).toBe(8);
+      expect(seen.filter((s) => s.url === '/login')).toHaveLength(2);
+      const carts = seen.filter((s) => s.url.startsWith('/cart/'));
+      expect(carts.every((c) => c.cookie === 'sid=abc')).toBe(true);
+      expect(carts.map((c) => JSON.parse(c.body).greeting)).toEqual(Array(6).fill('hi'));
+      const cart = result.tagged.filter((t) => t.metric === 'http_reqs' && t.tags.name === 'POST /cart/:n');
+      expect(cart.reduce((a, t) => a + (t.values.count ?? 0), 0)).toBe(6);
+      expect(cart[0]?.tags).toMatchObject({ group: '::buy', scenario: 'shop', team: 'web', step: 'cart', method: 'POST', status: '200' });
+      const checks = Object.fromEntries(result.checks.map((c) => [c.name, c]));
+      expect(checks['echoes the item']).toMatchObject({ path: '::buy::echoes the item', passes: 6, fails: 0 });
+      expect(checks['never true']).toMatchObject({ passes: 0, fails: 6 });
+      expect(checks['setup data reached teardown']).toMatchObject({ passes: 1, fails: 0 });
+      expect(result.metrics.checks?.values).toMatchObject({ passes: 7, fails: 6 });
+      expect(result.metrics.iterations?.values.count).toBe(6);
+    } finally {
+      await server.close();
+    }
+  });
+});
