@@ -12,6 +12,7 @@ import { formatSummary } from '../run/summary.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
+import { handleInterrupts } from './interrupt.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { LiveState } from '../run/run-test.ts';
 import { toJUnit } from '../ci-outputs/junit.ts';
@@ -90,18 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
-  let interrupts = 0;
-  let requestStop!: (reason: string) => void;
-  const stopRequested = new Promise<string>((r) => (requestStop = r));
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\nstopping (Ctrl-C again to abort without a result)…\n');
-      requestStop('interrupted (Ctrl-C)');
-    } else process.exit(EXIT.aborted);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupts = handleInterrupts('(a partial result will be written)');
+  const { stopRequested } = interrupts;
 
   const progress = quiet ? null : progressReporter(process.stderr);
   const warn = (m: string) => process.stderr.write(m + '\n');
@@ -138,12 +129,11 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;
-    if (interrupts > 0) return EXIT.aborted;
+    if (interrupts.interrupted()) return EXIT.aborted;
     return EXIT.ok;
   } finally {
     await metrics?.close();
     progress?.done();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupts.dispose();
   }
 }

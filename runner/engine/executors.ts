@@ -243,7 +243,10 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   // re-evaluate the target often enough to follow the stages (k6 steps VUs one by one)
   const timer = setInterval(control, 20);
   control();
-  await Promise.race([sleepMs(durationMs), ctx.stop.stopped]);
+  // (the duration timer is cleared when the run stops early, so it cannot keep the process alive)
+  let durationTimer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise<void>((r) => (durationTimer = setTimeout(r, durationMs))), ctx.stop.stopped]);
+  clearTimeout(durationTimer);
   clearInterval(timer);
   // duration over: running iterations get gracefulStop, then are interrupted
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
