@@ -88,8 +88,11 @@ describe('stampede run', () => {
     const opts = { scenarios: { steady: { executor: 'constant-vus', vus: 2, duration: '30s' } } };
     const file = scratch.write('sigint.ts', scenarioSource(opts, `await vu.http.get(vu.env.BASE + '/'); await vu.sleep(0.05)`));
     const out = path.join(scratch.dir, 'out-sigint');
+    const started = Date.now();
     const r = await stampede(['run', file, '--out', out, '--env', `BASE=${server.url}`, '--quiet'], { interruptAfterMs: 3000 });
     expect(r.code).toBe(130);
+    // stopped at 3 s of a 30 s run: it ends promptly, not when the scenario's duration would have
+    expect(Date.now() - started).toBeLessThan(12_000);
     const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
     expect(result.partial).toBe(true);
     expect(result.stopReason).toMatch(/Ctrl-C/);
