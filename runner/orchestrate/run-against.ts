@@ -94,7 +94,7 @@ export async function readInvariants(url: string, adminToken: string): Promise<S
  * (its processes must not inherit them) and restored afterwards. A module is imported once per
  * process, so its options reflect the env of the first run in that process.
  */
-function exposeEnv(env: Record<string, string>): () => void {
+export function exposeEnv(env: Record<string, string>): () => void {
   const saved = new Map<string, string | undefined>();
   for (const [k, v] of Object.entries(env)) {
     saved.set(k, process.env[k]);
