@@ -12,6 +12,7 @@ import { progressReporter } from '../run/progress.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { keyValueFlags, numberFlag, parseCommandArgs } from './args.ts';
+import { handleInterrupts } from './interrupt.ts';
 
 export const USAGE = `usage: stampede compare <scenario.ts> --matrix <matrix.json | 'K=v1,v2;K=v1,v2'> [options]
 
@@ -84,18 +85,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const outDir = path.resolve(values.out ?? defaultOutDir(`compare-${scenarioName}`));
 
-  let interrupts = 0;
-  let requestStop!: (reason: string) => void;
-  const stopRequested = new Promise<string>((r) => (requestStop = r));
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write('\nstopping after this run (Ctrl-C again to abort)…\n');
-      requestStop('interrupted (Ctrl-C)');
-    } else process.exit(EXIT.aborted);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
+  const interrupts = handleInterrupts('after this run; comparison.json keeps what was measured');
+  const { stopRequested } = interrupts;
   const say = (line: string) => process.stderr.write(`stampede compare: ${line}\n`);
   // one progress line per run (a holder: the callbacks replace it)
   const live: { progress: ReturnType<typeof progressReporter> | null } = { progress: null };
@@ -135,7 +127,6 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     live.progress?.done();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupts.dispose();
   }
 }

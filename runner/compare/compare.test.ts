@@ -283,4 +283,43 @@ describe('the comparison loop (real processes)', () => {
     expect(formatComparisonTable(back)).toMatch(/variant=sync,cache=redis\s+— skipped: --cache redis needs Redis/);
     expect(comparison.meta.repeat).toBe(2);
   }, 90_000);
+
+  it('Ctrl-C: the current run finishes (partial), the rest are reported as not run, comparison.json is partial', async () => {
+    const file = scratch.write(
+      'interrupt.ts',
+      scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '6s', preAllocatedVUs: 5, maxVUs: 10 } } }, "await vu.http.get(vu.env.BASE + '/products/1')"),
+    );
+    const shops: FakeShop[] = [];
+    const starter: TargetStarter = async () => {
+      const shop = await startFakeShop();
+      shops.push(shop);
+      return { url: shop.url, adminToken: 'fake-token', stop: () => shop.stop() };
+    };
+    let stop!: (r: string) => void;
+    const stopRequested = new Promise<string>((r) => (stop = r));
+    const started = Date.now();
+    const { comparison, interrupted } = await runComparison({
+      file,
+      scenarioName: 'interrupt',
+      matrixSource: 'variant=sync,async',
+      entries: matrixFromInline('variant=sync,async'),
+      repeat: 1,
+      cooldownMs: 0,
+      outDir: path.join(scratch.dir, 'interrupt-out'),
+      env: {},
+      threads: 1,
+      readyTimeoutMs: 10_000,
+      stopRequested,
+      log: () => undefined,
+      onRunStart: () => void setTimeout(() => stop('interrupted (Ctrl-C)'), 2500),
+      starter,
+    });
+    expect(interrupted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(6000 + 5000);
+    expect(shops).toHaveLength(1);
+    expect(comparison.meta.partial).toBe(true);
+    const [first, second] = comparison.configurations;
+    expect(first?.runs[0]?.summary?.partial).toBe(true);
+    expect(second).toMatchObject({ status: 'skipped', skipReason: 'not run: interrupted (Ctrl-C)' });
+  }, 60_000);
 });
