@@ -16,7 +16,17 @@ const DASHBOARD = path.join(ROOT, 'dashboard');
 export const BUNDLE_FILE = path.join(DASHBOARD, 'dist', 'report-bundle.json');
 
 /** Files whose change must rebuild the bundle, beside everything under dashboard/. */
-const EXTRA_SOURCES = ['runner/result/schema.ts', 'runner/result/validate.ts', 'runner/errors.ts', 'package-lock.json'];
+const EXTRA_SOURCES = [
+  'runner/result/schema.ts',
+  'runner/result/capacity-schema.ts',
+  'runner/result/validate.ts',
+  'runner/errors.ts',
+  // the capacity view draws the fitted USL curve with the runner's own formula
+  'runner/capacity/usl.ts',
+  'runner/capacity/usl-format.ts',
+  'runner/capacity/least-squares.ts',
+  'package-lock.json',
+];
 const SKIP_DIRS = new Set(['dist', 'testing', 'node_modules']);
 
 const bundleSchema = z.object({ version: z.literal(1), js: z.string(), css: z.string(), builtAt: z.string() });

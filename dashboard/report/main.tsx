@@ -1,25 +1,33 @@
 // The UI's one entry. A page with embedded data (#stampede-data) is a report: read it,
-// validate it, render the run page, no network. A page without it is the live dashboard
-// served by `stampede dashboard`.
+// validate it, render the page for its kind (a run, a capacity study), no network. A page
+// without it is the live dashboard served by `stampede dashboard`.
 import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
-import { StrictMode } from 'react';
+import { StrictMode, type ReactElement } from 'react';
 import { EMBED_ELEMENT_ID, decodeEnvelope, embeddedEnvelopeSchema } from '../model/embedded.ts';
 import { parseRunResult } from '../model/document.ts';
+import { parseCapacityDocument } from '../model/capacity.ts';
 import { DashboardApp } from '../ui/DashboardApp.tsx';
 import { RunPage } from '../ui/RunPage.tsx';
+import { CapacityPage } from '../ui/CapacityPage.tsx';
 import '../ui/styles.css';
 
 // zod's JIT probes `new Function`, which the pages' CSP forbids (and reports as a violation)
 z.config({ jitless: true });
 
-async function load(el: HTMLElement) {
+/** The page for the embedded document, and its title. */
+async function load(el: HTMLElement, done: () => void): Promise<{ title: string; page: ReactElement }> {
   const envelope = embeddedEnvelopeSchema.parse(JSON.parse(el.textContent ?? ''));
   const doc = await decodeEnvelope(envelope);
   performance.mark('stampede:decoded');
+  if (envelope.kind === 'capacity') {
+    const capacity = parseCapacityDocument(doc, 'embedded capacity document');
+    performance.mark('stampede:validated');
+    return { title: `${capacity.meta.scenarioName} — Stampede capacity report`, page: <CapacityPage doc={capacity} onComplete={done} /> };
+  }
   const result = parseRunResult(doc, 'embedded run result');
   performance.mark('stampede:validated');
-  return result;
+  return { title: `${result.meta.scenarioName} — Stampede run report`, page: <RunPage result={result} onComplete={done} /> };
 }
 
 const root = createRoot(document.getElementById('root')!);
@@ -28,12 +36,12 @@ if (!data) {
   root.render(<StrictMode><DashboardApp /></StrictMode>);
   document.documentElement.dataset.ready = 'true';
 } else {
-  load(data).then(
-    (result) => {
-      document.title = `${result.meta.scenarioName} — Stampede run report`;
-      // data-ready tells tests (and anyone scripting the page) that every section is drawn
-      const done = () => (document.documentElement.dataset.ready = 'true');
-      root.render(<StrictMode><RunPage result={result} onComplete={done} /></StrictMode>);
+  // data-ready tells tests (and anyone scripting the page) that every section is drawn
+  const done = () => (document.documentElement.dataset.ready = 'true');
+  load(data, done).then(
+    ({ title, page }) => {
+      document.title = title;
+      root.render(<StrictMode>{page}</StrictMode>);
     },
     (e: unknown) => {
       root.render(<pre className="load-error" data-testid="load-error">{`This report could not be read: ${e instanceof Error ? e.message : String(e)}`}</pre>);

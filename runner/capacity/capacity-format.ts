@@ -25,8 +25,10 @@ export function formatProbeLine(p: CapacityProbe, maxProbes: number): string {
   );
 }
 
-export function formatSweepLine(p: SweepPoint): string {
-  return `sweep  ${pad(String(p.n), 4)} VUs  ${pad(p.throughput.toFixed(1), 9)}/s  p99 ${ms(p.latency?.p99)}${p.generatorSaturated ? '  (generator lagged)' : ''}`;
+export function formatSweepLine(p: SweepPoint, kind: 'vus' | 'workers' = 'vus'): string {
+  const n = kind === 'vus' ? `${pad(String(p.n), 4)} VUs` : `${pad(String(p.n), 2)} workers (${p.vus ?? '?'} VUs)`;
+  const cpu = p.generatorCpuPercent === undefined ? '' : `  generator CPU ${p.generatorCpuPercent.toFixed(0)} %`;
+  return `sweep  ${n}${p.run && p.run > 1 ? ` #${p.run}` : ''}  ${pad(p.throughput.toFixed(1), 9)}/s  p99 ${ms(p.latency?.p99)}${cpu}${p.generatorSaturated ? '  (generator lagged)' : ''}`;
 }
 
 function latencyCell(l: LatencySummary | null): string {
@@ -43,7 +45,7 @@ export function formatProbeTable(doc: CapacityDocument): string[] {
   return [head, ...rows];
 }
 
-export function formatCapacitySummary(doc: CapacityDocument, paths: { capacity?: string } = {}): string {
+export function formatCapacitySummary(doc: CapacityDocument, paths: { capacity?: string; html?: string } = {}): string {
   const out: string[] = [''];
   const a = doc.answer;
   if (a) {
@@ -75,8 +77,9 @@ export function formatCapacitySummary(doc: CapacityDocument, paths: { capacity?:
     }
   }
   if (doc.sweep) {
-    out.push('', `Sweep over ${doc.sweep.kind} (closed model, throughput over the window):`);
-    for (const p of doc.sweep.points) out.push(`  ${formatSweepLine(p)}`);
+    out.push('', `Sweep over ${doc.sweep.kind}${doc.sweep.targetConfig ? ` (target: ${Object.entries(doc.sweep.targetConfig).filter(([k]) => !/url|token/i.test(k)).map(([k, v]) => `${k}=${v}`).join(',')})` : ''} (closed model, throughput over the window):`);
+    if (doc.sweep.method) out.push(`  ${doc.sweep.method}`);
+    for (const p of doc.sweep.points) out.push(`  ${formatSweepLine(p, doc.sweep.kind)}`);
     const u = doc.sweep.usl;
     if (u) {
       out.push(
@@ -88,5 +91,6 @@ export function formatCapacitySummary(doc: CapacityDocument, paths: { capacity?:
   }
   for (const w of doc.warnings) out.push('', `warning: ${w}`);
   if (paths.capacity) out.push('', `capacity.json: ${paths.capacity}`);
+  if (paths.html) out.push(`capacity.html: ${paths.html}`);
   return out.join('\n') + '\n';
 }

@@ -8,7 +8,6 @@ import { arrivalSchedule } from '../scenario/plan.ts';
 import type { NormalisedScenario } from '../scenario/types.ts';
 import { runTest } from '../run/run-test.ts';
 import { SATURATION } from '../run/build-result.ts';
-import { StampedeError } from '../errors.ts';
 import { validateOrThrow } from '../result/validate.ts';
 import { TOOL_VERSION } from '../version.ts';
 import {
@@ -18,20 +17,18 @@ import {
   type CapacityDocument,
   type CapacityPeak,
   type CapacityProbe,
-  type CapacitySweep,
   type SweepPoint,
 } from '../result/capacity-schema.ts';
 import { MstSearch, type ProbePhase } from './search.ts';
 import { judgeProbe, sloLatencyBoundMs, type Slo } from './slo.ts';
 import { measureWindow, WINDOW_SCENARIO } from './window.ts';
-import { mainScenario, probeOptions, probeVus, sweepOptions } from './probe-options.ts';
+import { mainScenario, probeOptions, probeVus } from './probe-options.ts';
 import { waitForIdle, type IdleResult } from './idle.ts';
 import { littlesLawOverSeconds } from './run-littles-law.ts';
 import { instancesNeeded } from './instances.ts';
 import { simulateHpa, type HpaParams, type HpaSimulation } from './hpa.ts';
 import type { ArrivalProfile } from './arrival-profile.ts';
-import { fitUsl } from './usl.ts';
-import { uslToJson } from './usl-format.ts';
+import { runSweep, type SweepRequest } from './sweep.ts';
 
 export interface CapacityRequest {
   file: string;
@@ -54,7 +51,7 @@ export interface CapacityRequest {
   /** the target's Prometheus /metrics, watched between probes; null: fixed cool-down */
   metricsUrl: string | null;
   peak: { peak: number; headroom: number; hpa: Partial<HpaParams> } | null;
-  sweep: { kind: 'vus'; values: number[] } | null;
+  sweep: SweepRequest | null;
   threads: number;
   /** journey errors and other run messages */
   log(line: string): void;
@@ -220,7 +217,27 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
   }
 
   const peak = req.peak ? peakSection(req.peak, answer?.mst ?? null, main, warnings) : null;
-  const sweep = req.sweep && stopped === null ? await runSweep(req, req.sweep.values) : null;
+  const sweep =
+    req.sweep && stopped === null
+      ? await runSweep(
+          {
+            file: req.file,
+            env: req.env,
+            target: req.target,
+            threads: req.threads,
+            warmupMs: req.warmupMs,
+            windowMs: req.windowMs,
+            cooldownMs: req.cooldownMs,
+            metricsUrl: req.metricsUrl,
+            log: req.log,
+            ...(req.onRunStart ? { onRunStart: req.onRunStart } : {}),
+            ...(req.onSweepPoint ? { onSweepPoint: req.onSweepPoint } : {}),
+            ...(req.stopRequested ? { stopRequested: req.stopRequested } : {}),
+            stopped: () => stopped !== null,
+          },
+          req.sweep,
+        )
+      : null;
 
   const doc: CapacityDocument = {
     schemaVersion: CAPACITY_SCHEMA_VERSION,
@@ -299,42 +316,4 @@ function peakSection(p: { peak: number; headroom: number; hpa: Partial<HpaParams
       series: sim.series.map((x) => ({ ...x, utilisation: finiteOrNull(x.utilisation), queueingDelayMs: finiteOrNull(x.queueingDelayMs) })),
     },
   };
-}
-
-async function runSweep(req: CapacityRequest, values: number[]): Promise<CapacitySweep> {
-  const points: SweepPoint[] = [];
-  let first = true;
-  for (const n of values) {
-    if (!first) await waitForIdle({ metricsUrl: req.metricsUrl, cooldownMs: req.cooldownMs });
-    first = false;
-    req.onRunStart?.(`sweep: ${n} VUs`);
-    const t0 = performance.now();
-    const { result } = await runTest({
-      file: req.file,
-      env: req.env,
-      threads: req.threads,
-      target: req.target,
-      transformOptions: (o) => sweepOptions(o, req.file, n, req.warmupMs, req.windowMs),
-      log: req.log,
-      stopRequested: req.stopRequested,
-    });
-    const w = measureWindow(result, WINDOW_SCENARIO, req.warmupMs, req.warmupMs + req.windowMs, 0);
-    const point: SweepPoint = {
-      n,
-      throughput: round2(w.throughput),
-      latency: w.latency,
-      errorRate: w.errorRate,
-      generatorSaturated: w.seconds.some((s) => s.eventLoopLagP99 > 10),
-      durationMs: Math.round(performance.now() - t0),
-    };
-    points.push(point);
-    req.onSweepPoint?.(point);
-  }
-  try {
-    const fit = fitUsl(points.map((p) => ({ n: p.n, x: p.throughput })));
-    return { kind: 'vus', points, usl: uslToJson(fit), uslError: null };
-  } catch (e) {
-    if (e instanceof StampedeError) return { kind: 'vus', points, usl: null, uslError: e.message };
-    throw e;
-  }
 }

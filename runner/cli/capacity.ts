@@ -1,6 +1,7 @@
 // `stampede capacity <scenario.ts> --slo 'p(99)<200' ...`: the maximum sustainable throughput
 // under an SLO (runner/capacity/run-capacity.ts), instances for a peak and an HPA simulation,
-// and an optional closed-model sweep with a USL fit. Writes capacity.json.
+// and an optional closed-model sweep (over VUs, or over the target's worker processes) with a
+// USL fit. Writes capacity.json and capacity.html (the capacity view, reports/build.ts).
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
@@ -14,6 +15,9 @@ import { parseSlo } from '../capacity/slo.ts';
 import { runCapacity, type CapacityRequest } from '../capacity/run-capacity.ts';
 import { formatCapacitySummary, formatProbeLine, formatSweepLine } from '../capacity/capacity-format.ts';
 import type { HpaParams } from '../capacity/hpa.ts';
+import { defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
+import { USL_MIN_POINTS } from '../capacity/usl.ts';
+import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
 
@@ -46,9 +50,18 @@ dropped. A probe the load generator could not drive is "generator-limited", neve
   --sweep vus=1,2,4,…  also run closed-model constant-vus points (warm-up + window each) and fit the
                        Universal Scalability Law to their throughput (at least 6 points); without
                        --slo only the sweep runs
+  --sweep workers=1,2,3,4
+                       start the target app once per worker count (--target-config plus workers=N),
+                       measure a saturating closed model against it, stop it; fit the USL to
+                       (workers, throughput). Sweep only: no --slo, no --target
+  --target-config K=V,…  the target app's configuration for a workers sweep (variant=async,pool=10,…)
+  --sweep-vus N        VUs of a workers sweep's closed model (default max(32, 8 × the largest count))
+  --sweep-repeat N     measured windows per value, each a point of the fit
+                       (default: enough for 6 points, e.g. 2 for four worker counts)
+  --ready-timeout DUR  how long a started target may take to answer /readyz (default 120s)
   --target URL         the base URL under test; also env BASE / BASE_URL
   --env K=V            a value for the scenario's vu.env; repeatable
-  --out DIR            where capacity.json goes (default reports/out/<UTC time>-<scenario>-capacity/)
+  --out DIR            where capacity.json and capacity.html go (default reports/out/<UTC time>-<scenario>-capacity/)
   --quiet              no progress lines and no summary
 
 exit codes: 0 done (the answer is in capacity.json), 2 bad input, 130 interrupted`;
@@ -66,26 +79,56 @@ function durationFlag(flag: string, raw: string | undefined, fallbackMs: number,
   return ms!;
 }
 
-function parseSweep(raw: string | undefined, orchestratorAvailable: boolean): CapacityRequest['sweep'] {
+/** `vus=1,2,4` / `workers=1,2,3,4` → the kind and the values (checked: whole, ≥ 1, each once). */
+function parseSweep(raw: string | undefined): { kind: 'vus' | 'workers'; values: number[] } | null {
   if (raw === undefined) return null;
   const m = /^\s*(\w+)\s*=\s*(.+)$/.exec(raw);
-  if (!m) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected "vus=1,2,4,8,16,32", got ${JSON.stringify(raw)}`);
+  if (!m) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected "vus=1,2,4,8,16,32" or "workers=1,2,3,4", got ${JSON.stringify(raw)}`);
   const kind = m[1]!;
-  if (kind === 'workers') {
-    throw new StampedeError(
-      'STAMPEDE_E_USAGE',
-      `stampede ${COMMAND}: --sweep workers=…: not yet supported${orchestratorAvailable ? '' : ' (it needs the target orchestrator, runner/orchestrate/, to restart the target with each worker count)'}; ` +
-        `for now run one capacity search per worker count, or use --sweep vus=…`,
-    );
-  }
-  if (kind !== 'vus') throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected vus=… (or workers=…, not yet supported), got ${JSON.stringify(kind)}`);
+  if (kind !== 'vus' && kind !== 'workers') throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected vus=… or workers=…, got ${JSON.stringify(kind)}`);
+  const what = kind === 'vus' ? 'VUs' : 'worker processes';
+  const max = kind === 'vus' ? 100_000 : 64;
   const values = m[2]!.split(',').map((v) => v.trim());
   const nums = values.map(Number);
-  if (values.some((v, i) => v === '' || !Number.isInteger(nums[i]) || nums[i]! < 1 || nums[i]! > 100_000)) {
-    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected whole numbers of VUs ≥ 1 separated by commas, got ${JSON.stringify(m[2])}`);
+  if (values.some((v, i) => v === '' || !Number.isInteger(nums[i]) || nums[i]! < 1 || nums[i]! > max)) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: expected whole numbers of ${what} from 1 to ${max} separated by commas, got ${JSON.stringify(m[2])}`);
   }
-  if (new Set(nums).size !== nums.length) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: each VU count once, got ${JSON.stringify(m[2])}`);
-  return { kind: 'vus', values: nums };
+  if (new Set(nums).size !== nums.length) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep: each ${kind === 'vus' ? 'VU' : 'worker'} count once, got ${JSON.stringify(m[2])}`);
+  return { kind, values: nums };
+}
+
+/** The sweep with its flags: --sweep-repeat, and for workers --target-config, --sweep-vus, --ready-timeout. */
+function sweepRequest(
+  spec: { kind: 'vus' | 'workers'; values: number[] } | null,
+  values: { 'sweep-vus'?: string | undefined; 'sweep-repeat'?: string | undefined; 'target-config'?: string | undefined; 'ready-timeout'?: string | undefined; target?: string | undefined },
+  search: boolean,
+): SweepRequest | null {
+  const workersOnly = ['sweep-vus', 'target-config', 'ready-timeout'] as const;
+  if (!spec || spec.kind === 'vus') {
+    const stray = workersOnly.find((f) => values[f] !== undefined);
+    if (stray) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${stray} is for --sweep workers=… (the target is started for each worker count)`);
+  }
+  if (!spec) {
+    if (values['sweep-repeat'] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep-repeat needs --sweep`);
+    return null;
+  }
+  // the USL fit needs ≥ 6 points: by default each value is measured often enough to reach them
+  const repeat = numberFlag(COMMAND, 'sweep-repeat', values['sweep-repeat'], { min: 1, max: 20, integer: true }) ?? Math.ceil(USL_MIN_POINTS / spec.values.length);
+  if (spec.kind === 'vus') return { kind: 'vus', values: spec.values, repeat };
+  if (values.target !== undefined) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep workers=… starts the target itself for each worker count (from --target-config); --target cannot be used with it`);
+  }
+  if (search) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --sweep workers=… cannot run with --slo (the MST search needs one running target: run it separately with --target)`);
+  }
+  const given = values['target-config'] === undefined ? {} : parseConfigPairs(values['target-config'], `stampede ${COMMAND}: --target-config`);
+  if (Object.keys(given).some((k) => knobOf(k) === 'workers')) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-config: workers is what --sweep workers=… varies; leave it out`);
+  }
+  const { config } = validateTargetConfig(given, `stampede ${COMMAND}: --target-config`);
+  const vus = numberFlag(COMMAND, 'sweep-vus', values['sweep-vus'], { min: 1, max: 100_000, integer: true }) ?? defaultSweepVus(spec.values);
+  const readyTimeoutMs = durationFlag('ready-timeout', values['ready-timeout'], 120_000, { min: 1000 });
+  return { kind: 'workers', values: spec.values, repeat, vus, targetConfig: config, readyTimeoutMs };
 }
 
 function urlFlag(flag: string, raw: string): string {
@@ -121,6 +164,10 @@ export async function run(argv: string[]): Promise<number> {
       'min-replicas': { type: 'string' },
       'max-replicas': { type: 'string' },
       sweep: { type: 'string' },
+      'sweep-vus': { type: 'string' },
+      'sweep-repeat': { type: 'string' },
+      'target-config': { type: 'string' },
+      'ready-timeout': { type: 'string' },
       target: { type: 'string' },
       env: { type: 'string', multiple: true },
       out: { type: 'string' },
@@ -139,8 +186,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   // Every flag is checked before anything runs, so a typo costs nothing.
-  const sweep = parseSweep(values.sweep, existsSync(path.resolve(import.meta.dirname, '../orchestrate')));
-  const slo = values.slo === undefined && sweep ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
+  const sweepSpec = parseSweep(values.sweep);
+  const slo = values.slo === undefined && sweepSpec ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
+  const sweep = sweepRequest(sweepSpec, values, slo !== null);
   const env = keyValueFlags(COMMAND, 'env', values.env);
   let target: string | null = null;
   if (values.target !== undefined) {
@@ -206,14 +254,21 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) {
       request.onRunStart = (what) => process.stderr.write(`… ${what}\n`);
       request.onProbe = (p, s) => process.stderr.write(formatProbeLine(p, s.maxProbes) + '\n');
-      request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p) + '\n');
+      request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p, sweep?.kind ?? 'vus') + '\n');
     } else request.log = () => {};
     const doc = await runCapacity({ ...request, stopRequested });
     const out = path.join(outDir, 'capacity.json');
     validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
     await writeJsonAtomic(out, doc);
-    if (!quiet) process.stdout.write(formatCapacitySummary(doc, { capacity: out }));
-    // capacity.html: the report builder (reports/build.ts) renders run results only so far.
+    // capacity.html beside it: the dashboard's capacity view with the document embedded
+    const html = path.join(outDir, 'capacity.html');
+    const { writeCapacityReport } = await import('../../reports/build.ts');
+    let htmlWritten = true;
+    await writeCapacityReport(doc, html).catch((e: unknown) => {
+      htmlWritten = false;
+      process.stderr.write(`stampede ${COMMAND}: capacity.html could not be written (${e instanceof Error ? e.message : String(e)}); rebuild it with: stampede report ${out}\n`);
+    });
+    if (!quiet) process.stdout.write(formatCapacitySummary(doc, { capacity: out, ...(htmlWritten ? { html } : {}) }));
     return interrupts > 0 ? EXIT.aborted : EXIT.ok;
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,16 +1,19 @@
-// `stampede report <result.json>`: rebuild the self-contained report.html from a result
-// document (validated first: a bad file exits 2 naming the file and the field).
+// `stampede report <result.json|capacity.json>`: rebuild the self-contained HTML page from a
+// document (validated first: a bad file exits 2 naming the file and the field). A run's page
+// is report.html beside result.json; a capacity study's is capacity.html beside capacity.json.
 import path from 'node:path';
 import { EXIT, StampedeError } from '../errors.ts';
 import { readJsonFile } from '../result/io.ts';
 import { runResultSchema } from '../result/schema.ts';
+import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
 import { parseCommandArgs } from './args.ts';
 
-const USAGE = `usage: stampede report <result.json> [--out FILE]
+const USAGE = `usage: stampede report <result.json|capacity.json> [--out FILE]
 
-Rebuilds report.html from a result document and writes it beside the document
-(or to --out FILE). The report is one file: it opens from disk with no network.`;
+Rebuilds the HTML page of a document and writes it beside the document (report.html for a
+run result, capacity.html for a capacity study), or to --out FILE. The page is one file: it
+opens from disk with no network.`;
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandArgs('report', argv, { out: { type: 'string', short: 'o' } }, USAGE);
@@ -22,8 +25,16 @@ export async function run(argv: string[]): Promise<number> {
   if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
-  if (kind === 'comparison' || kind === 'capacity') {
-    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: kind: ${kind} reports are not built yet (only run results)`);
+  if (kind === 'comparison') {
+    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: kind: comparison reports are not built yet (only run results and capacity studies)`);
+  }
+  if (kind === 'capacity') {
+    const capacity = validateOrThrow(capacityDocumentSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');
+    const out = args.values.out ?? path.join(path.dirname(file), 'capacity.html');
+    const { writeCapacityReport } = await import('../../reports/build.ts');
+    await writeCapacityReport(capacity, out);
+    process.stdout.write(`report: ${out}\n`);
+    return EXIT.ok;
   }
   if (kind !== 'run') throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", got ${JSON.stringify(kind)}`);
   const result = validateOrThrow(runResultSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');

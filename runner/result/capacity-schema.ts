@@ -162,7 +162,7 @@ export const capacityPeakSchema = z.object({
 export type CapacityPeak = z.infer<typeof capacityPeakSchema>;
 
 export const sweepPointSchema = z.object({
-  /** the swept quantity's value (VUs) */
+  /** the swept quantity's value (VUs, or the target's worker processes) */
   n: z.number().positive(),
   /** completed iterations per second over the measured window */
   throughput: z.number().nonnegative(),
@@ -170,12 +170,22 @@ export const sweepPointSchema = z.object({
   errorRate: z.number().nullable(),
   generatorSaturated: z.boolean(),
   durationMs: z.number().nonnegative(),
+  /** the closed model's VUs (= n for a VU sweep); absent in documents written before workers sweeps */
+  vus: z.number().int().positive().optional(),
+  /** 1-based window at this n when each n is measured more than once */
+  run: z.number().int().positive().optional(),
+  /** mean load-generator CPU over the window, % of one core (it shares the machine with the target) */
+  generatorCpuPercent: z.number().nonnegative().optional(),
 });
 export type SweepPoint = z.infer<typeof sweepPointSchema>;
 
 export const capacitySweepSchema = z.object({
   kind: z.enum(['vus', 'workers']),
   points: z.array(sweepPointSchema),
+  /** how each point's throughput was measured (closed model, VUs, window) */
+  method: z.string().optional(),
+  /** workers sweep: the target configuration started for each count (workers left out) */
+  targetConfig: stringMap.nullable().optional(),
   /** the USL fit (runner/capacity/usl-format.ts UslJson); null when it could not be fitted */
   usl: z
     .object({
