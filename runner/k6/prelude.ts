@@ -73,8 +73,9 @@ const __vuState = {};`,
   },
 ];
 
-export function importsFor(needs: Set<Need>): string[] {
+export function importsFor(needs: Set<Need>, timers: ReadonlySet<string> = new Set()): string[] {
   const lines: string[] = [];
+  if (timers.size > 0) lines.push(`import { ${[...timers].sort().join(', ')} } from 'k6/timers';`);
   if (needs.has('http') || needs.has('send')) lines.push("import http from 'k6/http';");
   const k6 = (['check', 'group', 'sleep'] as const).filter((n) => needs.has(n));
   if (k6.length > 0) lines.push(`import { ${k6.join(', ')} } from 'k6';`);

@@ -15,7 +15,23 @@ export interface Refusal {
 }
 
 /** What the rewritten code needs from the script's prelude. */
-export type Need = 'http' | 'check' | 'sleep' | 'group' | 'exec' | 'state' | 'tag' | 'params' | 'body' | 'send';
+export type Need = 'http' | 'check' | 'sleep' | 'group' | 'exec' | 'state' | 'tag' | 'params' | 'body' | 'send' | 'timers';
+
+/** What the exporter knows about the script's other top-level functions while rewriting one of them. */
+export interface CallContext {
+  /** for each top-level function: the parameter positions that receive the VU (possibly none) */
+  fns: ReadonlyMap<string, ReadonlySet<number>>;
+  /** top-level functions that are synchronous once rewritten: `await f()` drops its `await` */
+  syncFns: ReadonlySet<string>;
+}
+
+/** A VU (or setup/teardown context) passed as argument `index` to the top-level function `callee`. */
+export interface VuArgument {
+  callee: string;
+  index: number;
+}
+
+const NO_CALLS: CallContext = { fns: new Map(), syncFns: new Set() };
 
 export interface TransformedFunction {
   params: string[];
@@ -25,6 +41,8 @@ export interface TransformedFunction {
   /** identifiers the code refers to but does not declare (module variables, imports, unknown globals) */
   free: Set<string>;
   refusals: Refusal[];
+  /** where the VU is handed to another top-level function (the exporter then rewrites that function's parameter too) */
+  vuArgs: VuArgument[];
 }
 
 const HTTP_METHODS: Record<string, { k6: string; shape: 'url' | 'body' | 'request' }> = {
@@ -60,47 +78,81 @@ const KEYWORDS = new Set([
   'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'static', 'get', 'set',
 ]);
 
+/** k6's timers (`k6/timers`, imported when used). */
+export const K6_TIMERS = new Set(['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval']);
+
 /** Names the rewrite introduces (declared by the script's prelude). */
 const GENERATED = new Set(['http', 'check', 'sleep', 'group', 'exec', '__vuState', '__k6Params', '__k6Body', '__k6Tag', '__k6Send']);
 
-export function transformFunction(source: string, kind: FunctionKind, where: string): TransformedFunction {
+/**
+ * Rewrites one function. Journeys, setup and teardown receive the VU (or the lifecycle context)
+ * as their first parameter; a helper receives it at `vuParams` (positions found at its call
+ * sites). VU parameters are dropped from the k6 function, and so are VU arguments at calls to
+ * helpers that take them (`calls.fns`).
+ */
+export function transformFunction(source: string, kind: FunctionKind, where: string, vuParams: ReadonlySet<number> = new Set(kind === 'helper' ? [] : [0]), calls: CallContext = NO_CALLS): TransformedFunction {
+  const refusals: Refusal[] = [];
+  const needs = new Set<Need>();
+  const empty = (message: string): TransformedFunction => ({ params: [], body: '', async: false, needs, free: new Set(), refusals: [{ construct: where, message }], vuArgs: [] });
+  let tokens: Token[];
+  try {
+    tokens = tokenize(source);
+  } catch (e) {
+    return empty(`cannot read its source (${e instanceof TokenizeError ? e.message : String(e)})`);
+  }
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) return empty('a native or bound function has no source to export');
+  const head = parseHead(tokens);
+  if (!head) return empty('not a function, arrow function or method the exporter can read');
+
+  const paramTexts = head.params.map(([a, b]) => tokens.slice(a, b).map((t) => t.text).join('').trim());
+  const vuNames = new Set<string>();
+  const kept: Array<[number, number]> = [];
+  head.params.forEach((range, i) => {
+    const text = paramTexts[i] ?? '';
+    if (!vuParams.has(i)) {
+      kept.push(range);
+      return;
+    }
+    if (!/^[A-Za-z_$][\w$]*$/.test(text)) {
+      refusals.push({ construct: `${where}: parameter ${text}`, message: 'the VU parameter must be a plain name (destructuring it or giving it a default hides which VU features are used)' });
+    } else vuNames.add(text);
+  });
+  if (kind === 'setup' && kept.length > 0) refusals.push({ construct: `${where}: parameter ${kept.map(([a, b]) => tokens.slice(a, b).map((t) => t.text).join('').trim()).join(', ')}`, message: 'setup() takes only the context' });
+
+  const out = new Rewriter(tokens, vuNames, refusals, needs, where, calls);
+  // parameters are rewritten too: a default such as `env = process.env` becomes `env = __ENV`
+  const params = kept.map(([a, b]) => out.emit(a, b).trim());
+  let body = head.exprBody ? `return ${out.emit(head.bodyFrom, head.bodyTo).trim()};` : out.emit(head.bodyFrom, head.bodyTo);
+  body = dropNeedlessAsync(body);
+  const bodyTokens = tokenize(body);
+  const isAsync = head.async && bodyTokens.some((t) => t.type === 'ident' && t.text === 'await');
+  const paramTokens = tokenize(params.join(', '));
+  const known = new Set([...params.flatMap(bindingNames), ...GENERATED, ...vuNames]);
+  const free = freeIdentifiers([...paramTokens, { type: 'punct', text: ';', start: 0 }, ...bodyTokens], known);
+  return { params, body, async: isAsync, needs, free, refusals, vuArgs: out.vuArgs };
+}
+
+export interface TransformedStatement {
+  text: string;
+  needs: Set<Need>;
+  free: Set<string>;
+  refusals: Refusal[];
+  vuArgs: VuArgument[];
+}
+
+/** Rewrites a top-level statement that is not a function (a constant the functions use): no VU there, but `process.env` and the rest apply. */
+export function transformStatement(source: string, where: string, calls: CallContext = NO_CALLS): TransformedStatement {
   const refusals: Refusal[] = [];
   const needs = new Set<Need>();
   let tokens: Token[];
   try {
     tokens = tokenize(source);
   } catch (e) {
-    const msg = e instanceof TokenizeError ? e.message : String(e);
-    return { params: [], body: '', async: false, needs, free: new Set(), refusals: [{ construct: where, message: `cannot read its source (${msg})` }] };
+    return { text: '', needs, free: new Set(), refusals: [{ construct: where, message: `cannot read its source (${e instanceof TokenizeError ? e.message : String(e)})` }], vuArgs: [] };
   }
-  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    return { params: [], body: '', async: false, needs, free: new Set(), refusals: [{ construct: where, message: 'a native or bound function has no source to export' }] };
-  }
-  const head = parseHead(tokens);
-  if (!head) return { params: [], body: '', async: false, needs, free: new Set(), refusals: [{ construct: where, message: 'not a function, arrow function or method the exporter can read' }] };
-
-  const paramTexts = head.params.map(([a, b]) => tokens.slice(a, b).map((t) => t.text).join('').trim());
-  // journeys take (vu, data); setup (ctx); teardown (ctx, data): the first parameter is the VU-like context
-  let ctxName: string | null = null;
-  let params = paramTexts;
-  if (kind !== 'helper') {
-    const first = paramTexts[0];
-    if (first !== undefined) {
-      if (!/^[A-Za-z_$][\w$]*$/.test(first)) {
-        refusals.push({ construct: `${where}: parameter ${first}`, message: 'the VU parameter must be a plain name (destructuring it hides which VU features are used)' });
-      } else ctxName = first;
-    }
-    params = paramTexts.slice(1);
-    if (kind === 'setup' && params.length > 0) refusals.push({ construct: `${where}: parameter ${params.join(', ')}`, message: 'setup() takes only the context' });
-  }
-
-  const out = new Rewriter(tokens, ctxName, refusals, needs, where);
-  let body = head.exprBody ? `return ${out.emit(head.bodyFrom, head.bodyTo).trim()};` : out.emit(head.bodyFrom, head.bodyTo);
-  body = dropNeedlessAsync(body);
-  const bodyTokens = tokenize(body);
-  const isAsync = head.async && bodyTokens.some((t) => t.type === 'ident' && t.text === 'await');
-  const free = freeIdentifiers(bodyTokens, new Set([...params.flatMap(bindingNames), ...GENERATED, ...(ctxName ? [ctxName] : [])]));
-  return { params, body, async: isAsync, needs, free, refusals };
+  const out = new Rewriter(tokens, new Set(), refusals, needs, where, calls);
+  const text = out.emit(0, tokens.length);
+  return { text, needs, free: freeIdentifiers(tokenize(text), new Set(GENERATED)), refusals, vuArgs: out.vuArgs };
 }
 
 interface Head {
@@ -149,12 +201,14 @@ function bodyAfter(tokens: Token[], params: Array<[number, number]>, j: number, 
 }
 
 class Rewriter {
+  readonly vuArgs: VuArgument[] = [];
   constructor(
     private readonly t: Token[],
-    private readonly vu: string | null,
+    private readonly vus: ReadonlySet<string>,
     private readonly refusals: Refusal[],
     private readonly needs: Set<Need>,
     private readonly where: string,
+    private readonly calls: CallContext,
   ) {}
 
   private text(from: number, to: number): string {
@@ -163,9 +217,79 @@ class Rewriter {
 
   private isVu(k: number): boolean {
     const tok = this.t[k];
-    if (!this.vu || tok?.type !== 'ident' || tok.text !== this.vu) return false;
+    if (tok?.type !== 'ident' || !this.vus.has(tok.text)) return false;
     const p = this.t[prevSig(this.t, k)];
     return !(p && (p.text === '.' || p.text === '?.'));
+  }
+
+  /** An identifier at k that names a top-level function (not a property access or an object key). */
+  private topLevelFn(k: number): string | null {
+    const tok = this.t[k];
+    if (tok?.type !== 'ident' || !this.calls.fns.has(tok.text)) return null;
+    const p = this.t[prevSig(this.t, k)];
+    if (p && (p.text === '.' || p.text === '?.')) return null;
+    const n = this.t[nextSig(this.t, k + 1)];
+    if (n?.text === ':' && p && (p.text === '{' || p.text === ',')) return null;
+    return tok.text;
+  }
+
+  /** `f(a, vu, b)` where f is a top-level function: VU arguments are recorded, and dropped where f's parameter is a VU one. */
+  private rewriteCall(name: string, k: number): { text: string; next: number } {
+    const open = nextSig(this.t, k + 1);
+    const close = matching(this.t, open);
+    if (close < 0) return { text: name, next: k + 1 };
+    const vuAt = this.calls.fns.get(name) ?? new Set<number>();
+    const args: string[] = [];
+    splitArgs(this.t, open, close).forEach(([a, b], index) => {
+      const first = nextSig(this.t, a);
+      const single = this.isVu(first) && nextSig(this.t, first + 1) >= b;
+      if (single) this.vuArgs.push({ callee: name, index });
+      if (vuAt.has(index)) {
+        if (!single) {
+          const text = this.text(a, b).trim();
+          const lead = (this.t[first]?.text ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          this.refuse(`${name}(…${text}…)`, `${name}() receives the VU at parameter ${index + 1} elsewhere, but something else here; pass the VU itself, or use a separate function`, `\\b${name}\\s*\\((?:[^()]*,)?\\s*${lead}`);
+        }
+        return;
+      }
+      args.push(this.emit(a, b).trim());
+    });
+    return { text: `${name}(${args.join(', ')})`, next: close + 1 };
+  }
+
+  /** `await new Promise((r) => setTimeout(r, ms))` — the usual sleep — at k (the `await`): its end and the delay's range. */
+  private sleepIdiom(k: number): { next: number; delay: [number, number] } | null {
+    const seq = (from: number, texts: string[]): number | null => {
+      let i = from;
+      for (const x of texts) {
+        i = nextSig(this.t, i);
+        if (this.t[i]?.text !== x) return null;
+        i++;
+      }
+      return i;
+    };
+    const afterNew = seq(k + 1, ['new', 'Promise', '(']);
+    if (afterNew === null) return null;
+    const promiseOpen = afterNew - 1;
+    const promiseClose = matching(this.t, promiseOpen);
+    let i = nextSig(this.t, afterNew);
+    let resolve: string | undefined;
+    if (this.t[i]?.text === '(') {
+      resolve = this.t[nextSig(this.t, i + 1)]?.text;
+      const c = seq(nextSig(this.t, i + 1) + 1, [')']);
+      if (c === null) return null;
+      i = c;
+    } else {
+      resolve = this.t[i]?.text;
+      i++;
+    }
+    if (!resolve || !/^[A-Za-z_$][\w$]*$/.test(resolve)) return null;
+    const afterArrow = seq(i, ['=>', 'setTimeout', '(', resolve, ',']);
+    if (afterArrow === null) return null;
+    const timeoutOpen = prevSig(this.t, prevSig(this.t, prevSig(this.t, afterArrow)));
+    const timeoutClose = matching(this.t, timeoutOpen);
+    if (timeoutClose < 0 || nextSig(this.t, timeoutClose + 1) !== promiseClose) return null;
+    return { next: promiseClose + 1, delay: [afterArrow, timeoutClose] };
   }
 
   /** Emits tokens [from, to) with every known VU construct rewritten. */
@@ -187,7 +311,19 @@ class Rewriter {
       }
       // await before a call that is synchronous in k6: dropped
       if (tok.type === 'ident' && tok.text === 'await') {
+        const idiom = this.sleepIdiom(k);
+        if (idiom) {
+          this.needs.add('sleep');
+          out += `sleep((${this.emit(idiom.delay[0], idiom.delay[1]).trim()}) / 1000)`;
+          k = idiom.next - 1;
+          continue;
+        }
         const n = nextSig(this.t, k + 1);
+        const callee = this.topLevelFn(n);
+        if (callee && this.calls.syncFns.has(callee) && this.t[nextSig(this.t, n + 1)]?.text === '(') {
+          k = n - 1;
+          continue;
+        }
         if (this.isVu(n) && this.t[nextSig(this.t, n + 1)]?.text === '.') {
           const member = this.t[nextSig(this.t, nextSig(this.t, n + 1) + 1)]?.text;
           if (member === 'http' || member === 'sleep' || member === 'group') {
@@ -201,6 +337,28 @@ class Rewriter {
         out += r.text;
         k = r.next - 1;
         continue;
+      }
+      const fn = this.topLevelFn(k);
+      if (fn) {
+        if (this.t[nextSig(this.t, k + 1)]?.text === '(') {
+          const r = this.rewriteCall(fn, k);
+          out += r.text;
+          k = r.next - 1;
+          continue;
+        }
+        if ((this.calls.fns.get(fn)?.size ?? 0) > 0) {
+          this.refuse(`${fn} (as a value)`, `${fn}() takes the VU; the exporter rewrites direct calls of it only`, `\\b${fn}\\b(?!\\s*\\()`);
+        }
+      }
+      // Stampede exposes --env in process.env while the scenario loads and runs: k6's __ENV
+      if (tok.type === 'ident' && tok.text === 'process' && this.t[prevSig(this.t, k)]?.text !== '.') {
+        const dot = nextSig(this.t, k + 1);
+        const env = nextSig(this.t, dot + 1);
+        if (this.t[dot]?.text === '.' && this.t[env]?.text === 'env') {
+          out += '__ENV';
+          k = env;
+          continue;
+        }
       }
       if (tok.type === 'ident' && tok.text === 'headers') this.checkHeaderAccess(k);
       if (tok.type === 'ident' && tok.text === 'latency' && this.t[prevSig(this.t, k)]?.text === '.' && this.t[prevSig(this.t, prevSig(this.t, k))]?.text === 'timings') {
@@ -229,10 +387,14 @@ class Rewriter {
 
   /** `vu.<member>...` at k → its k6 form and the index after what was consumed. */
   private rewriteVu(k: number, to: number): { text: string; next: number } {
-    const vu = this.vu ?? '';
+    const vu = this.t[k]?.text ?? '';
     const dot = nextSig(this.t, k + 1);
     if (this.t[dot]?.text !== '.') {
-      this.refuse(`${vu} (the VU object itself)`, `passing the VU object around or using it as a value is not translatable; call ${vu}.http/${vu}.check/... directly in the exported function`, `[(,=]\\s*${vu}\\s*[,)]`);
+      // found in the source by the two tokens before it (`go(vu`, `= vu`, `return vu`)
+      const p1 = prevSig(this.t, k);
+      const p2 = prevSig(this.t, p1);
+      const before = [this.t[p2]?.text, this.t[p1]?.text].filter((x): x is string => x !== undefined).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      this.refuse(`${vu} (the VU object itself)`, `using the VU object as a value is not translatable (it can be passed as an argument to a function of the scenario or its local modules, which is rewritten too); call ${vu}.http/${vu}.check/... instead`, `${before.join('\\s*')}\\s*${vu}\\b`);
       return { text: vu, next: k + 1 };
     }
     const m = nextSig(this.t, dot + 1);
@@ -429,4 +591,76 @@ export function freeIdentifiers(tokens: Token[], known: Set<string>): Set<string
     free.add(t.text);
   }
   return free;
+}
+
+/** The index of the bracket opening the one closing at `close` ( ')' ']' '}' ), counting nesting backwards. */
+function matchingBack(tokens: readonly Token[], close: number): number {
+  const c = tokens[close]?.text;
+  const open = c === ')' ? '(' : c === ']' ? '[' : '{';
+  let depth = 0;
+  for (let k = close; k >= 0; k--) {
+    const t = tokens[k];
+    if (!t || t.type !== 'punct') continue;
+    if (t.text === c) depth++;
+    else if (t.text === open) {
+      depth--;
+      if (depth === 0) return k;
+    }
+  }
+  return -1;
+}
+
+/** Where the member-access chain ending just before `dot` starts (`a.b[c](d)` → `a`); -1 when it cannot tell. */
+function receiverStart(t: readonly Token[], dot: number): number {
+  let j = prevSig(t, dot);
+  for (let guard = 0; guard < 1000; guard++) {
+    const x = t[j];
+    if (!x) return -1;
+    let start: number;
+    if (x.text === ')' || x.text === ']') {
+      const o = matchingBack(t, j);
+      if (o < 0) return -1;
+      const p = t[prevSig(t, o)];
+      // a call or an index continues the chain; a parenthesised expression starts it
+      if (p && ((p.type === 'ident' && !KEYWORDS.has(p.text)) || p.text === ')' || p.text === ']')) {
+        j = prevSig(t, o);
+        continue;
+      }
+      start = o;
+    } else if ((x.type === 'ident' && !KEYWORDS.has(x.text)) || x.type === 'string' || x.type === 'template') start = j;
+    else if (x.type === 'ident' && x.text === 'this') start = j;
+    else return -1;
+    const p = prevSig(t, start);
+    if (t[p]?.text === '.' || t[p]?.text === '?.') {
+      j = prevSig(t, p);
+      continue;
+    }
+    return start;
+  }
+  return -1;
+}
+
+/**
+ * `r.json()` → `/** @type {any} *\/ (r.json())`. Stampede's `json<T>()` is typed by the scenario
+ * (a type argument or an `as` cast, erased with the types); k6 types it as any JSON value, so a
+ * checked script would reject `r.json().field`. The cast stands for the scenario's own type. Applied
+ * to formatted code (a formatter would move the comment away from its parentheses).
+ */
+export function typeJsonResults(code: string): string {
+  const t = tokenize(code);
+  const before = new Map<number, string>();
+  const after = new Map<number, string>();
+  for (let k = 0; k < t.length; k++) {
+    if (t[k]?.type !== 'ident' || t[k]?.text !== 'json') continue;
+    const dot = prevSig(t, k);
+    if (t[dot]?.text !== '.' && t[dot]?.text !== '?.') continue;
+    const open = nextSig(t, k + 1);
+    const close = nextSig(t, open + 1);
+    if (t[open]?.text !== '(' || t[close]?.text !== ')') continue;
+    const start = receiverStart(t, dot);
+    if (start < 0) continue;
+    before.set(start, (before.get(start) ?? '') + '/** @type {any} */ (');
+    after.set(close, (after.get(close) ?? '') + ')');
+  }
+  return t.map((x, i) => (before.get(i) ?? '') + x.text + (after.get(i) ?? '')).join('');
 }
