@@ -91,7 +91,7 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): Pr
   } catch (e) {
     if (!vu.interrupted) ctx.onJourneyError(e, vu);
   }
-  if (!vu.interrupted) ctx.recorder.iterationCompleted(vu.iterationTags(), nowUs() - t0);
+  if (!vu.interrupted) ctx.recorder.recordIteration(vu.iterationCell(), nowUs() - t0);
 }
 
 /** Tracks running iterations so a scenario can wait for them, then interrupt the stragglers. */

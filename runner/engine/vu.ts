@@ -8,10 +8,10 @@
 import { Buffer } from 'node:buffer';
 import type { NormalisedOptions } from '../scenario/types.ts';
 import type { CheckFn, Http, RequestBody, RequestParams, Response, ResponseTimings, VU } from '../scenario/api.ts';
-import type { IntervalRecorder } from '../recorder/interval.ts';
+import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/interval.ts';
 import { tagsKey, type Tags } from '../recorder/series.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
-import { HttpAgent, type HttpResult } from './http/client.ts';
+import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
 
 /** Parsed URLs are cached per thread: scenarios request the same few URLs millions of times. */
 const urlCache = new Map<string, URL>();
@@ -26,6 +26,13 @@ function parseUrl(raw: string): URL {
 }
 
 const EMPTY_BODY = Buffer.alloc(0);
+
+interface CellSlot {
+  method: string;
+  status: number;
+  cell: HttpCell;
+  next: CellSlot | undefined;
+}
 
 export interface VuContext {
   recorder: IntervalRecorder;
@@ -56,6 +63,10 @@ export class VirtualUser implements VU {
   private userTags: Tags = {};
   private baseTags: Tags = {};
   private baseKey = '';
+  /** recorder cells of this interval by request name (then method, status); see cachedCell() */
+  private cells = new Map<string, CellSlot>();
+  private iterCell: IterationCell | null = null;
+  private cellGen = -1;
   /** how late (µs) the generator started the current iteration */
   private lagUs = 0;
   private sleepTimers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
@@ -101,6 +112,8 @@ export class VirtualUser implements VU {
   private refreshBase(): void {
     this.baseTags = { ...this.options.tags, ...this.scenarioTags, ...this.userTags, scenario: this.scenario, group: this.groupPath };
     this.baseKey = tagsKey(this.baseTags);
+    this.cells.clear();
+    this.iterCell = null;
   }
 
   tag(key: string, value: string | undefined): void {
@@ -181,68 +194,107 @@ export class VirtualUser implements VU {
     const discard = params?.responseType === 'none' || this.options.discardResponseBodies;
     const r = await this.agent.request({ method, url, headers, body: payload, timeoutMs, discardBody: discard });
     const t = r.timings;
-    const durationUs = t.end - t.connected;
-    const latencyUs = t.end - t.start + this.lagUs;
-    const errorKind = r.error ? r.error.kind : r.status >= 500 ? 'status_5xx' : r.status >= 400 ? 'status_4xx' : r.status < 200 ? 'status_other' : '';
-    const failed = errorKind !== '';
+    const lagUs = this.lagUs;
     if (!this.interrupted && this.recordHttp) {
+      const err = r.error;
+      const status = r.status;
+      const errorKind = err !== null ? err.kind : status >= 500 ? 'status_5xx' : status >= 400 ? 'status_4xx' : status < 200 ? 'status_other' : '';
       const name = params?.name ?? url.href;
-      const status = String(r.status);
       const extra = params?.tags;
-      const base = this.baseTags;
-      const error = r.error?.kind;
-      // the tag object is only built when this tag set is new (once per series, not per request)
-      const makeTags = (): Tags => {
-        const tags: Tags = extra ? { ...base, ...extra, name, method, status } : { ...base, name, method, status };
-        if (error) tags.error = error;
-        return tags;
-      };
-      const key = extra || error ? tagsKey(makeTags()) : `${this.baseKey}\x1e${name}\x1e${method}\x1e${status}`;
-      this.recorder.http(
-        {
-          tags: makeTags,
-          failed,
-          errorKind,
-          durationUs,
-          latencyUs,
-          waitingUs: t.firstByte - t.sent,
-          connectingUs: t.connected - t.connectStart,
-          bytesSent: r.bytesSent,
-          bytesReceived: r.bytesReceived,
-        },
-        key,
+      const cell = err === null && extra === undefined ? this.cachedCell(name, method, status) : this.slowCell(name, method, status, extra, err?.kind);
+      this.recorder.recordHttp(
+        cell,
+        errorKind !== '',
+        errorKind,
+        t.end - t.connected,
+        t.end - t.start + lagUs,
+        t.firstByte - t.sent,
+        t.connected - t.connectStart,
+        r.bytesSent,
+        r.bytesReceived,
       );
     }
-    return new HttpResponse(method, url.href, r, {
-      blocked: 0,
-      connecting: (t.connected - t.connectStart) / 1000,
-      sending: (t.sent - t.connected) / 1000,
-      waiting: (t.firstByte - t.sent) / 1000,
-      receiving: (t.end - t.firstByte) / 1000,
-      duration: durationUs / 1000,
-      latency: latencyUs / 1000,
-    });
+    return new HttpResponse(method, url.href, r, lagUs);
+  }
+
+  /**
+   * The recorder's cell for (base tags, name, method, status) without building a tag object or
+   * key per request: cached per VU until the recorder's interval rotates or the base tags change.
+   */
+  private cachedCell(name: string, method: string, status: number): HttpCell {
+    const gen = this.recorder.generation;
+    if (gen !== this.cellGen) {
+      this.cellGen = gen;
+      this.cells.clear();
+      this.iterCell = null;
+    }
+    let slot = this.cells.get(name);
+    for (let s = slot; s !== undefined; s = s.next) if (s.method === method && s.status === status) return s.cell;
+    const base = this.baseTags;
+    const st = String(status);
+    const cell = this.recorder.httpCell(() => ({ ...base, name, method, status: st }), `${this.baseKey}\x1e${name}\x1e${method}\x1e${st}`);
+    slot = { method, status, cell, next: slot };
+    this.cells.set(name, slot);
+    return cell;
+  }
+
+  /** Requests with their own tags or a network error: the tag set is built and keyed each time. */
+  private slowCell(name: string, method: string, status: number, extra: Record<string, string> | undefined, error: string | undefined): HttpCell {
+    const tags: Tags = extra ? { ...this.baseTags, ...extra, name, method, status: String(status) } : { ...this.baseTags, name, method, status: String(status) };
+    if (error) tags.error = error;
+    return this.recorder.httpCell(tags, tagsKey(tags));
+  }
+
+  /** The cell iteration samples go to (the base tag set), cached like the HTTP cells. */
+  iterationCell(): IterationCell {
+    const gen = this.recorder.generation;
+    if (gen !== this.cellGen) {
+      this.cellGen = gen;
+      this.cells.clear();
+      this.iterCell = null;
+    }
+    return (this.iterCell ??= this.recorder.iterationCell(this.baseTags, this.baseKey));
   }
 }
 
 class HttpResponse implements Response {
   readonly status: number;
   readonly headers: Record<string, string>;
-  readonly timings: ResponseTimings;
   readonly error: string;
   readonly url: string;
   readonly method: string;
   private readonly raw: Buffer;
+  private readonly t: HttpTimings;
+  private readonly lagUs: number;
   private text: string | undefined;
+  private timingsMs: ResponseTimings | undefined;
 
-  constructor(method: string, url: string, r: HttpResult, timings: ResponseTimings) {
+  constructor(method: string, url: string, r: HttpResult, lagUs: number) {
     this.method = method;
     this.url = url;
     this.status = r.status;
     this.headers = r.headers;
-    this.timings = timings;
+    this.t = r.timings;
+    this.lagUs = lagUs;
     this.error = r.error ? r.error.kind : '';
     this.raw = r.body ?? EMPTY_BODY;
+  }
+
+  /** in ms, built on first use: most journeys never look at them */
+  get timings(): ResponseTimings {
+    if (this.timingsMs === undefined) {
+      const t = this.t;
+      this.timingsMs = {
+        blocked: 0,
+        connecting: (t.connected - t.connectStart) / 1000,
+        sending: (t.sent - t.connected) / 1000,
+        waiting: (t.firstByte - t.sent) / 1000,
+        receiving: (t.end - t.firstByte) / 1000,
+        duration: (t.end - t.connected) / 1000,
+        latency: (t.end - t.start + this.lagUs) / 1000,
+      };
+    }
+    return this.timingsMs;
   }
 
   /** decoded on first use: most journeys never read most bodies */
@@ -257,19 +309,16 @@ class HttpResponse implements Response {
       throw new Error(`${this.method} ${this.url}: response body is not JSON (status ${this.status}, ${this.raw.length} bytes)`);
     }
   }
+
+  /** JSON.stringify(response) still shows the timings (a getter now) */
+  toJSON(): Record<string, unknown> {
+    return { status: this.status, headers: this.headers, timings: this.timings, error: this.error, url: this.url, method: this.method };
+  }
 }
 
 function abortedResponse(method: string, url: string): Response {
   const zero = { start: 0, connectStart: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
-  return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, {
-    blocked: 0,
-    connecting: 0,
-    sending: 0,
-    waiting: 0,
-    receiving: 0,
-    duration: 0,
-    latency: 0,
-  });
+  return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, 0);
 }
 
 type Requester = (method: string, url: string, body: RequestBody, params: RequestParams | undefined) => Promise<Response>;

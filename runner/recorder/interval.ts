@@ -55,15 +55,59 @@ export interface HttpSample {
   bytesReceived: number;
 }
 
+/**
+ * One tag set's HTTP samples of the current interval, in plain fields: the hot path records a
+ * request without a Map lookup per metric, and folds the fields into the series' maps once, at
+ * the snapshot. Exactly the same histograms come out as recording every metric per request:
+ *  - http_req_latency equals http_req_duration for a request on a reused connection without
+ *    generator lag (every request of a closed model once connected), so `latency` stays null
+ *    while that holds and is a copy of `duration` at the snapshot; the first request whose
+ *    latency differs starts it as a copy of the durations so far;
+ *  - http_req_connecting is 0 on a reused connection: zeros are counted and recorded with
+ *    their count at the snapshot (HDR counts are the same either way).
+ */
+export class HttpCell {
+  readonly series: Series;
+  readonly duration = newHistogram();
+  readonly waiting = newHistogram();
+  latency: Histogram | null = null;
+  connecting: Histogram | null = null;
+  connectingZeros = 0;
+  requests = 0;
+  failed = 0;
+  dataSent = 0;
+  dataReceived = 0;
+
+  constructor(series: Series) {
+    this.series = series;
+  }
+}
+
+/** One tag set's iteration samples of the current interval (iterations, iteration_duration). */
+export class IterationCell {
+  readonly series: Series;
+  readonly duration = newHistogram();
+  count = 0;
+
+  constructor(series: Series) {
+    this.series = series;
+  }
+}
+
+interface Entry {
+  series: Series;
+  http: HttpCell | null;
+  iteration: IterationCell | null;
+}
+
 export class IntervalRecorder {
   readonly thread: number;
-  private series = new Map<string, Series>();
-  private latency = newHistogram();
-  private duration = newHistogram();
+  private entries = new Map<string, Entry>();
   private sendLag = newHistogram();
   private counts = freshCounts();
   private loopLag = newHistogram();
   private loopTimer: NodeJS.Timeout | null = null;
+  private gen = 0;
   /** gauges, maintained by the engine */
   vus = 0;
   vusMax = 0;
@@ -71,6 +115,14 @@ export class IntervalRecorder {
   constructor(thread: number) {
     this.thread = thread;
     this.sampleLoopLag();
+  }
+
+  /**
+   * Changes at every snapshot: a cell obtained from httpCell()/iterationCell() is valid only
+   * while the generation is the same (callers cache cells keyed by it).
+   */
+  get generation(): number {
+    return this.gen;
   }
 
   /**
@@ -92,41 +144,88 @@ export class IntervalRecorder {
     this.loopTimer.unref();
   }
 
-  seriesFor(tags: Tags, key = tagsKey(tags)): Series {
-    let s = this.series.get(key);
-    if (!s) {
-      s = new Series(key, tags);
-      this.series.set(key, s);
+  private entry(tags: Tags | (() => Tags), key: string | undefined): Entry {
+    let e = key === undefined ? undefined : this.entries.get(key);
+    if (e === undefined) {
+      const t = typeof tags === 'function' ? tags() : tags;
+      const k = key ?? tagsKey(t);
+      e = this.entries.get(k);
+      if (e === undefined) {
+        e = { series: new Series(k, t), http: null, iteration: null };
+        this.entries.set(k, e);
+      }
     }
-    return s;
+    return e;
+  }
+
+  seriesFor(tags: Tags, key = tagsKey(tags)): Series {
+    return this.entry(tags, key).series;
+  }
+
+  /** The HTTP cell of a tag set in this interval; `tags` may be a function, called only for a new series. */
+  httpCell(tags: Tags | (() => Tags), key?: string): HttpCell {
+    const e = this.entry(tags, key);
+    return (e.http ??= new HttpCell(e.series));
+  }
+
+  /** The iteration cell of a tag set in this interval. */
+  iterationCell(tags: Tags, key?: string): IterationCell {
+    const e = this.entry(tags, key);
+    return (e.iteration ??= new IterationCell(e.series));
   }
 
   http(sample: HttpSample, key?: string): void {
-    const t = sample.tags;
-    let s = key === undefined ? undefined : this.series.get(key);
-    if (!s) {
-      const tags = typeof t === 'function' ? t() : t;
-      s = this.seriesFor(tags, key ?? tagsKey(tags));
+    this.recordHttp(
+      this.httpCell(sample.tags, key),
+      sample.failed,
+      sample.errorKind,
+      sample.durationUs,
+      sample.latencyUs,
+      sample.waitingUs,
+      sample.connectingUs,
+      sample.bytesSent,
+      sample.bytesReceived,
+    );
+  }
+
+  /** One finished request into a cell of this interval (µs durations; positional: no sample object per request). */
+  recordHttp(
+    cell: HttpCell,
+    failed: boolean,
+    errorKind: string,
+    durationUs: number,
+    latencyUs: number,
+    waitingUs: number,
+    connectingUs: number,
+    bytesSent: number,
+    bytesReceived: number,
+  ): void {
+    const d = durationUs > 0 ? Math.round(durationUs) : 0;
+    const l = latencyUs > 0 ? Math.round(latencyUs) : 0;
+    if (cell.latency !== null) cell.latency.recordValue(l);
+    else if (l !== d) {
+      const lat = newHistogram();
+      lat.add(cell.duration);
+      lat.recordValue(l);
+      cell.latency = lat;
     }
-    recordUs(s.trend('http_req_duration'), sample.durationUs);
-    recordUs(s.trend('http_req_latency'), sample.latencyUs);
-    recordUs(s.trend('http_req_waiting'), sample.waitingUs);
-    recordUs(s.trend('http_req_connecting'), sample.connectingUs);
-    s.count('http_reqs', 1);
-    // k6 Rate semantics: a sample is 1 when the request failed, so rate = share failed
-    s.rate('http_req_failed', sample.failed);
-    s.count('data_sent', sample.bytesSent);
-    s.count('data_received', sample.bytesReceived);
-    recordUs(this.latency, sample.latencyUs);
-    recordUs(this.duration, sample.durationUs);
-    const c = this.counts;
-    c.requests++;
-    c.dataSent += sample.bytesSent;
-    c.dataReceived += sample.bytesReceived;
-    if (sample.failed) {
-      c.failed++;
-      const k = sample.errorKind || 'failed';
-      c.errorsByKind[k] = (c.errorsByKind[k] ?? 0) + 1;
+    cell.duration.recordValue(d);
+    recordUs(cell.waiting, waitingUs);
+    const c = connectingUs > 0 ? Math.round(connectingUs) : 0;
+    if (c === 0) cell.connectingZeros++;
+    else (cell.connecting ??= newHistogram()).recordValue(c);
+    cell.requests++;
+    cell.dataSent += bytesSent;
+    cell.dataReceived += bytesReceived;
+    const n = this.counts;
+    n.requests++;
+    n.dataSent += bytesSent;
+    n.dataReceived += bytesReceived;
+    if (failed) {
+      cell.failed++;
+      n.failed++;
+      const k = errorKind || 'failed';
+      n.errorsByKind[k] = (n.errorsByKind[k] ?? 0) + 1;
     }
   }
 
@@ -136,9 +235,12 @@ export class IntervalRecorder {
   }
 
   iterationCompleted(tags: Tags, durationUs: number): void {
-    const s = this.seriesFor(tags);
-    recordUs(s.trend('iteration_duration'), durationUs);
-    s.count('iterations', 1);
+    this.recordIteration(this.iterationCell(tags), durationUs);
+  }
+
+  recordIteration(cell: IterationCell, durationUs: number): void {
+    recordUs(cell.duration, durationUs);
+    cell.count++;
     this.counts.completed++;
   }
 
@@ -163,30 +265,75 @@ export class IntervalRecorder {
 
   /** Hands over this second's samples and starts a fresh interval. */
   snapshot(t: number): IntervalSnapshot<Histogram> {
+    // the timeline's all-request histograms are the sums of the series' (bucket-exact)
+    const latency = newHistogram();
+    const duration = newHistogram();
+    const series: SeriesSnapshot<Histogram>[] = [];
+    for (const e of this.entries.values()) {
+      const h = e.http;
+      if (h !== null) {
+        latency.add(foldHttp(h));
+        duration.add(h.duration);
+      }
+      const it = e.iteration;
+      if (it !== null) {
+        putTrend(e.series, 'iteration_duration', it.duration);
+        e.series.count('iterations', it.count);
+      }
+      series.push(toSeriesSnapshot(e.series));
+    }
     const snap: IntervalSnapshot<Histogram> = {
       t,
       thread: this.thread,
-      series: [...this.series.values()].map(toSeriesSnapshot),
-      latency: this.latency,
-      duration: this.duration,
+      series,
+      latency,
+      duration,
       sendLag: this.sendLag,
       loopLag: this.loopLag,
       ...this.counts,
       vus: this.vus,
       vusMax: this.vusMax,
     };
-    this.series = new Map();
-    this.latency = newHistogram();
-    this.duration = newHistogram();
+    this.entries = new Map();
     this.sendLag = newHistogram();
     this.loopLag = newHistogram();
     this.counts = freshCounts();
+    this.gen++;
     return snap;
   }
 
   close(): void {
     if (this.loopTimer) clearTimeout(this.loopTimer);
   }
+}
+
+/** The cell's fields into its series' metric maps (k6 names and meanings); returns its latency histogram. */
+function foldHttp(h: HttpCell): Histogram {
+  const s = h.series;
+  let latency = h.latency;
+  if (latency === null) {
+    latency = newHistogram();
+    latency.add(h.duration);
+  }
+  let connecting = h.connecting;
+  if (connecting === null) connecting = newHistogram();
+  if (h.connectingZeros > 0) connecting.recordValueWithCount(0, h.connectingZeros);
+  putTrend(s, 'http_req_duration', h.duration);
+  putTrend(s, 'http_req_latency', latency);
+  putTrend(s, 'http_req_waiting', h.waiting);
+  putTrend(s, 'http_req_connecting', connecting);
+  s.count('http_reqs', h.requests);
+  // k6 Rate semantics: a sample is 1 when the request failed, so rate = share failed
+  s.rateCounts('http_req_failed', h.failed, h.requests - h.failed);
+  s.count('data_sent', h.dataSent);
+  s.count('data_received', h.dataReceived);
+  return latency;
+}
+
+function putTrend(s: Series, name: string, h: Histogram): void {
+  const existing = s.trends.get(name);
+  if (existing === undefined) s.trends.set(name, h);
+  else existing.add(h); // the same name also recorded through custom(): both count
 }
 
 function freshCounts() {
