@@ -11,6 +11,7 @@ import { ensureUiBundle } from '../../reports/bundle.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { applyEnd, applySnapshot, emptyRun, producerMessageSchema, type LiveRun, type ViewerMessage } from '../live/protocol.ts';
 import { listRuns, runDir } from './runs.ts';
+import { capacityDir, listCapacityStudies } from './capacity-runs.ts';
 
 export interface DashboardServer {
   url: string;
@@ -54,11 +55,14 @@ export async function startDashboardServer(opts: DashboardOptions): Promise<Dash
         return res.end(pageHtml);
       }
       if (url.pathname === '/api/runs') return json(res, 200, await listRuns(opts.runsDir));
-      const m = /^\/api\/runs\/(.+)\/(result\.json|report\.html)$/.exec(url.pathname);
+      if (url.pathname === '/api/capacity') return json(res, 200, await listCapacityStudies(opts.runsDir));
+      const m =
+        /^\/api\/runs\/(.+)\/(result\.json|report\.html)$/.exec(url.pathname) ?? /^\/api\/capacity\/(.+)\/(capacity\.json|capacity\.html)$/.exec(url.pathname);
       if (m) {
-        const dir = await runDir(opts.runsDir, decodeURIComponent(m[1]!));
-        if (!dir) return json(res, 404, { error: 'no such run' });
-        const type = m[2] === 'result.json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8';
+        const study = m[2]!.startsWith('capacity');
+        const dir = study ? await capacityDir(opts.runsDir, decodeURIComponent(m[1]!)) : await runDir(opts.runsDir, decodeURIComponent(m[1]!));
+        if (!dir) return json(res, 404, { error: study ? 'no such capacity study' : 'no such run' });
+        const type = m[2]!.endsWith('.json') ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8';
         const stream = createReadStream(path.join(dir, m[2]!));
         stream.once('error', () => json(res, 404, { error: `${m[2]} not found` }));
         stream.once('open', () => {

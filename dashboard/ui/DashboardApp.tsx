@@ -7,14 +7,17 @@ import { applyEnd, applySnapshot, viewerMessageSchema, type LiveRun } from '../l
 import type { RunEntry } from '../server/runs.ts';
 import { formatCount, formatDurationMs, formatMs } from '../view/format.ts';
 import { RunPage } from './RunPage.tsx';
+import { CapacityList, SavedCapacity, capacityIdOfHash } from './CapacityRoutes.tsx';
 
-type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string };
+type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string } | { page: 'capacity'; id: string };
 
 function routeOf(hash: string): Route {
   const run = /^#\/run\/(.+)$/.exec(hash);
   if (run) return { page: 'run', id: decodeURIComponent(run[1]!) };
   const live = /^#\/live\/(.+)$/.exec(hash);
   if (live) return { page: 'live', runId: decodeURIComponent(live[1]!) };
+  const capacity = capacityIdOfHash(hash);
+  if (capacity !== null) return { page: 'capacity', id: capacity };
   return { page: 'list' };
 }
 
@@ -116,6 +119,7 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
           </table>
         )}
       </section>
+      <CapacityList version={version} />
     </main>
   );
 }
@@ -138,6 +142,7 @@ export function DashboardApp() {
   const { runs, version, connected } = useLiveRuns();
   const back = useCallback(() => <nav className="page back"><a href="#/">← all runs</a></nav>, []);
   if (route.page === 'run') return <>{back()}<PastRun id={route.id} /></>;
+  if (route.page === 'capacity') return <>{back()}<SavedCapacity key={route.id} id={route.id} /></>;
   if (route.page === 'live') {
     const run = runs.get(route.runId);
     if (!run) return <>{back()}<p className="page explain">Waiting for run {route.runId}…</p></>;
