@@ -67,7 +67,8 @@ export function serverUser(forWhat: string): OsUser | null {
  * Returns the path and a remover that also unregisters the exit hook.
  */
 export function makeServiceDir(prefix: string, owner: OsUser | null): { dir: string; remove(): void } {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-${prefix}-`));
+  // the pid in the name tells whose folder it is (tests, and people cleaning /tmp)
+  const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-${prefix}-${process.pid}-`));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const unregister = onExitCleanup(() => removeDirSync(dir));
   return {
