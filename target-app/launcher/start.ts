@@ -44,9 +44,15 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** A child Node process running one of our TypeScript entry points, resolved when it says it is ready. */
+/**
+ * A child Node process running one of our TypeScript entry points, resolved when it says it is
+ * ready. It runs in a process group of its own (`detached`), so a Ctrl-C in the terminal reaches
+ * the launcher (or the runner hosting it) and not the shop: the launcher stops the shop in order
+ * when it decides to. Its lifetime stays tied to ours through the IPC channel: every entry point
+ * exits on 'disconnect', which comes when this process ends for any reason, SIGKILL included.
+ */
 function startNodeChild(file: string, env: NodeJS.ProcessEnv, what: string, timeoutMs: number): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
-  const child = fork(file, [], { execArgv: tsxExecArgv(), env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(file, [], { execArgv: tsxExecArgv(), env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

