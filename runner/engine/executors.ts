@@ -81,8 +81,11 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   }
 }
 
-/** Runs one iteration on `vu`; the iteration counts when it was not interrupted. */
-async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): Promise<void> {
+/**
+ * Runs one iteration on `vu`; the iteration counts when it was not interrupted. `after` runs
+ * when it has settled (the arrival-rate executor's bookkeeping, without a .then per iteration).
+ */
+async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
   const s = ctx.scenario;
   vu.beginIteration(s.name, s.tags, ctx.env, lagUs);
   const t0 = nowUs();
@@ -92,6 +95,7 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): Pr
     if (!vu.interrupted) ctx.onJourneyError(e, vu);
   }
   if (!vu.interrupted) ctx.recorder.recordIteration(vu.iterationCell(), nowUs() - t0);
+  if (after !== undefined) after(vu);
 }
 
 /** Tracks running iterations so a scenario can wait for them, then interrupt the stragglers. */
@@ -153,6 +157,12 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       for (const vu of free) vu.close();
       resolve();
     };
+    const settled = (vu: VirtualUser) => {
+      recorder.vus--;
+      inFlight.done(vu);
+      if (!vu.interrupted) free.push(vu);
+    };
+    // the most recently freed VU first: its connection is the one most likely still open
     const launch = (intendedUs: number, now: number) => {
       const vu = free.pop() ?? (allocated < maxVUs ? allocate() : undefined);
       if (!vu) {
@@ -161,24 +171,24 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       }
       recorder.iterationStarted(now - intendedUs);
       recorder.vus++;
-      const p = iterate(ctx, vu, now - intendedUs).then(() => {
-        recorder.vus--;
-        inFlight.done(vu);
-        if (!vu.interrupted) free.push(vu);
-      });
-      inFlight.add(vu, p);
+      // (iterate() always yields before it settles, so add() comes before settled())
+      inFlight.add(vu, iterate(ctx, vu, now - intendedUs, settled));
     };
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
-      const now = nowUs();
+      // every iteration due by now starts in this tick; the clock is read again per start, so
+      // the send lag of the last of a batch includes the time spent starting the others
+      let now = 0;
+      let due = 0;
       while (next < total) {
-        const due = ctx.startUs + schedule.offsetMs(next) * 1000;
+        due = ctx.startUs + schedule.offsetMs(next) * 1000;
+        now = nowUs();
         if (due > now) break;
         launch(due, now);
         next++;
       }
       if (next >= total) return void finish();
-      const waitUs = ctx.startUs + schedule.offsetMs(next) * 1000 - nowUs();
+      const waitUs = due - now;
       if (waitUs > SPIN_WINDOW_US + 1000) setTimeout(tick, Math.floor((waitUs - SPIN_WINDOW_US) / 1000));
       else setImmediate(tick);
     };
