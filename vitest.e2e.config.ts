@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.e2e.test.ts'],
-    exclude: ['**/node_modules/**', 'reports/out/**', 'dashboard/dist/**'],
+    exclude: ['**/node_modules/**', 'reports/out/**', 'dashboard/dist/**', '.stampede-tmp/**', '.acceptance-tmp/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
