@@ -5,7 +5,7 @@
 // Each picked run is its own configuration (a single run: no spread, so no difference is
 // called real). The shop's invariants (sold, oversold) are not in a result.json — they
 // are read from the shop by `stampede compare` — so those columns stay empty here.
-import { COMPARISON_SCHEMA_VERSION, type Comparison, type ComparisonConfiguration } from '../../runner/result/comparison-schema.ts';
+import { COMPARISON_SCHEMA_VERSION, type Comparison, type ComparisonConfiguration, type RunSummary } from '../../runner/result/comparison-schema.ts';
 import type { RunResult } from '../../runner/result/schema.ts';
 import { columnStats, columnWinners, METHOD, rankConfigurations } from '../../runner/compare/rank.ts';
 import { summariseRun } from '../../runner/compare/summarise.ts';
@@ -19,18 +19,43 @@ export interface PickedRun {
 
 const configText = (c: Record<string, string> | null) => (c ? Object.entries(c).map(([k, v]) => `${k}=${v}`).join(',') : '');
 
-/** A label per run: its target configuration (or scenario), made unique with its start time, then its id. */
+/**
+ * A label per run: the target knobs that differ between the picked runs (all of them when
+ * none differ), or the scenario when a run has no target configuration; made unique with the
+ * start time, then the run's id.
+ */
 function labels(runs: readonly PickedRun[]): string[] {
-  const base = runs.map((r) => configText(r.result.meta.targetConfig) || r.result.meta.scenarioName);
+  const configs = runs.map((r) => r.result.meta.targetConfig ?? {});
+  const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))];
+  const differing = keys.filter((k) => new Set(configs.map((c) => (Object.hasOwn(c, k) ? c[k] : ''))).size > 1);
+  const scenarios = new Set(runs.map((r) => r.result.meta.scenarioName));
+  const base = runs.map((r, i) => {
+    const c = configs[i]!;
+    const knobs = configText(differing.length ? Object.fromEntries(differing.filter((k) => Object.hasOwn(c, k)).map((k) => [k, c[k]!])) : r.result.meta.targetConfig);
+    if (!knobs) return r.result.meta.scenarioName;
+    return scenarios.size > 1 ? `${r.result.meta.scenarioName}: ${knobs}` : knobs;
+  });
   const count = (xs: string[], x: string) => xs.filter((y) => y === x).length;
   const withTime = base.map((b, i) => (count(base, b) > 1 ? `${b} @ ${runs[i]!.result.meta.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}` : b));
   return withTime.map((l, i) => (count(withTime, l) > 1 ? `${l} (${runs[i]!.id})` : l));
 }
 
+/**
+ * The comparison's summary of a run. Its error rate reads the per-status request counts; a
+ * result without status tags (imported from k6's summary) has none, and would read as all
+ * errors: then http_req_failed is the error rate, and the achieved rate follows from it.
+ */
+function summaryOf(r: RunResult): RunSummary {
+  const s = summariseRun(r, null);
+  if (r.tagged.some((m) => m.metric === 'http_reqs' && m.tags.status !== undefined)) return s;
+  const failed = r.metrics.http_req_failed?.values.rate ?? 0;
+  return { ...s, errorRate: failed, requestsPerSecond: (r.metrics.http_reqs?.values.rate ?? 0) * (1 - failed) };
+}
+
 export function compareRuns(runs: readonly PickedRun[]): ComparisonReport {
   const names = labels(runs);
   const configurations: ComparisonConfiguration[] = runs.map((r, i) => {
-    const summary = summariseRun(r.result, null);
+    const summary = summaryOf(r.result);
     return {
       id: `run-${i + 1}`,
       label: names[i]!,

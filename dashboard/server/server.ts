@@ -12,6 +12,8 @@ import { renderHtml } from '../../reports/html.ts';
 import { applyEnd, applySnapshot, emptyRun, producerMessageSchema, type LiveRun, type ViewerMessage } from '../live/protocol.ts';
 import { listRuns, runDir } from './runs.ts';
 import { capacityDir, listCapacityStudies } from './capacity-runs.ts';
+import { comparisonDir, listComparisons } from './comparisons.ts';
+import { loadComparisonReport } from '../../reports/comparison.ts';
 
 export interface DashboardServer {
   url: string;
@@ -55,6 +57,21 @@ export async function startDashboardServer(opts: DashboardOptions): Promise<Dash
         return res.end(pageHtml);
       }
       if (url.pathname === '/api/runs') return json(res, 200, await listRuns(opts.runsDir));
+      if (url.pathname === '/api/comparisons') return json(res, 200, await listComparisons(opts.runsDir));
+      const cm = /^\/api\/comparisons\/(.+)\/(page\.json|comparison\.json|comparison\.html)$/.exec(url.pathname);
+      if (cm) {
+        const dir = await comparisonDir(opts.runsDir, decodeURIComponent(cm[1]!));
+        if (!dir) return json(res, 404, { error: 'no such comparison' });
+        // page.json: the comparison with its runs' timelines, as comparison.html embeds it
+        if (cm[2] === 'page.json') return json(res, 200, await loadComparisonReport(path.join(dir, 'comparison.json')));
+        const stream = createReadStream(path.join(dir, cm[2]!));
+        stream.once('error', () => json(res, 404, { error: `${cm[2]} not found` }));
+        stream.once('open', () => {
+          res.writeHead(200, { 'content-type': cm[2] === 'comparison.json' ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          stream.pipe(res);
+        });
+        return;
+      }
       if (url.pathname === '/api/capacity') return json(res, 200, await listCapacityStudies(opts.runsDir));
       const m =
         /^\/api\/runs\/(.+)\/(result\.json|report\.html)$/.exec(url.pathname) ?? /^\/api\/capacity\/(.+)\/(capacity\.json|capacity\.html)$/.exec(url.pathname);

@@ -56,7 +56,7 @@ const INVARIANT_CHECKS = ['no oversell', 'no accepted order missing', 'queue dra
  * only. Split each name's http_reqs into status 200 and status 0 (failed: timeouts, refused,
  * 5xx) so the comparison's error rate reads as it does from a real result.
  */
-function withStatusTags(r: RunResult): RunResult['tagged'] {
+export function withStatusTags(r: RunResult): RunResult['tagged'] {
   return r.tagged.flatMap((m) => {
     if (m.metric !== 'http_reqs') return [m];
     const failed = r.tagged.find((f) => f.metric === 'http_req_failed' && f.tags.name === m.tags.name)?.values.passes ?? 0;

@@ -8,8 +8,9 @@ import type { RunEntry } from '../server/runs.ts';
 import { formatCount, formatDurationMs, formatMs } from '../view/format.ts';
 import { RunPage } from './RunPage.tsx';
 import { CapacityList, SavedCapacity, capacityIdOfHash } from './CapacityRoutes.tsx';
+import { ComparisonsList, PickedComparison, SavedComparison, compareHash, idsOfCompareHash } from './CompareRoutes.tsx';
 
-type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string } | { page: 'capacity'; id: string };
+type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string } | { page: 'capacity'; id: string } | { page: 'comparison'; id: string } | { page: 'compare'; ids: string[] };
 
 function routeOf(hash: string): Route {
   const run = /^#\/run\/(.+)$/.exec(hash);
@@ -18,6 +19,10 @@ function routeOf(hash: string): Route {
   if (live) return { page: 'live', runId: decodeURIComponent(live[1]!) };
   const capacity = capacityIdOfHash(hash);
   if (capacity !== null) return { page: 'capacity', id: capacity };
+  const comparison = /^#\/comparison\/(.+)$/.exec(hash);
+  if (comparison) return { page: 'comparison', id: decodeURIComponent(comparison[1]!) };
+  const compare = /^#\/compare\/(.+)$/.exec(hash);
+  if (compare) return { page: 'compare', ids: idsOfCompareHash(compare[1]!) };
   return { page: 'list' };
 }
 
@@ -80,6 +85,8 @@ function Verdict({ ok }: { ok: boolean | null }) {
 function RunsList({ live, version, connected }: { live: LiveRun[]; version: number; connected: boolean }) {
   const [runs, setRuns] = useState<RunEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [picked, setPicked] = useState<string[]>([]);
+  const toggle = (id: string, on: boolean) => setPicked((p) => (on ? [...p.filter((x) => x !== id), id] : p.filter((x) => x !== id)));
   useEffect(() => {
     fetch('/api/runs')
       .then((r) => (r.ok ? (r.json() as Promise<RunEntry[]>) : Promise.reject(new Error(`/api/runs: HTTP ${r.status}`))))
@@ -100,12 +107,17 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
       </section>
       <section id="runs">
         <h2>Runs in reports/out/</h2>
+        <div className="compare-pick">
+          <button type="button" data-testid="compare-picked" disabled={picked.length < 2} onClick={() => (location.hash = compareHash(picked))}>Compare selected ({picked.length})</button>
+          <span className="explain">Tick two or more runs to see them side by side.</span>
+        </div>
         {error ? <p className="load-error">{error}</p> : runs === null ? <p className="explain">Loading…</p> : runs.length === 0 ? <p className="explain">No results yet.</p> : (
           <table className="data" data-table="runs">
-            <thead><tr><th className="left">started (UTC)</th><th className="left">scenario</th><th>duration</th><th>requests</th><th>p99 latency (from intended start)</th><th className="left">verdict</th><th className="left">files</th></tr></thead>
+            <thead><tr><th className="left">compare</th><th className="left">started (UTC)</th><th className="left">scenario</th><th>duration</th><th>requests</th><th>p99 latency (from intended start)</th><th className="left">verdict</th><th className="left">files</th></tr></thead>
             <tbody>
               {runs.map((r, i) => (
                 <tr key={r.id} data-row={i}>
+                  <td className="left"><input type="checkbox" aria-label="compare this run" data-pick={r.id} checked={picked.includes(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} /></td>
                   <td className="left">{r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td>
                   <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial ? ' (partial)' : ''}</td>
                   <td>{formatDurationMs(r.durationMs)}</td>
@@ -119,6 +131,7 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
           </table>
         )}
       </section>
+      <ComparisonsList version={version} />
       <CapacityList version={version} />
     </main>
   );
@@ -143,6 +156,8 @@ export function DashboardApp() {
   const back = useCallback(() => <nav className="page back"><a href="#/">← all runs</a></nav>, []);
   if (route.page === 'run') return <>{back()}<PastRun id={route.id} /></>;
   if (route.page === 'capacity') return <>{back()}<SavedCapacity key={route.id} id={route.id} /></>;
+  if (route.page === 'comparison') return <>{back()}<SavedComparison key={route.id} id={route.id} /></>;
+  if (route.page === 'compare') return <>{back()}<PickedComparison key={route.ids.join('\n')} ids={route.ids} /></>;
   if (route.page === 'live') {
     const run = runs.get(route.runId);
     if (!run) return <>{back()}<p className="page explain">Waiting for run {route.runId}…</p></>;

@@ -137,6 +137,10 @@ describe('runs picked on the dashboard', () => {
     const stalled = v.rows[1]!;
     expect(stalled.cells.latencyP99.median).toBe(a.metrics.http_req_latency!.values['p(99)']);
     expect(stalled.cells.latencyP99.range).toBeNull();
+    // these results carry no per-status counts: the error rate is http_req_failed's, the achieved rate follows
+    expect(stalled.cells.errorRate.median).toBe(a.metrics.http_req_failed!.values.rate);
+    expect(stalled.cells.requestsPerSecond.median).toBeCloseTo(a.metrics.http_reqs!.values.rate! * (1 - a.metrics.http_req_failed!.values.rate!), 9);
+    expect(stalled.cells.requestsPerSecond.median).toBeGreaterThan(80);
     expect(stalled.cells.durationP99.median).toBe(a.metrics.http_req_duration!.values['p(99)']);
     expect(v.rows[0]!.cells.latencyP99.mark).toBe('?');
     // invariants come from the shop, not from result.json: not shown for picked runs

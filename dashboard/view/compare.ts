@@ -100,6 +100,8 @@ export interface OverlaySeries {
 
 export interface CompareView {
   title: string;
+  /** label of the configuration ranked first */
+  best: string | null;
   source: ComparisonReport['source'];
   repeats: number;
   partial: boolean;
@@ -258,6 +260,7 @@ export function buildCompareView(report: ComparisonReport): CompareView {
   const duration = Date.parse(m.endTime) - Date.parse(m.startTime);
   return {
     title: m.scenarioName,
+    best: best?.label ?? null,
     source: report.source,
     repeats,
     partial: m.partial,
@@ -271,7 +274,6 @@ export function buildCompareView(report: ComparisonReport): CompareView {
       { label: 'generator', value: `${m.tool.name} ${m.tool.version}, node ${m.node}, ${m.cpus} × ${m.cpuModel}` },
     ],
     stats: [
-      { id: 'best', label: 'ranked first', value: best?.label ?? '—' },
       { id: 'configurations', label: 'configurations', value: skipped ? `${ran.length} ran, ${skipped} skipped` : String(ran.length), ...(skipped ? { tone: 'bad' as const } : {}) },
       { id: 'runs', label: 'runs', value: failedRuns ? `${totalRuns - failedRuns} ok, ${failedRuns} failed` : String(totalRuns), ...(failedRuns ? { tone: 'bad' as const } : {}) },
     ],
