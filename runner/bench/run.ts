@@ -5,15 +5,21 @@
 //
 // Setup (as research/perf-anchors.md): hello-world node:http target pinned to CPU 0, each
 // generator pinned to CPU 1 under GNU time; closed model, 50 connections, BENCH_SECONDS
-// (default 8) each. Generator CPU = user+sys of the whole generator process (start-up
-// included: that penalises the Node tools a little, all alike). Target CPU from /proc/<pid>/stat.
-// Foreign CPU = busy CPU of both cores − generator − target: other work on the machine.
+// (default 8) each. Generator CPU = user+sys of the whole generator process, start-up and exit
+// included (the headline figure, req/gen-CPU-s). That is not alike for all: autocannon starts
+// in ~0.15 CPU-s, `stampede run` in ~0.6 (tsx loading ~190 modules, zod schemas) plus writing
+// result.json and report.html (and a vite build of the report bundle whenever the dashboard
+// sources changed: ~1 CPU-s, cached after). So the CLI's rows also show req/in-run-CPU-s: the
+// requests over the CPU the run itself sampled each second of the load window.
+// Target CPU from /proc/<pid>/stat. Foreign CPU = busy CPU of both cores − generator − target:
+// other work on the machine.
 //
 // Generators: autocannon (-c 50 -j), wrk (-t1 -c50, when installed), the standalone driver of
 // HttpAgent (runner/bench/driver.ts: 50 VU loops, every latency in HDR), and the full
-// `stampede run` CLI (constant-vus scenario) once runner/cli/run.ts exists. Open model:
-// 20,000 req/s for 10 s through the driver and through a constant-arrival-rate scenario.
-// Results: a table on stdout and reports/out/bench-<timestamp>.json.
+// `stampede run` CLI (constant-vus scenario, --quiet --no-dashboard) once runner/cli/run.ts
+// exists. Open model: 20,000 req/s for 10 s through the driver and through a
+// constant-arrival-rate scenario. BENCH_BASELINE=<another checkout> adds that checkout's CLI
+// (before/after in the same rounds). Results: a table on stdout and reports/out/bench-<timestamp>.json.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -148,6 +154,62 @@ async function driverCommand(): Promise<string[]> {
 }
 const DRIVER = await driverCommand();
 
+/**
+ * BENCH_BASELINE=<dir>: another checkout of the project (e.g. `git worktree add DIR <commit>`,
+ * with node_modules linked) whose `stampede run` is measured in the same rounds as this one's,
+ * as stampede-cli-base / stampede-cli-open-base: before/after comparisons on a noisy machine.
+ */
+const BASELINE = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
+
+function cliClosed(name: string, root: string): Generator {
+  return {
+    name,
+    cmd: (url, dir) => [
+      process.execPath, join(root, 'runner/cli/bin.js'), 'run',
+      scenarioFile(dir, { scenarios: { s: { executor: 'constant-vus', vus: 50, duration: `${SECONDS}s` } } }),
+      '--env', `BASE=${url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet', '--no-dashboard',
+    ],
+    parse: (_out, dir) => {
+      const r = readResult(dir) as {
+        metrics: { http_reqs: { values: { count: number } }; http_req_failed?: { values: Record<string, number> } };
+        timeline: Array<{ generatorCpuPercent: number }>;
+      };
+      // the run's own per-second CPU samples (all threads of the process): the CPU of the load
+      // window without start-up, scenario loading, result/report writing and exit
+      const inWindowCpuS = r.timeline.reduce((a, p) => a + p.generatorCpuPercent / 100, 0);
+      return { requests: r.metrics.http_reqs.values.count, inWindowCpuS, extra: { failed: r.metrics.http_req_failed?.values } };
+    },
+  };
+}
+
+function cliOpen(name: string, root: string): Generator {
+  return {
+    name,
+    cmd: (url, dir) => [
+      process.execPath, join(root, 'runner/cli/bin.js'), 'run',
+      scenarioFile(dir, { scenarios: { s: { executor: 'constant-arrival-rate', rate: OPEN_RATE, timeUnit: '1s', duration: `${OPEN_SECONDS}s`, preAllocatedVUs: 200, maxVUs: 1000 } } }),
+      '--env', `BASE=${url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet', '--no-dashboard',
+    ],
+    parse: (_out, dir) => {
+      const r = readResult(dir) as {
+        metrics: { http_reqs: { values: { count: number } }; dropped_iterations?: { values: { count: number } } };
+        generator: { sendLag: { p50: number; p99: number } | null; achievedRatio: number | null; saturated: boolean; reasons: string[] };
+      };
+      return {
+        requests: r.metrics.http_reqs.values.count,
+        extra: {
+          achievedRatio: r.generator.achievedRatio,
+          sendLagP50Ms: r.generator.sendLag?.p50,
+          sendLagP99Ms: r.generator.sendLag?.p99,
+          dropped: r.metrics.dropped_iterations?.values.count ?? 0,
+          saturated: r.generator.saturated,
+          reasons: r.generator.reasons,
+        },
+      };
+    },
+  };
+}
+
 const closedGenerators: Generator[] = [
   {
     name: 'autocannon',
@@ -178,22 +240,8 @@ const closedGenerators: Generator[] = [
       return { requests: j.done, inWindowCpuS: j.inWindowCpuS, extra: { recordedInHdr: j.recorded, errors: j.errors, p99Us: j.p99Us } };
     },
   },
-  ...(CLI_EXISTS
-    ? [
-        {
-          name: 'stampede-cli',
-          cmd: (url: string, dir: string) => [
-            process.execPath, 'runner/cli/bin.js', 'run',
-            scenarioFile(dir, { scenarios: { s: { executor: 'constant-vus', vus: 50, duration: `${SECONDS}s` } } }),
-            '--env', `BASE=${url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet',
-          ],
-          parse: (_out: string, dir: string) => {
-            const r = readResult(dir) as { metrics: { http_reqs: { values: { count: number } }; http_req_failed?: { values: Record<string, number> } } };
-            return { requests: r.metrics.http_reqs.values.count, extra: { failed: r.metrics.http_req_failed?.values } };
-          },
-        },
-      ]
-    : []),
+  ...(CLI_EXISTS ? [cliClosed('stampede-cli', ROOT)] : []),
+  ...(BASELINE !== null ? [cliClosed('stampede-cli-base', BASELINE)] : []),
 ];
 
 const openGenerators: Generator[] = [
@@ -205,35 +253,8 @@ const openGenerators: Generator[] = [
       return { requests: j.done, extra: { achievedRatio: j.achievedRatio, sendLagP50Ms: j.lagP50Us / 1000, sendLagP99Ms: j.lagP99Us / 1000, dropped: j.dropped, latencyP99Ms: j.p99Us / 1000, vus: j.vus } };
     },
   },
-  ...(CLI_EXISTS
-    ? [
-        {
-          name: 'stampede-cli-open',
-          cmd: (url: string, dir: string) => [
-            process.execPath, 'runner/cli/bin.js', 'run',
-            scenarioFile(dir, { scenarios: { s: { executor: 'constant-arrival-rate', rate: OPEN_RATE, timeUnit: '1s', duration: `${OPEN_SECONDS}s`, preAllocatedVUs: 200, maxVUs: 1000 } } }),
-            '--env', `BASE=${url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet',
-          ],
-          parse: (_out: string, dir: string) => {
-            const r = readResult(dir) as {
-              metrics: { http_reqs: { values: { count: number } }; dropped_iterations?: { values: { count: number } } };
-              generator: { sendLag: { p50: number; p99: number } | null; achievedRatio: number | null; saturated: boolean; reasons: string[] };
-            };
-            return {
-              requests: r.metrics.http_reqs.values.count,
-              extra: {
-                achievedRatio: r.generator.achievedRatio,
-                sendLagP50Ms: r.generator.sendLag?.p50,
-                sendLagP99Ms: r.generator.sendLag?.p99,
-                dropped: r.metrics.dropped_iterations?.values.count ?? 0,
-                saturated: r.generator.saturated,
-                reasons: r.generator.reasons,
-              },
-            };
-          },
-        },
-      ]
-    : []),
+  ...(CLI_EXISTS ? [cliOpen('stampede-cli-open', ROOT)] : []),
+  ...(BASELINE !== null ? [cliOpen('stampede-cli-open-base', BASELINE)] : []),
 ];
 
 async function measure(g: Generator, target: Target, round: number): Promise<Measured | null> {
@@ -321,7 +342,7 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const summary: Record<string, unknown> = {};
   lines.push(`closed model, 50 connections, ${SECONDS}s, ${ROUNDS} rounds: median [min–max]`);
-  lines.push('generator            req/gen-CPU-s            ×autocannon (same round)   rps                      gen CPU-s          target CPU-s       foreign CPU-s');
+  lines.push('generator            req/gen-CPU-s            ×autocannon (same round)   req/in-run-CPU-s         rps                      gen CPU-s          target CPU-s       foreign CPU-s');
   for (const g of closedGenerators) {
     const rs = runs.filter((r) => r.generator === g.name);
     if (rs.length === 0) continue;
@@ -344,7 +365,7 @@ async function main(): Promise<void> {
       ...(inWindow.length ? { reqPerInWindowCpuS: stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))) } : {}),
     };
     lines.push(
-      `${g.name.padEnd(20)} ${range(eff, fmtK).padEnd(24)} ${(ratio ? range(ratio, (x) => `${x.toFixed(2)}×`) : '-').padEnd(26)} ${range(stats(rs.map((r) => r.rps)), fmtK).padEnd(24)} ${range(stats(rs.map((r) => r.genCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.targetCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.foreignCpuS)), (x) => x.toFixed(2))}`,
+      `${g.name.padEnd(20)} ${range(eff, fmtK).padEnd(24)} ${(ratio ? range(ratio, (x) => `${x.toFixed(2)}×`) : '-').padEnd(26)} ${(inWindow.length ? range(stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))), fmtK) : '-').padEnd(24)} ${range(stats(rs.map((r) => r.rps)), fmtK).padEnd(24)} ${range(stats(rs.map((r) => r.genCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.targetCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.foreignCpuS)), (x) => x.toFixed(2))}`,
     );
   }
   lines.push('');
