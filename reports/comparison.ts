@@ -44,7 +44,7 @@ export function comparisonTitle(report: ComparisonReport): string {
 
 export async function renderComparisonHtml(report: ComparisonReport): Promise<string> {
   const valid = parseComparisonReport(report, 'comparison report');
-  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelope('comparison' as Parameters<typeof encodeEnvelope>[0], valid)]);
+  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelope('comparison', valid)]);
   return renderHtml({ title: comparisonTitle(valid), bundle, envelope });
 }
 

@@ -9,7 +9,7 @@ export const EMBED_ELEMENT_ID = 'stampede-data';
 export const embeddedEnvelopeSchema = z.object({
   format: z.literal('stampede-embed'),
   version: z.literal(1),
-  kind: z.enum(['run', 'capacity']),
+  kind: z.enum(['run', 'capacity', 'comparison']),
   encoding: z.literal('gzip+base64'),
   data: z.string(),
 });

@@ -10,6 +10,8 @@ import { parseCapacityDocument } from '../model/capacity.ts';
 import { DashboardApp } from '../ui/DashboardApp.tsx';
 import { RunPage } from '../ui/RunPage.tsx';
 import { CapacityPage } from '../ui/CapacityPage.tsx';
+import { parseComparisonReport } from '../model/compare.ts';
+import { ComparePage } from '../ui/ComparePage.tsx';
 import '../ui/styles.css';
 
 // zod's JIT probes `new Function`, which the pages' CSP forbids (and reports as a violation)
@@ -24,6 +26,11 @@ async function load(el: HTMLElement, done: () => void): Promise<{ title: string;
     const capacity = parseCapacityDocument(doc, 'embedded capacity document');
     performance.mark('stampede:validated');
     return { title: `${capacity.meta.scenarioName} — Stampede capacity report`, page: <CapacityPage doc={capacity} onComplete={done} /> };
+  }
+  if (envelope.kind === 'comparison') {
+    const report = parseComparisonReport(doc, 'embedded comparison');
+    performance.mark('stampede:validated');
+    return { title: `${report.comparison.meta.scenarioName} — Stampede comparison`, page: <ComparePage report={report} onComplete={done} /> };
   }
   const result = parseRunResult(doc, 'embedded run result');
   performance.mark('stampede:validated');

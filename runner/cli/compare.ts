@@ -28,6 +28,7 @@ for /readyz, run, read its invariants, stop it, cool down — and ranks them.
   --cooldown D         pause between runs (default 5s)
   --out DIR            default reports/out/<UTC time>-compare-<scenario>/; each run writes
                        <DIR>/<configuration>/run-<n>/result.json + report.html, and <DIR>/comparison.json
+                       + comparison.html (the page: ranked table, bars, p99 over time; opens offline)
   --env K=V            a value for the scenario (k6 __ENV); repeatable; the same for every configuration
   --threads N          engine worker threads (default 1)
   --ready-timeout D    how long a configuration may take to be ready (default 120s); else it is skipped
@@ -43,6 +44,17 @@ function durationFlag(flag: string, raw: string | undefined, fallback: number): 
   const ms = tryParseDurationMs(raw);
   if (ms === undefined || ms < 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede compare: --${flag}: expected a duration such as 5s, got ${JSON.stringify(raw)}`);
   return ms;
+}
+
+/** comparison.html beside comparison.json; a page that cannot be built never fails the comparison. */
+async function writeComparisonPage(file: string, warn: (m: string) => void): Promise<string | null> {
+  try {
+    const { writeComparisonReport } = await import('../../reports/comparison.ts');
+    return await writeComparisonReport(file);
+  } catch (e) {
+    warn(`comparison.html not written: ${e instanceof Error ? e.message : String(e)} (comparison.json is complete; rebuild with \`stampede report\`)`);
+    return null;
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -117,8 +129,10 @@ export async function run(argv: string[]): Promise<number> {
       onSecond: (s) => live.progress?.update(s),
     });
     live.progress?.done();
+    const page = await writeComparisonPage(comparisonFile, say);
     process.stdout.write(formatComparisonTable(comparison));
     process.stdout.write(`  comparison ... ${comparisonFile}\n`);
+    if (page) process.stdout.write(`  page ......... ${page}\n`);
     for (const cfg of comparison.configurations) {
       for (const r of cfg.runs) if (r.reportFile) process.stdout.write(`  report ....... ${path.join(outDir, r.reportFile)}\n`);
     }

@@ -1,6 +1,7 @@
-// `stampede report <result.json|capacity.json>`: rebuild the self-contained HTML page from a
+// `stampede report <result.json|comparison.json|capacity.json>`: rebuild the self-contained HTML page from a
 // document (validated first: a bad file exits 2 naming the file and the field). A run's page
-// is report.html beside result.json; a capacity study's is capacity.html beside capacity.json.
+// is report.html beside result.json; a comparison's comparison.html beside comparison.json;
+// a capacity study's is capacity.html beside capacity.json.
 import path from 'node:path';
 import { EXIT, StampedeError } from '../errors.ts';
 import { readJsonFile } from '../result/io.ts';
@@ -9,10 +10,11 @@ import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
 import { parseCommandArgs } from './args.ts';
 
-const USAGE = `usage: stampede report <result.json|capacity.json> [--out FILE]
+const USAGE = `usage: stampede report <result.json|comparison.json|capacity.json> [--out FILE]
 
 Rebuilds the HTML page of a document and writes it beside the document (report.html for a
-run result, capacity.html for a capacity study), or to --out FILE. The page is one file: it
+run result, comparison.html for a comparison — which also reads its runs' result.json files —,
+capacity.html for a capacity study), or to --out FILE. The page is one file: it
 opens from disk with no network.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -26,7 +28,11 @@ export async function run(argv: string[]): Promise<number> {
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
   if (kind === 'comparison') {
-    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: kind: comparison reports are not built yet (only run results and capacity studies)`);
+    // validated (exit 2 naming the field), then each configuration's median run's timeline is read from its result.json
+    const { writeComparisonReport } = await import('../../reports/comparison.ts');
+    process.stdout.write(`report: ${await writeComparisonReport(file, args.values.out)}
+`);
+    return EXIT.ok;
   }
   if (kind === 'capacity') {
     const capacity = validateOrThrow(capacityDocumentSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');
