@@ -6,6 +6,9 @@ it('builds React for production whatever NODE_ENV the builder runs under', async
   expect(process.env.NODE_ENV).toBe('test');
   const b = await ensureUiBundle({ force: true });
   expect(b.js).not.toContain('react-dom.development');
+  // JSX compiled for the production runtime: React's production build has no jsxDEV
+  expect(b.js).not.toContain('jsxDEV');
+  expect(process.env.NODE_ENV).toBe('test');
   expect(b.js).not.toMatch(/Warning: |validateDOMNesting/);
   expect(b.js.length).toBeLessThan(1_050_000);
 }, 120_000);

@@ -68,6 +68,13 @@ async function readCached(): Promise<UiBundle | null> {
 async function buildWithVite(): Promise<UiBundle> {
   const { build } = await import('vite');
   const tmp = path.join(DASHBOARD, 'dist', `.build-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  // Vite decides "production" from process.env.NODE_ENV when it is already set, and then
+  // @vitejs/plugin-react compiles JSX for the development runtime (jsxDEV) — which React's
+  // production build (forced by vite.config.ts) does not export: a bundle built under vitest
+  // (NODE_ENV=test) rendered nothing ("jsxDEV is not a function"). The build runs with
+  // NODE_ENV=production and the caller's value is put back afterwards.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await build({ configFile: path.join(DASHBOARD, 'vite.config.ts'), logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
     const manifest = JSON.parse(await readFile(path.join(tmp, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; css?: string[]; isEntry?: boolean }>;
@@ -77,6 +84,8 @@ async function buildWithVite(): Promise<UiBundle> {
     const css = (await Promise.all((entry.css ?? []).map((c) => readFile(path.join(tmp, c), 'utf8')))).join('\n');
     return { version: 1, js, css, builtAt: new Date().toISOString() };
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     await rm(tmp, { recursive: true, force: true });
   }
 }

@@ -167,6 +167,8 @@ function SweepSection({ view }: { view: CapacityView }) {
   return (
     <section id="sweep">
       <h2>Scalability: the USL over {s.unit}</h2>
+      {s.method ? <p className="explain" data-testid="sweep-method">{s.method}.{s.kind === 'workers' ? ' The load generator runs on the same machine as the target: its CPU and event-loop lag are in the table.' : ''}</p> : null}
+      {s.targetConfig ? <p className="explain" data-testid="sweep-config">Target configuration (workers = N): <code>{s.targetConfig}</code></p> : null}
       {s.error ? <p className="load-error inline" data-testid="usl-error">No USL fit: {s.error}</p> : null}
       <div className="stats">
         {s.params.map((p) => (
@@ -181,18 +183,20 @@ function SweepSection({ view }: { view: CapacityView }) {
         <UslChart sweep={s} />
         <div className="table-wrap">
           <table className="data" data-table="sweep">
-            <thead><tr><th>N</th><th>measured</th><th>USL fit</th><th>residual</th><th>p99 latency<br />(intended start)</th><th>errors</th><th>wall time</th><th className="left">generator</th></tr></thead>
+            <thead><tr><th>N</th>{s.kind === 'workers' ? <th>VUs</th> : null}<th>measured</th><th>USL fit</th><th>residual</th><th>p99 latency<br />(intended start)</th><th>errors</th><th>wall time</th><th>generator CPU</th><th className="left">event loop</th></tr></thead>
             <tbody>
               {s.rows.map((r, i) => (
                 <tr key={i} data-row={i}>
                   <td data-cell="n">{r.n}</td>
+                  {s.kind === 'workers' ? <td data-cell="vus">{r.vus}</td> : null}
                   <td data-cell="throughput">{r.throughput}</td>
                   <td data-cell="fitted">{r.fitted}</td>
                   <td data-cell="residual">{r.residual}</td>
                   <td data-cell="latency-p99">{r.latencyP99}</td>
                   <td data-cell="errors">{r.errors}</td>
                   <td data-cell="duration">{r.duration}</td>
-                  <td className={r.generatorSaturated ? 'left bad' : 'left'}>{r.generatorSaturated ? 'lagged' : 'ok'}</td>
+                  <td data-cell="generator-cpu">{r.generatorCpu}</td>
+                  <td className={r.generatorSaturated ? 'left bad' : 'left'} title="lagged: the generator's event-loop lag p99 exceeded 10 ms in a second of the window">{r.generatorSaturated ? 'lagged' : 'ok'}</td>
                 </tr>
               ))}
             </tbody>

@@ -120,6 +120,10 @@ export interface PeakView {
 
 export interface SweepRow {
   n: number;
+  /** the closed model's VUs (older documents: unknown) */
+  vus: string;
+  /** mean load-generator CPU over the window, % of one core */
+  generatorCpu: string;
   throughput: string;
   fitted: string;
   residual: string;
@@ -132,6 +136,10 @@ export interface SweepRow {
 export interface SweepView {
   kind: 'vus' | 'workers';
   unit: string;
+  /** how each point was measured (closed model, VUs, window); null in older documents */
+  method: string | null;
+  /** workers sweep: the target configuration started for each count, `k=v` pairs */
+  targetConfig: string | null;
   measured: Array<{ n: number; throughput: number }>;
   /** the fitted X(N), sampled finely over the plotted range */
   curve: Array<{ n: number; fitted: number }>;
@@ -378,12 +386,16 @@ export function sweepView(doc: CapacityDocument): SweepView | null {
   return {
     kind: s.kind,
     unit: s.kind === 'vus' ? 'VUs (closed model)' : 'worker processes',
+    method: s.method ?? null,
+    targetConfig: s.targetConfig ? Object.entries(s.targetConfig).map(([k, v]) => `${k}=${v}`).join(', ') : null,
     measured: s.points.map((p) => ({ n: p.n, throughput: p.throughput })),
     curve,
     rows: s.points.map((p) => {
       const f = fitted(p.n);
       return {
         n: p.n,
+        vus: p.vus === undefined ? '—' : String(p.vus),
+        generatorCpu: p.generatorCpuPercent === undefined ? '—' : `${p.generatorCpuPercent.toFixed(0)} %`,
         throughput: formatRate(p.throughput),
         fitted: f === null ? '—' : formatRate(f),
         residual: f === null ? '—' : formatRate(p.throughput - f),
@@ -421,13 +433,19 @@ export function buildCapacityView(doc: CapacityDocument): CapacityView {
     stats.push({ id: 'usl-peak', label: `USL peak N* (${doc.sweep.kind})`, value: u.peakConcurrency === null ? '∞' : fmt(u.peakConcurrency, 3), raw: u.peakConcurrency });
   }
   const s = doc.settings;
+  const workersSweep = doc.sweep?.kind === 'workers';
   const facts = [
     { label: 'scenario file', value: doc.meta.scenarioFile },
     { label: 'journey (exec)', value: doc.meta.exec },
-    { label: 'target', value: doc.meta.target ?? '(from the scenario)' },
+    { label: 'target', value: doc.meta.target ?? (workersSweep ? 'started by the sweep for each worker count (see below)' : '(from the scenario)') },
     { label: 'started (UTC)', value: doc.meta.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z') },
-    { label: 'probe', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}, from ${formatRate(s.startRate)}, ×${s.growthFactor} up, then bisect` },
-    { label: 'a probe passes when', value: `${doc.slo.latency.join(', ')} on ${doc.slo.latencyMetric}, errors ${doc.slo.errors}, achieved ≥ ${formatPercent(doc.slo.minAchievedRatio)} of offered, ${doc.slo.maxDropped} dropped` },
+    // the search's settings only when there was a search (a sweep-only document carries defaults)
+    ...(doc.answer
+      ? [
+          { label: 'probe', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}, from ${formatRate(s.startRate)}, ×${s.growthFactor} up, then bisect` },
+          { label: 'a probe passes when', value: `${doc.slo.latency.join(', ')} on ${doc.slo.latencyMetric}, errors ${doc.slo.errors}, achieved ≥ ${formatPercent(doc.slo.minAchievedRatio)} of offered, ${doc.slo.maxDropped} dropped` },
+        ]
+      : [{ label: 'each sweep point', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}` }]),
     { label: 'machine', value: `${doc.meta.cpus} × ${doc.meta.cpuModel}, ${doc.meta.platform}, Node ${doc.meta.node}` },
     ...Object.entries(doc.meta.env)
       .filter(([k]) => k !== 'BASE' && k !== 'BASE_URL')
