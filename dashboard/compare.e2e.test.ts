@@ -67,7 +67,7 @@ describe.skipIf(skip)('dashboard: compare views in Chromium', () => {
     const rows = w.page.locator('[data-table="ranking"] tbody tr[data-row]');
     expect(await rows.count()).toBe(5);
     const first = fx.comparison.configurations.find((c) => c.id === fx.comparison.ranking[0])!;
-    expect(await rows.nth(0).locator('[data-cell="label"]').innerText()).toBe(first.label);
+    expect(await rows.nth(0).locator('[data-cell="label"] .config-label').innerText()).toBe(first.label);
     expect(await rows.nth(0).locator('[data-cell="latencyP99"] .cell-value').innerText()).toBe(formatMs(first.stats!.latencyP99!.median));
     expect(await w.page.locator('img').count()).toBe(0);
     await w.page.screenshot({ path: path.join(SHOTS, 'dashboard-comparison.png'), fullPage: true });
@@ -96,8 +96,8 @@ describe.skipIf(skip)('dashboard: compare views in Chromium', () => {
     const rows = w.page.locator('[data-table="ranking"] tbody tr[data-row]');
     expect(await rows.count()).toBe(2);
     // the async run did not stall: it ranks first on p99
-    expect(await rows.nth(0).locator('[data-cell="label"]').innerText()).toBe('variant=async,cache=redis');
-    expect(await rows.nth(1).locator('[data-cell="label"]').innerText()).toBe(`variant=sync,cache=none${IMG}`);
+    expect(await rows.nth(0).locator('[data-cell="label"] .config-label').innerText()).toBe('variant=async,cache=redis');
+    expect(await rows.nth(1).locator('[data-cell="label"] .config-label').innerText()).toBe(`variant=sync,cache=none${IMG}`);
     expect(await rows.nth(1).locator('[data-cell="latencyP99"] .cell-value').innerText()).toBe(formatMs(sync.metrics.http_req_latency!.values['p(99)']));
     expect(await rows.nth(0).locator('[data-cell="latencyP99"] .cell-value').innerText()).toBe(formatMs(asyncRun.metrics.http_req_latency!.values['p(99)']));
     expect(await rows.nth(0).locator('[data-cell="latencyP99"] [data-mark]').innerText()).toBe('?');

@@ -66,6 +66,8 @@ describe.skipIf(skip)('comparison.html in Chromium, offline', () => {
     expect(await w.page.locator('[data-chart="rate-bars"] .recharts-bar-rectangle').count()).toBe(ran.length);
     // with repeats, the range shows as whiskers (every configuration's p99s differ between its runs here but one)
     expect(await w.page.locator('[data-chart="p99-bars"] .recharts-errorBar').count()).toBeGreaterThanOrEqual(ran.length);
+    // drawn in place, not animated (a screenshot or a print mid-transition put whiskers mid-bar)
+    expect(await w.page.locator('.recharts-errorBar line[style*="transition"]').count()).toBe(0);
     // the lines' colours are the table's swatches: the same configuration, the same colour
     const strokes = await w.page.locator('[data-chart="p99-over-time"] path.recharts-line-curve').evaluateAll((els) => els.map((e) => e.getAttribute('stroke')));
     expect(new Set(strokes).size).toBe(ran.length);
@@ -77,7 +79,7 @@ describe.skipIf(skip)('comparison.html in Chromium, offline', () => {
     for (const [i, id] of order.entries()) {
       const cfg = c.configurations.find((x) => x.id === id)!;
       const row = rows.nth(i);
-      expect(await row.locator('[data-cell="label"]').innerText()).toBe(cfg.label);
+      expect(await row.locator('[data-cell="label"] .config-label').innerText()).toBe(cfg.label);
       if (cfg.status === 'skipped') {
         expect(await row.locator('[data-cell="skipped"]').innerText()).toBe(`skipped: ${cfg.skipReason}`);
         continue;
@@ -120,7 +122,7 @@ describe.skipIf(skip)('comparison.html in Chromium, offline', () => {
     await open(w, file);
     expect(await w.page.title()).toBe(`flash-sale${hostile} — Stampede comparison`);
     expect(await w.page.locator('h1').innerText()).toContain(`flash-sale${hostile}`);
-    const labels = await w.page.locator('[data-table="ranking"] [data-cell="label"]').allInnerTexts();
+    const labels = await w.page.locator('[data-table="ranking"] [data-cell="label"] .config-label').allInnerTexts();
     expect(labels).toEqual([...fx.comparison.ranking.map((id) => fx.comparison.configurations.find((x) => x.id === id)!.label), `variant=async,cache=redis,queue=bullmq${hostile}`]);
     expect(labels[0]).toContain(SCRIPT);
     expect(await w.page.locator('[data-cell="skipped"]').innerText()).toContain(`redis-server not found on PATH${hostile}`);

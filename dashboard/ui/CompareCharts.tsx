@@ -52,12 +52,12 @@ export function P99Bars({ view }: { view: CompareView }) {
           <Legend verticalAlign="top" height={28} iconType="square" itemSorter={null} />
           <Bar dataKey="latency" name={`p99 ${LATENCY.short}`} fill="#4a5568" isAnimationActive={false}>
             {rows.map((r, i) => <Cell key={i} fill={colorAt(r.colorIndex)} />)}
-            <ErrorBar dataKey="latencySpread" direction="x" width={6} stroke="#1a202c" />
+            <ErrorBar dataKey="latencySpread" direction="x" width={6} stroke="#1a202c" isAnimationActive={false} />
             <LabelList dataKey="latency" position="right" formatter={(v: unknown) => (typeof v === 'number' ? formatMs(v) : '')} fontSize={11} fill="#1a202c" />
           </Bar>
           <Bar dataKey="duration" name={`p99 ${DURATION.short}`} fill="#a0aec0" isAnimationActive={false}>
             {rows.map((r, i) => <Cell key={i} fill={colorAt(r.colorIndex)} fillOpacity={0.4} />)}
-            <ErrorBar dataKey="durationSpread" direction="x" width={6} stroke="#4a5568" />
+            <ErrorBar dataKey="durationSpread" direction="x" width={6} stroke="#4a5568" isAnimationActive={false} />
             <LabelList dataKey="duration" position="right" formatter={(v: unknown) => (typeof v === 'number' ? formatMs(v) : '')} fontSize={11} fill="#4a5568" />
           </Bar>
         </BarChart>
@@ -81,7 +81,7 @@ export function RateBars({ view }: { view: CompareView }) {
           <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? formatRate(v, ' req/s') : String(v))} />
           <Bar dataKey="value" name="achieved rate" fill="#4a5568" isAnimationActive={false}>
             {rows.map((r, i) => <Cell key={i} fill={colorAt(r.colorIndex)} />)}
-            <ErrorBar dataKey="spread" direction="x" width={6} stroke="#1a202c" />
+            <ErrorBar dataKey="spread" direction="x" width={6} stroke="#1a202c" isAnimationActive={false} />
             <LabelList dataKey="value" position="right" formatter={(v: unknown) => (typeof v === 'number' ? formatRate(v, '') : '')} fontSize={11} fill="#1a202c" />
           </Bar>
         </BarChart>

@@ -52,6 +52,12 @@ function Cell({ cell, id, extra }: { cell: CompareCell; id: ColumnKey; extra?: s
   );
 }
 
+/** A configuration label that may wrap after its commas (never inside a knob), as text. */
+function Label({ text }: { text: string }) {
+  const parts = text.split(',');
+  return <span className="config-label">{parts.map((p, i) => (i < parts.length - 1 ? <span key={i}>{p},<wbr /></span> : <span key={i}>{p}</span>))}</span>;
+}
+
 function tone(ok: boolean | null): string {
   return ok === null ? '' : ok ? 'ok-text' : 'bad';
 }
@@ -62,7 +68,7 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
     return (
       <tr data-row={i} className="row-skipped">
         <td>{row.rank ?? '–'}</td>
-        <td className="left name" data-cell="label">{row.label}</td>
+        <td className="left name" data-cell="label"><Label text={row.label} /></td>
         <td className="left skipped" colSpan={width - 2} data-cell="skipped">skipped: {row.skipped}</td>
       </tr>
     );
@@ -72,7 +78,7 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
     <>
       <tr data-row={i} className={row.invariants.ok === false ? 'row-bad' : ''}>
         <td data-cell="rank">{row.rank ?? '–'}</td>
-        <td className="left name" data-cell="label">{swatch}{row.label}</td>
+        <td className="left name" data-cell="label">{swatch}<Label text={row.label} /><div className="cell-range" data-cell="runs">{row.runs} runs ok</div></td>
         <Cell cell={c.requestsPerSecond} id="requestsPerSecond" />
         <Cell cell={c.latencyP50} id="latencyP50" />
         <Cell cell={c.latencyP99} id="latencyP99" />
@@ -83,13 +89,13 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
         <Cell cell={c.oversold} id="oversold" />
         <td data-cell="checks" className={c.checksFailed.winner ? 'winner' : ''}>
           <span className={tone(row.checks.ok)}>{row.checks.text}</span><MarkSign mark={c.checksFailed.mark} />
-          {c.checksFailed.range ? <div className="cell-range">failed: {c.checksFailed.range}</div> : null}
+          {row.checks.of ? <div className="cell-range">{row.checks.of}</div> : null}
+          {c.checksFailed.range ? <div className="cell-range">per run: {c.checksFailed.range}</div> : null}
         </td>
         <td data-cell="thresholds" className={c.thresholdsFailed.winner ? 'winner' : ''}>
           <span className={tone(row.thresholds.ok)}>{row.thresholds.text}</span><MarkSign mark={c.thresholdsFailed.mark} />
         </td>
         <td data-cell="invariants" className={`left ${tone(row.invariants.ok)}`}>{row.invariants.text}</td>
-        <td data-cell="runs">{row.runs}</td>
       </tr>
       {row.failures.map((f, k) => (
         <tr key={k} className="row-failure"><td /><td className="left failure" colSpan={width - 1}>{f}</td></tr>
@@ -99,7 +105,7 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
 }
 
 function RankingTable({ view }: { view: CompareView }) {
-  const width = 14;
+  const width = 13;
   return (
     <section id="ranking">
       <h2>Ranked configurations</h2>
@@ -114,7 +120,7 @@ function RankingTable({ view }: { view: CompareView }) {
               <th rowSpan={2}>#</th><th rowSpan={2} className="left config-col">configuration</th><th rowSpan={2}>achieved rate<br />(req/s)</th>
               <th colSpan={2} className="group">{LATENCY.label}<br /><code>{LATENCY.metric}</code></th>
               <th colSpan={2} className="group">{DURATION.label}<br /><code>{DURATION.metric}</code></th>
-              <th rowSpan={2}>error rate<br />(5xx, no answer)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th><th rowSpan={2}>runs</th>
+              <th rowSpan={2}>error rate<br />(5xx, no answer)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th>
             </tr>
             <tr><th className="group">p50</th><th>p99</th><th className="group">p50</th><th>p99</th></tr>
           </thead>

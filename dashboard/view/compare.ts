@@ -67,7 +67,8 @@ export interface CompareRow {
   colorIndex: number;
   skipped: string | null;
   cells: Record<ColumnKey, CompareCell>;
-  checks: { text: string; ok: boolean | null };
+  /** failed checks over the runs, and `of` the total */
+  checks: { text: string; ok: boolean | null; of: string | null };
   thresholds: { text: string; ok: boolean | null };
   invariants: { text: string; ok: boolean | null };
   runs: string;
@@ -150,17 +151,16 @@ function thresholdsOf(cfg: ComparisonConfiguration): CompareRow['thresholds'] {
     const f = s[0]!.thresholdsFailed;
     return f === 0 ? { text: `passed: all ${total} met`, ok: true } : { text: `failed: ${f} of ${total} not met`, ok: false };
   }
-  return { text: passedRuns === s.length ? `passed in all ${s.length} runs (${total} thresholds)` : `failed in ${s.length - passedRuns} of ${s.length} runs`, ok: passedRuns === s.length };
+  return { text: passedRuns === s.length ? `all ${total} met in all ${s.length} runs` : `failed in ${s.length - passedRuns} of ${s.length} runs`, ok: passedRuns === s.length };
 }
 
 function checksOf(cfg: ComparisonConfiguration): CompareRow['checks'] {
   const s = okSummaries(cfg);
-  if (s.length === 0) return { text: '—', ok: null };
+  if (s.length === 0) return { text: '—', ok: null, of: null };
   const passed = s.reduce((a, x) => a + x.checksPassed, 0);
   const failed = s.reduce((a, x) => a + x.checksFailed, 0);
-  if (passed + failed === 0) return { text: 'none made', ok: null };
-  const runs = s.length > 1 ? ` over ${s.length} runs` : '';
-  return { text: `${formatCount(passed)} passed, ${formatCount(failed)} failed${runs}`, ok: failed === 0 };
+  if (passed + failed === 0) return { text: 'none made', ok: null, of: null };
+  return { text: `${formatCount(failed)} failed`, ok: failed === 0, of: `of ${formatCount(passed + failed)}${s.length > 1 ? ` in ${s.length} runs` : ''}` };
 }
 
 function invariantsOf(cfg: ComparisonConfiguration): CompareRow['invariants'] {
@@ -202,7 +202,7 @@ export function buildCompareView(report: ComparisonReport): CompareView {
       checks: checksOf(cfg),
       thresholds: thresholdsOf(cfg),
       invariants: invariantsOf(cfg),
-      runs: cfg.runs.length === 0 ? 'not run' : `${ok} of ${cfg.runs.length} ok`,
+      runs: cfg.runs.length === 0 ? 'not run' : `${ok} of ${cfg.runs.length}`,
       failures: cfg.runs.filter((r) => r.status === 'failed').map((r) => `run ${r.repeat} failed: ${r.error ?? `exit ${r.exitCode}`}`),
     };
   });
@@ -274,7 +274,7 @@ export function buildCompareView(report: ComparisonReport): CompareView {
       { label: 'generator', value: `${m.tool.name} ${m.tool.version}, node ${m.node}, ${m.cpus} × ${m.cpuModel}` },
     ],
     stats: [
-      { id: 'configurations', label: 'configurations', value: skipped ? `${ran.length} ran, ${skipped} skipped` : String(ran.length), ...(skipped ? { tone: 'bad' as const } : {}) },
+      { id: 'configurations', label: skipped ? `configurations ran (${skipped} skipped)` : 'configurations', value: skipped ? `${ran.length} of ${c.configurations.length}` : String(ran.length), ...(skipped ? { tone: 'bad' as const } : {}) },
       { id: 'runs', label: 'runs', value: failedRuns ? `${totalRuns - failedRuns} ok, ${failedRuns} failed` : String(totalRuns), ...(failedRuns ? { tone: 'bad' as const } : {}) },
     ],
     columns: COMPARE_COLUMNS,
