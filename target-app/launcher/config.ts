@@ -19,6 +19,8 @@ export const targetConfigSchema = z
     queue: z.enum(['inline', 'bullmq']).default('inline'),
     /** BullMQ payment worker concurrency (jobs in flight in the queue worker process) */
     queueConcurrency: int(1, 1000).default(50),
+    /** bullmq: the recovery sweep re-enqueues orders pending longer than this that have no job */
+    recoverAfterMs: int(100, 86_400_000).default(60_000),
     paymentLatencyMs: int(0, 60_000).default(50),
     paymentFailureRate: z.coerce.number().min(0).max(1).default(0),
     replica: bool.default(false),
@@ -50,6 +52,7 @@ export const KNOBS: Record<keyof TargetConfig, { flag: string; env: string; kind
   cacheTtlMs: { flag: 'cache-ttl-ms', env: 'STAMPEDE_TARGET_CACHE_TTL_MS', kind: 'string', help: 'cache TTL (default 5000)' },
   queue: { flag: 'queue', env: 'STAMPEDE_TARGET_QUEUE', kind: 'string', help: 'inline|bullmq (default inline)' },
   queueConcurrency: { flag: 'queue-concurrency', env: 'STAMPEDE_TARGET_QUEUE_CONCURRENCY', kind: 'string', help: 'BullMQ worker concurrency (default 50)' },
+  recoverAfterMs: { flag: 'recover-after-ms', env: 'STAMPEDE_TARGET_RECOVER_AFTER_MS', kind: 'string', help: 'bullmq: re-enqueue orders pending this long with no job (default 60000)' },
   paymentLatencyMs: { flag: 'payment-latency-ms', env: 'STAMPEDE_TARGET_PAYMENT_LATENCY_MS', kind: 'string', help: 'payment provider latency (default 50)' },
   paymentFailureRate: { flag: 'payment-failure-rate', env: 'STAMPEDE_TARGET_PAYMENT_FAILURE_RATE', kind: 'string', help: 'share of payments declined, 0..1 (default 0)' },
   replica: { flag: 'replica', env: 'STAMPEDE_TARGET_REPLICA', kind: 'boolean', help: 'a streaming replica; product and order-history reads go to it' },

@@ -1,8 +1,12 @@
 // The cluster primary: forks the workers (node:cluster, round-robin on one port), restarts a
-// worker that dies, answers the workers' cross-process questions (aggregated metrics via
-// prom-client's AggregatorRegistry, accepted-checkout count, cache clearing), and reports
-// "ready" with the port to the launcher. It never serves requests itself, so it stays
-// responsive while sync workers are blocked.
+// worker that dies, answers the workers' cross-process questions (aggregated metrics,
+// accepted-checkout count, cache clearing), and reports "ready" with the port to the launcher.
+// It never serves requests itself, so it stays responsive while sync workers are blocked.
+//
+// /metrics: every worker's registry as JSON, plus the BullMQ worker process's (asked through
+// the launcher, which started it), merged with prom-client's AggregatorRegistry.aggregate(), then
+// the primary's own gauges. prom-client's clusterMetrics() is not used: it only knows cluster
+// workers, and the queue worker's payment latency and pool would be missing.
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
@@ -10,7 +14,6 @@ import { PAYMENT_QUEUE, queueMonitor, type QueueMonitor } from '../queue/queue.t
 import { keyPrefix, runtimeFromEnv, tsxExecArgv, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
 
 const rt = runtimeFromEnv();
-const aggregator = new client.AggregatorRegistry();
 // The primary's own metrics (not summed across workers): queue depth, replication lag.
 const own = new client.Registry();
 const monitor: QueueMonitor | null = rt.config.queue === 'bullmq' && rt.redisUrl ? queueMonitor({ redisUrl: rt.redisUrl, prefix: keyPrefix(rt).queue }) : null;
@@ -29,24 +32,27 @@ new client.Gauge({
   },
 });
 let lastLag: number | null = null;
-new client.Gauge({
-  name: 'replication_lag_seconds',
-  help: 'replica lag behind the primary, as measured by the launcher (absent without --replica)',
-  registers: [own],
-  async collect() {
-    if (!rt.config.replica) return;
-    const lag = await askLauncher('lag');
-    if (typeof lag === 'number') lastLag = lag;
-    if (lastLag !== null) this.set(lastLag);
-  },
-});
+// Registered only with a replica: an unlabelled gauge that is never set still exports 0, and
+// "0 s of lag" without a replica would read as a perfectly fresh one.
+if (rt.config.replica) {
+  new client.Gauge({
+    name: 'replication_lag_seconds',
+    help: 'replica lag behind the primary, as measured by the launcher (absent without --replica; NaN until first measured)',
+    registers: [own],
+    async collect() {
+      const lag = await askLauncher('lag');
+      if (typeof lag === 'number') lastLag = lag;
+      this.set(lastLag ?? Number.NaN);
+    },
+  });
+}
 let accepted = 0;
 const acceptedGauge = new client.Gauge({ name: 'orders_accepted_since_reset', help: 'checkouts answered 2xx/202 since the last admin reset', registers: [own] });
 
 // Launcher round trips (replication lag lives in the launcher, which owns the replica).
 const launcherWaits = new Map<number, (v: unknown) => void>();
 let launcherId = 1;
-function askLauncher(op: 'lag'): Promise<unknown> {
+function askLauncher(op: 'lag' | 'queue-metrics'): Promise<unknown> {
   if (!process.send) return Promise.resolve(null);
   const id = launcherId++;
   return new Promise((resolve) => {
@@ -68,10 +74,39 @@ process.on('message', (m: { t?: string; id?: number; value?: unknown }) => {
   }
 });
 
+// Metrics requests to the workers, by id.
+const metricsWaits = new Map<number, (metrics: unknown[]) => void>();
+let metricsId = 1;
+function workerMetrics(w: Worker, timeoutMs = 5000): Promise<unknown[]> {
+  const id = metricsId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      metricsWaits.delete(id);
+      // as prom-client's clusterMetrics(): a scrape missing a worker would make counters dip
+      reject(new Error(`worker ${w.process.pid} did not answer the metrics request within ${timeoutMs} ms`));
+    }, timeoutMs);
+    metricsWaits.set(id, (metrics) => {
+      clearTimeout(timer);
+      resolve(metrics);
+    });
+    w.send({ t: 'metrics-req', id } satisfies PrimaryToWorker);
+  });
+}
+
 async function metricsText(): Promise<{ contentType: string; body: string }> {
   acceptedGauge.set(accepted);
-  const [workers, mine] = await Promise.all([aggregator.clusterMetrics(), own.metrics()]);
-  return { contentType: aggregator.contentType, body: `${workers}\n${mine}` };
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+  const [perWorker, queueWorker, mine] = await Promise.all([
+    Promise.all(workers.map((w) => workerMetrics(w))),
+    rt.config.queue === 'bullmq' ? askLauncher('queue-metrics') : Promise.resolve(null),
+    own.metrics(),
+  ]);
+  const parts: unknown[][] = [...perWorker];
+  let note = '';
+  if (Array.isArray(queueWorker)) parts.push(queueWorker as unknown[]);
+  else if (rt.config.queue === 'bullmq') note = '# the BullMQ worker process did not answer: its metrics are missing from this scrape\n';
+  const merged = client.AggregatorRegistry.aggregate(parts);
+  return { contentType: merged.contentType, body: `${note}${await merged.metrics()}\n${mine}` };
 }
 
 async function answer(w: Worker, op: Extract<WorkerToPrimary, { t: 'rpc' }>['op']): Promise<unknown> {
@@ -98,7 +133,10 @@ function fork(): void {
   const w = cluster.fork();
   w.on('message', (m: WorkerToPrimary) => {
     if (m.t === 'accepted') accepted++;
-    else if (m.t === 'rpc') {
+    else if (m.t === 'metrics-res') {
+      metricsWaits.get(m.id)?.(m.metrics);
+      metricsWaits.delete(m.id);
+    } else if (m.t === 'rpc') {
       void answer(w, m.op).then(
         (value) => w.isConnected() && w.send({ t: 'rpc-reply', id: m.id, value } satisfies PrimaryToWorker),
         (e: unknown) => w.isConnected() && w.send({ t: 'rpc-reply', id: m.id, value: { contentType: 'text/plain', body: `# metrics failed: ${String(e)}\n` } } satisfies PrimaryToWorker),

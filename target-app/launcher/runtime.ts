@@ -37,6 +37,14 @@ export function tsxExecArgv(): string[] {
   return ['--import', pathToFileURL(loader).href];
 }
 
+/**
+ * A process's metrics for the primary's /metrics: prom-client's registry as JSON
+ * (register.getMetricsAsJSON()), merged with AggregatorRegistry.aggregate(). Asked of every
+ * cluster worker and, relayed by the launcher, of the BullMQ worker process.
+ */
+export type MetricsRequest = { t: 'metrics-req'; id: number };
+export type MetricsReply = { t: 'metrics-res'; id: number; metrics: unknown[] };
+
 // Messages between the cluster primary and its workers (node:cluster IPC).
-export type WorkerToPrimary = { t: 'accepted' } | { t: 'rpc'; id: number; op: 'metrics' | 'accepted-count' | 'accepted-reset' | 'cache-clear' };
-export type PrimaryToWorker = { t: 'rpc-reply'; id: number; value: unknown } | { t: 'cache-clear' };
+export type WorkerToPrimary = { t: 'accepted' } | { t: 'rpc'; id: number; op: 'metrics' | 'accepted-count' | 'accepted-reset' | 'cache-clear' } | MetricsReply;
+export type PrimaryToWorker = { t: 'rpc-reply'; id: number; value: unknown } | { t: 'cache-clear' } | MetricsRequest;

@@ -14,7 +14,7 @@ import { migrate } from '../db/schema.ts';
 import { SALE_ID, seedProducts } from '../db/seed.ts';
 import { resetSale } from '../domain/sale.ts';
 import { needsRedis, parseTargetConfig, type TargetConfig, type TargetConfigInput } from './config.ts';
-import { RUNTIME_ENV, tsxExecArgv, type Runtime } from './runtime.ts';
+import { RUNTIME_ENV, tsxExecArgv, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
 import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
 import { startPgBouncer } from './services/pgbouncer.ts';
 import { startRedisServer } from './services/redis-server.ts';
@@ -72,6 +72,31 @@ function startNodeChild(file: string, env: NodeJS.ProcessEnv, what: string, time
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+}
+
+/** Asks a child for its metrics (as prom-client JSON) over IPC; null when it does not answer in time. */
+function metricsOf(child: ChildProcess): (timeoutMs: number) => Promise<unknown[] | null> {
+  let nextId = 1;
+  const waits = new Map<number, (m: unknown[] | null) => void>();
+  child.on('message', (m: Partial<MetricsReply>) => {
+    if (m.t !== 'metrics-res' || typeof m.id !== 'number') return;
+    waits.get(m.id)?.(Array.isArray(m.metrics) ? m.metrics : null);
+    waits.delete(m.id);
+  });
+  return (timeoutMs) =>
+    new Promise((resolve) => {
+      if (!child.connected) return resolve(null);
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waits.delete(id);
+        resolve(null);
+      }, timeoutMs);
+      waits.set(id, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      child.send({ t: 'metrics-req', id } satisfies MetricsRequest);
+    });
 }
 
 /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
@@ -193,9 +218,11 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
     const runtime: Runtime = { config, instanceId, adminToken, db, redisUrl, paymentUrl };
     const env = { [RUNTIME_ENV]: JSON.stringify(runtime) };
 
+    let queueMetrics: ((timeoutMs: number) => Promise<unknown[] | null>) | null = null;
     if (config.queue === 'bullmq') {
       const qw = await startNodeChild(here('./queue-worker.ts'), env, 'the BullMQ payment worker', 30_000);
       children.push(qw.child);
+      queueMetrics = metricsOf(qw.child);
       cleanups.push({ what: 'queue worker', run: () => stopChild(qw.child, 6000) });
     }
 
@@ -203,11 +230,13 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
     const app = await startNodeChild(here('./primary.ts'), env, 'the shop (cluster primary)', opts.readyTimeoutMs ?? 60_000);
     children.push(app.child);
     cleanups.push({ what: 'shop processes', run: () => stopChild(app.child, 7000) });
-    // The primary asks for replication lag; the launcher owns the replica handle.
+    // The primary asks for replication lag (the launcher owns the replica handle) and for the
+    // queue worker's metrics (the launcher started that process and holds its IPC channel).
     app.child.on('message', (m: { t?: string; id?: number; op?: string }) => {
       if (m.t !== 'ask' || typeof m.id !== 'number') return;
       const reply = (value: unknown) => app.child.connected && app.child.send({ t: 'answer', id: m.id, value });
       if (m.op === 'lag' && lagSeconds) lagSeconds().then(reply, () => reply(null));
+      else if (m.op === 'queue-metrics' && queueMetrics) queueMetrics(1500).then(reply, () => reply(null));
       else reply(null);
     });
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

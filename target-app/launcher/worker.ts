@@ -4,7 +4,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from '../http/app.ts';
-import { answerClusterScrapes, collectDefaults } from '../metrics/registry.ts';
+import { collectDefaults, register } from '../metrics/registry.ts';
 import { buildWorkerDeps } from './build.ts';
 import { runtimeFromEnv, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
 
@@ -12,7 +12,6 @@ if (!cluster.isWorker) throw new Error('launcher/worker.ts runs as a cluster wor
 
 const rt = runtimeFromEnv();
 collectDefaults();
-answerClusterScrapes();
 const deps = buildWorkerDeps(rt);
 
 const pending = new Map<number, (value: unknown) => void>();
@@ -37,6 +36,7 @@ process.on('message', (m: PrimaryToWorker) => {
     pending.get(m.id)?.(m.value);
     pending.delete(m.id);
   } else if (m.t === 'cache-clear') void deps.cache.clear();
+  else if (m.t === 'metrics-req') void register.getMetricsAsJSON().then((metrics) => send({ t: 'metrics-res', id: m.id, metrics }));
 });
 
 const app = createApp({

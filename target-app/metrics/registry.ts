@@ -1,6 +1,7 @@
-// The shop's metrics, on prom-client's global registry: the cluster primary's
-// AggregatorRegistry asks each worker for exactly that registry, sums counters and histograms
-// across workers, and gauges say how they combine (`aggregator`).
+// The shop's metrics, on prom-client's global registry: the cluster primary asks each worker
+// (and the BullMQ worker process) for exactly that registry as JSON and merges them with
+// AggregatorRegistry.aggregate() — counters and histograms summed across processes, gauges
+// combined as each says (`aggregator`).
 import type pg from 'pg';
 import client from 'prom-client';
 
@@ -12,14 +13,6 @@ export function collectDefaults(): void {
   if (defaultsOn) return;
   defaultsOn = true;
   client.collectDefaultMetrics({ eventLoopMonitoringPrecision: 10 });
-}
-
-/**
- * In a cluster worker: answer the primary's AggregatorRegistry requests. prom-client installs
- * that listener only when an AggregatorRegistry is constructed, in the worker too.
- */
-export function answerClusterScrapes(): void {
-  new client.AggregatorRegistry();
 }
 
 export const httpDuration = new Histogram({

@@ -143,6 +143,11 @@ describe('metrics', () => {
       expect(text).toContain('db_pool_wait_seconds_bucket');
       expect(metricValue(text, 'payment_duration_seconds_count')).toBeGreaterThanOrEqual(1);
       expect(text).toMatch(/orders_total\{outcome="(accepted|rejected|sold_out|payment_failed)"\}/);
+      // no replica: no lag series at all (a 0 would read as a perfectly fresh replica)
+      expect(text).not.toMatch(/^replication_lag_seconds/m);
+      expect(text).not.toContain('# TYPE replication_lag_seconds');
+      // one family per name, however many processes contributed
+      expect(text.match(/^# TYPE http_request_duration_seconds /gm)?.length).toBe(1);
     });
   });
   it.skipIf(redisSkip)('bullmq: queue job counts are exported', async () => {
@@ -157,8 +162,19 @@ describe('metrics', () => {
         status = ((await c.get(`/orders/${id}`)).body as { status: string }).status;
       }
       expect(status).toBe('paid');
-      const text = (await c.get('/metrics')).text;
+      // BullMQ records the completion just after the order is marked paid: poll briefly
+      let text = '';
+      for (let i = 0; i < 30; i++) {
+        text = (await c.get('/metrics')).text;
+        if (metricValue(text, 'queue_jobs', { state: 'completed' }) === 1 && metricValue(text, 'payment_duration_seconds_count', { caller: 'queue' }) === 1) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
       expect(metricValue(text, 'queue_jobs', { state: 'completed' })).toBe(1);
+      // the payment happened in the BullMQ worker process: its metrics are merged in
+      expect(metricValue(text, 'payment_duration_seconds_count', { caller: 'queue', outcome: 'paid' })).toBe(1);
+      expect(metricValue(text, 'payment_duration_seconds_bucket', { caller: 'queue', le: '+Inf' })).toBe(1);
+      expect(text.match(/^# TYPE payment_duration_seconds /gm)?.length).toBe(1);
+      expect(text.match(/^# TYPE process_cpu_seconds_total /gm)?.length).toBe(1);
     });
   });
 });
