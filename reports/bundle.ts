@@ -25,6 +25,10 @@ const EXTRA_SOURCES = [
   'runner/capacity/usl.ts',
   'runner/capacity/usl-format.ts',
   'runner/capacity/least-squares.ts',
+  // the compare view (picked runs) summarises and ranks with the runner's own code
+  'runner/result/comparison-schema.ts',
+  'runner/compare/rank.ts',
+  'runner/compare/summarise.ts',
   'package-lock.json',
 ];
 const SKIP_DIRS = new Set(['dist', 'testing', 'node_modules']);
