@@ -82,6 +82,8 @@ describe.skipIf(skip)('dashboard: compare views in Chromium', () => {
     const w = await page();
     await w.page.goto(server.url);
     await w.page.waitForSelector('[data-table="runs"] tr[data-row="0"]');
+    // the runs list names each run's target configuration, so the runs to pick can be told apart
+    expect(await w.page.locator(`tr:has(input[data-pick="${runs[0]![0]}"]) [data-cell="target-config"]`).innerText()).toBe(`variant=sync,cache=none${IMG}`);
     const button = w.page.locator('[data-testid="compare-picked"]');
     expect(await button.isDisabled()).toBe(true);
     for (const [id] of runs) await w.page.locator(`input[data-pick="${id}"]`).check();

@@ -8,6 +8,8 @@ export interface RunEntry {
   /** the folder relative to the runs directory, '/'-separated: the run's id in URLs */
   id: string;
   scenarioName: string;
+  /** the target's configuration as 'variant=async,cache=redis' (runs started with --target-config, or by compare); null otherwise */
+  targetConfig: string | null;
   startTime: string;
   durationMs: number;
   partial: boolean;
@@ -21,7 +23,7 @@ export interface RunEntry {
 // only what the list shows: a full validation happens when a run is opened
 const headSchema = z.object({
   kind: z.literal('run'),
-  meta: z.object({ scenarioName: z.string(), startTime: z.string(), durationMs: z.number() }),
+  meta: z.object({ scenarioName: z.string(), startTime: z.string(), durationMs: z.number(), targetConfig: z.record(z.string(), z.string()).nullable().optional() }),
   partial: z.boolean(),
   thresholds: z.array(z.object({ ok: z.boolean() })),
   metrics: z.record(z.string(), z.object({ values: z.record(z.string(), z.number()) })),
@@ -55,6 +57,7 @@ async function entryFor(runsDir: string, file: string): Promise<RunEntry | null>
       entry = {
         id: path.relative(runsDir, dir).split(path.sep).join('/'),
         scenarioName: d.meta.scenarioName,
+        targetConfig: d.meta.targetConfig ? Object.entries(d.meta.targetConfig).map(([k, v]) => `${k}=${v}`).join(',') : null,
         startTime: d.meta.startTime,
         durationMs: d.meta.durationMs,
         partial: d.partial,

@@ -113,13 +113,14 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
         </div>
         {error ? <p className="load-error">{error}</p> : runs === null ? <p className="explain">Loading…</p> : runs.length === 0 ? <p className="explain">No results yet.</p> : (
           <table className="data" data-table="runs">
-            <thead><tr><th className="left">compare</th><th className="left">started (UTC)</th><th className="left">scenario</th><th>duration</th><th>requests</th><th>p99 latency (from intended start)</th><th className="left">verdict</th><th className="left">files</th></tr></thead>
+            <thead><tr><th className="left">compare</th><th className="left">started (UTC)</th><th className="left">scenario</th><th className="left">target config</th><th>duration</th><th>requests</th><th>p99 latency (from intended start)</th><th className="left">verdict</th><th className="left">files</th></tr></thead>
             <tbody>
               {runs.map((r, i) => (
                 <tr key={r.id} data-row={i}>
                   <td className="left"><input type="checkbox" aria-label="compare this run" data-pick={r.id} checked={picked.includes(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} /></td>
                   <td className="left">{r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td>
                   <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial ? ' (partial)' : ''}</td>
+                  <td className="left name target-config" data-cell="target-config">{r.targetConfig ?? '—'}</td>
                   <td>{formatDurationMs(r.durationMs)}</td>
                   <td>{formatCount(r.requests)}</td>
                   <td>{formatMs(r.latencyP99)}</td>
