@@ -183,12 +183,12 @@ function SweepSection({ view }: { view: CapacityView }) {
         <UslChart sweep={s} />
         <div className="table-wrap">
           <table className="data" data-table="sweep">
-            <thead><tr><th>N</th>{s.kind === 'workers' ? <th>VUs</th> : null}<th>measured</th><th>USL fit</th><th>residual</th><th>p99 latency<br />(intended start)</th><th>errors</th><th>wall time</th><th>generator CPU</th><th className="left">event loop</th></tr></thead>
+            <thead><tr><th>N</th>{s.kind === 'workers' ? <><th>VUs</th><th>settled after</th></> : null}<th>measured</th><th>USL fit</th><th>residual</th><th>p99 latency<br />(intended start)</th><th>errors</th><th>wall time</th><th>generator CPU</th><th className="left">event loop</th></tr></thead>
             <tbody>
               {s.rows.map((r, i) => (
                 <tr key={i} data-row={i}>
                   <td data-cell="n">{r.n}</td>
-                  {s.kind === 'workers' ? <td data-cell="vus">{r.vus}</td> : null}
+                  {s.kind === 'workers' ? <><td data-cell="vus">{r.vus}</td><td data-cell="settle">{r.settle}</td></> : null}
                   <td data-cell="throughput">{r.throughput}</td>
                   <td data-cell="fitted">{r.fitted}</td>
                   <td data-cell="residual">{r.residual}</td>

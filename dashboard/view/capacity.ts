@@ -124,6 +124,8 @@ export interface SweepRow {
   vus: string;
   /** mean load-generator CPU over the window, % of one core */
   generatorCpu: string;
+  /** workers sweep: warm-up after the start until throughput settled */
+  settle: string;
   throughput: string;
   fitted: string;
   residual: string;
@@ -396,6 +398,7 @@ export function sweepView(doc: CapacityDocument): SweepView | null {
         n: p.n,
         vus: p.vus === undefined ? '—' : String(p.vus),
         generatorCpu: p.generatorCpuPercent === undefined ? '—' : `${p.generatorCpuPercent.toFixed(0)} %`,
+        settle: p.settleMs === undefined ? '—' : formatDurationMs(p.settleMs),
         throughput: formatRate(p.throughput),
         fitted: f === null ? '—' : formatRate(f),
         residual: f === null ? '—' : formatRate(p.throughput - f),

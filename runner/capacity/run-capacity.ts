@@ -238,6 +238,7 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
           req.sweep,
         )
       : null;
+  if (sweep?.warnings) warnings.push(...sweep.warnings);
 
   const doc: CapacityDocument = {
     schemaVersion: CAPACITY_SCHEMA_VERSION,

@@ -61,7 +61,7 @@ describe('stampede capacity --sweep workers=1,2,3,4', () => {
       maxVUs: null,
       metricsUrl: null,
       peak: null,
-      sweep: { kind: 'workers', values: [1, 2, 3, 4], repeat: 2, vus: 32, targetConfig: base, readyTimeoutMs: 10_000, starter },
+      sweep: { kind: 'workers', values: [1, 2, 3, 4], repeat: 2, vus: 32, targetConfig: base, readyTimeoutMs: 10_000, starter, settle: { chunkMs: 1000, tolerance: 0.1, maxMs: 5000 } },
       threads: 1,
       log: () => {},
     });
@@ -81,6 +81,10 @@ describe('stampede capacity --sweep workers=1,2,3,4', () => {
     expect(s.targetConfig).toMatchObject({ variant: 'sync', pool: '7' });
     expect(s.targetConfig).not.toHaveProperty('workers');
     expect(s.method).toMatch(/closed model of 32 VUs/);
+    // each start warmed up until two 1 s chunks agreed (a slot server is steady at once: two chunks)
+    for (const p of s.points) expect(p.settleChunks!.length).toBeGreaterThanOrEqual(2);
+    for (const p of s.points) expect(Math.abs(p.settleChunks!.at(-1)! / truth(p.n) - 1)).toBeLessThan(0.1);
+    expect(s.method).toMatch(/warmed up until two consecutive 1 s throughputs agreed within 10 %/);
     expect(s.points.map((p) => [p.n, p.run, p.vus])).toEqual([[1, 1, 32], [1, 2, 32], [2, 1, 32], [2, 2, 32], [3, 1, 32], [3, 2, 32], [4, 1, 32], [4, 2, 32]]);
     // a saturated closed model measures the capacity: within 8 % of the known X(N) (2 shared cores)
     for (const p of s.points) expect(Math.abs(p.throughput / truth(p.n) - 1)).toBeLessThan(0.08);

@@ -18,6 +18,15 @@
 // max(32, 8 × the largest N); --sweep-vus), the warm-up discarded, and each N measured
 // --sweep-repeat times (the fit needs ≥ 6 points; 4 worker counts × 2 windows = 8). The
 // load generator runs on the same machine as the target: its CPU use is recorded per point.
+//
+// A freshly started target is not at steady state after a fixed few seconds: each worker
+// process compiles its hot paths and opens its pool's connections under its 1/N share of the
+// load, so the more workers, the longer. Measured on the shop (async, 4 workers, 32 VUs):
+// windows right after a 5 s warm-up read 1150, 1729, 3558/s one after the other; after a
+// 30 s warm-up 2840 and 2971/s. A fixed warm-up therefore biased the fit against large N.
+// So after each start the sweep warms up until throughput settles: closed-model chunks until
+// two in a row agree within a tolerance (default 5 s chunks, 10 %, at most 60 s), then the
+// usual warm-up and window(s). The time it took is recorded with the point.
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import type { CapacitySweep, SweepPoint } from '../result/capacity-schema.ts';
 import { StampedeError } from '../errors.ts';
@@ -43,7 +52,20 @@ export interface SweepRequest {
   readyTimeoutMs?: number;
   /** workers: how a configuration is started (default: the shop); tests pass their own */
   starter?: TargetStarter;
+  /** workers: warm up each started target until throughput settles; null: the fixed warm-up only */
+  settle?: SettleRule | null;
 }
+
+export interface SettleRule {
+  /** length of one warm-up chunk, ms */
+  chunkMs: number;
+  /** two consecutive chunks within this relative difference count as settled */
+  tolerance: number;
+  /** give up (and say so) after this long */
+  maxMs: number;
+}
+
+export const DEFAULT_SETTLE: SettleRule = { chunkMs: 5000, tolerance: 0.1, maxMs: 60_000 };
 
 export interface SweepContext {
   file: string;
@@ -69,9 +91,8 @@ export function defaultSweepVus(values: readonly number[]): number {
   return Math.max(32, 8 * Math.max(...values));
 }
 
-/** Runs one closed-model window of `vus` VUs against `env`'s target and reads it back. */
-async function measurePoint(ctx: SweepContext, env: Record<string, string>, target: string | null, n: number, vus: number, run: number): Promise<SweepPoint> {
-  const t0 = performance.now();
+/** One closed-model run of `vus` VUs (warm-up + window) against `env`'s target, its window read back. */
+async function closedWindow(ctx: SweepContext, env: Record<string, string>, target: string | null, vus: number, warmupMs: number, windowMs: number) {
   const restore = exposeEnv(env);
   let result;
   try {
@@ -80,14 +101,34 @@ async function measurePoint(ctx: SweepContext, env: Record<string, string>, targ
       env,
       threads: ctx.threads,
       target,
-      transformOptions: (o) => sweepOptions(o, ctx.file, vus, ctx.warmupMs, ctx.windowMs),
+      transformOptions: (o) => sweepOptions(o, ctx.file, vus, warmupMs, windowMs),
       log: ctx.log,
       ...(ctx.stopRequested ? { stopRequested: ctx.stopRequested } : {}),
     }));
   } finally {
     restore();
   }
-  const w = measureWindow(result, WINDOW_SCENARIO, ctx.warmupMs, ctx.warmupMs + ctx.windowMs, 0);
+  return measureWindow(result, WINDOW_SCENARIO, warmupMs, warmupMs + windowMs, 0);
+}
+
+/** Warms a fresh target up until two consecutive chunks' throughputs agree (see the top of this file). */
+async function settle(ctx: SweepContext, env: Record<string, string>, target: string, vus: number, rule: SettleRule): Promise<{ ms: number; settled: boolean; chunks: number[] }> {
+  const t0 = performance.now();
+  const chunks: number[] = [];
+  while (!ctx.stopped()) {
+    const w = await closedWindow(ctx, env, target, vus, 0, rule.chunkMs);
+    chunks.push(round2(w.throughput));
+    const [a, b] = chunks.slice(-2);
+    if (a !== undefined && b !== undefined && a > 0 && Math.abs(b - a) / a <= rule.tolerance) return { ms: Math.round(performance.now() - t0), settled: true, chunks };
+    if (performance.now() - t0 + rule.chunkMs > rule.maxMs) break;
+  }
+  return { ms: Math.round(performance.now() - t0), settled: false, chunks };
+}
+
+/** Runs one closed-model window of `vus` VUs against `env`'s target and reads it back. */
+async function measurePoint(ctx: SweepContext, env: Record<string, string>, target: string | null, n: number, vus: number, run: number): Promise<SweepPoint> {
+  const t0 = performance.now();
+  const w = await closedWindow(ctx, env, target, vus, ctx.warmupMs, ctx.windowMs);
   const cpu = w.seconds.length ? w.seconds.reduce((a, s) => a + s.generatorCpuPercent, 0) / w.seconds.length : 0;
   return {
     n,
@@ -104,6 +145,7 @@ async function measurePoint(ctx: SweepContext, env: Record<string, string>, targ
 
 export async function runSweep(ctx: SweepContext, sweep: SweepRequest): Promise<CapacitySweep> {
   const points: SweepPoint[] = [];
+  const warnings: string[] = [];
   const repeat = Math.max(1, sweep.repeat);
   let first = true;
   const pause = async (metricsUrl: string | null) => {
@@ -137,11 +179,19 @@ export async function runSweep(ctx: SweepContext, sweep: SweepRequest): Promise<
       try {
         // the scenario must talk to the target started for it, whatever BASE the shell had
         const env = { ...ctx.env, BASE: launched.url, BASE_URL: launched.url, ADMIN_TOKEN: launched.adminToken };
-        first = true;
+        const rule = sweep.settle === undefined ? DEFAULT_SETTLE : sweep.settle;
+        let settled: Awaited<ReturnType<typeof settle>> | null = null;
+        if (rule) {
+          ctx.onRunStart?.(`sweep: workers=${n}: warming up until throughput settles (${rule.chunkMs / 1000} s chunks within ${Math.round(rule.tolerance * 100)} %, at most ${rule.maxMs / 1000} s)`);
+          settled = await settle(ctx, env, launched.url, vus, rule);
+          if (!settled.settled && !ctx.stopped()) warnings.push(`workers=${n}: throughput had not settled after ${(settled.ms / 1000).toFixed(0)} s of warm-up (chunks ${settled.chunks.join(', ')}/s); its points may read low.`);
+        }
+        first = false;
         for (let r = 1; r <= repeat && !ctx.stopped(); r++) {
           await pause(null);
           ctx.onRunStart?.(`sweep: workers=${n}, ${vus} VUs${repeat > 1 ? ` (window ${r}/${repeat})` : ''}`);
-          record(await measurePoint(ctx, env, launched.url, n, vus, r));
+          const p = await measurePoint(ctx, env, launched.url, n, vus, r);
+          record(settled ? { ...p, settleMs: settled.ms, settleChunks: settled.chunks } : p);
         }
       } finally {
         await launched.stop().catch((e: unknown) => ctx.log(`stopping the target (workers=${n}) failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -152,10 +202,14 @@ export async function runSweep(ctx: SweepContext, sweep: SweepRequest): Promise<
   const method =
     sweep.kind === 'vus'
       ? `closed model: N VUs looping the journey; throughput = completions per second over a ${ctx.windowMs / 1000} s window after a ${ctx.warmupMs / 1000} s warm-up`
-      : `target restarted for each worker count; closed model of ${sweep.vus ?? defaultSweepVus(sweep.values)} VUs (saturating); throughput = completions per second over a ${ctx.windowMs / 1000} s window after a ${ctx.warmupMs / 1000} s warm-up, ${repeat} window(s) per count`;
+      : `target restarted for each worker count; closed model of ${sweep.vus ?? defaultSweepVus(sweep.values)} VUs (saturating); ` +
+        (sweep.settle === null
+          ? ''
+          : `after each start, warmed up until two consecutive ${(sweep.settle ?? DEFAULT_SETTLE).chunkMs / 1000} s throughputs agreed within ${Math.round((sweep.settle ?? DEFAULT_SETTLE).tolerance * 100)} %; `) +
+        `throughput = completions per second over a ${ctx.windowMs / 1000} s window after a ${ctx.warmupMs / 1000} s warm-up, ${repeat} window(s) per count`;
   const targetConfig = sweep.kind === 'workers' && sweep.targetConfig ? recordedConfig(sweep.targetConfig) : null;
   if (targetConfig) delete targetConfig.workers;
-  const common = { kind: sweep.kind, points, method, targetConfig };
+  const common = { kind: sweep.kind, points, method, targetConfig, ...(warnings.length ? { warnings } : {}) };
   try {
     const fit = fitUsl(points.map((p) => ({ n: p.n, x: p.throughput })));
     return { ...common, usl: uslToJson(fit), uslError: null };

@@ -56,6 +56,8 @@ describe('stampede capacity flags', () => {
     [[file, '--sweep', 'workers=0,1'], /--sweep: expected whole numbers of worker processes from 1 to 64/],
     [[file, '--sweep', 'vus=1,2', '--target-config', 'variant=async'], /--target-config is for --sweep workers=…/],
     [[file, '--sweep', 'workers=1,2', '--sweep-repeat', '0'], /--sweep-repeat: expected an integer ≥ 1/],
+    [[file, '--sweep', 'workers=1,2', '--settle-max', 'soon'], /--settle-max: expected a duration/],
+    [[file, '--sweep', 'vus=1,2', '--settle-max', '30s'], /--settle-max is for --sweep workers=…/],
     [[file, '--sweep', 'threads=1,2'], /--sweep: expected vus=… or workers=…/],
     [[file, '--sweep', 'vus=1,2,4,8,16,32', '--peak', '100'], /--peak needs an MST, so it needs --slo/],
     [[file, '--slo', 'p(99)<200', '--bogus'], /Unknown option '--bogus'/],

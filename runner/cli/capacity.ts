@@ -15,7 +15,7 @@ import { parseSlo } from '../capacity/slo.ts';
 import { runCapacity, type CapacityRequest } from '../capacity/run-capacity.ts';
 import { formatCapacitySummary, formatProbeLine, formatSweepLine } from '../capacity/capacity-format.ts';
 import type { HpaParams } from '../capacity/hpa.ts';
-import { defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
+import { DEFAULT_SETTLE, defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
 import { USL_MIN_POINTS } from '../capacity/usl.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 
@@ -59,6 +59,8 @@ dropped. A probe the load generator could not drive is "generator-limited", neve
   --sweep-repeat N     measured windows per value, each a point of the fit
                        (default: enough for 6 points, e.g. 2 for four worker counts)
   --ready-timeout DUR  how long a started target may take to answer /readyz (default 120s)
+  --settle-max DUR     after each start, warm up in 5 s chunks until two agree within 10 %, for at
+                       most DUR (default 60s; 0: only the fixed --warmup)
   --target URL         the base URL under test; also env BASE / BASE_URL
   --env K=V            a value for the scenario's vu.env; repeatable
   --out DIR            where capacity.json and capacity.html go (default reports/out/<UTC time>-<scenario>-capacity/)
@@ -100,10 +102,17 @@ function parseSweep(raw: string | undefined): { kind: 'vus' | 'workers'; values:
 /** The sweep with its flags: --sweep-repeat, and for workers --target-config, --sweep-vus, --ready-timeout. */
 function sweepRequest(
   spec: { kind: 'vus' | 'workers'; values: number[] } | null,
-  values: { 'sweep-vus'?: string | undefined; 'sweep-repeat'?: string | undefined; 'target-config'?: string | undefined; 'ready-timeout'?: string | undefined; target?: string | undefined },
+  values: {
+    'sweep-vus'?: string | undefined;
+    'sweep-repeat'?: string | undefined;
+    'target-config'?: string | undefined;
+    'ready-timeout'?: string | undefined;
+    'settle-max'?: string | undefined;
+    target?: string | undefined;
+  },
   search: boolean,
 ): SweepRequest | null {
-  const workersOnly = ['sweep-vus', 'target-config', 'ready-timeout'] as const;
+  const workersOnly = ['sweep-vus', 'target-config', 'ready-timeout', 'settle-max'] as const;
   if (!spec || spec.kind === 'vus') {
     const stray = workersOnly.find((f) => values[f] !== undefined);
     if (stray) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${stray} is for --sweep workers=… (the target is started for each worker count)`);
@@ -128,7 +137,9 @@ function sweepRequest(
   const { config } = validateTargetConfig(given, `stampede ${COMMAND}: --target-config`);
   const vus = numberFlag(COMMAND, 'sweep-vus', values['sweep-vus'], { min: 1, max: 100_000, integer: true }) ?? defaultSweepVus(spec.values);
   const readyTimeoutMs = durationFlag('ready-timeout', values['ready-timeout'], 120_000, { min: 1000 });
-  return { kind: 'workers', values: spec.values, repeat, vus, targetConfig: config, readyTimeoutMs };
+  const settleMaxMs = durationFlag('settle-max', values['settle-max'], DEFAULT_SETTLE.maxMs, { min: 0 });
+  const settle = settleMaxMs === 0 ? null : { ...DEFAULT_SETTLE, maxMs: settleMaxMs };
+  return { kind: 'workers', values: spec.values, repeat, vus, targetConfig: config, readyTimeoutMs, settle };
 }
 
 function urlFlag(flag: string, raw: string): string {
@@ -168,6 +179,7 @@ export async function run(argv: string[]): Promise<number> {
       'sweep-repeat': { type: 'string' },
       'target-config': { type: 'string' },
       'ready-timeout': { type: 'string' },
+      'settle-max': { type: 'string' },
       target: { type: 'string' },
       env: { type: 'string', multiple: true },
       out: { type: 'string' },

@@ -176,6 +176,10 @@ export const sweepPointSchema = z.object({
   run: z.number().int().positive().optional(),
   /** mean load-generator CPU over the window, % of one core (it shares the machine with the target) */
   generatorCpuPercent: z.number().nonnegative().optional(),
+  /** workers sweep: warm-up before this count's first window until throughput settled, ms */
+  settleMs: z.number().nonnegative().optional(),
+  /** …and the throughput of each warm-up chunk, iterations/s */
+  settleChunks: z.array(z.number()).optional(),
 });
 export type SweepPoint = z.infer<typeof sweepPointSchema>;
 
@@ -186,6 +190,8 @@ export const capacitySweepSchema = z.object({
   method: z.string().optional(),
   /** workers sweep: the target configuration started for each count (workers left out) */
   targetConfig: stringMap.nullable().optional(),
+  /** what made points suspect (a target whose throughput never settled) */
+  warnings: z.array(z.string()).optional(),
   /** the USL fit (runner/capacity/usl-format.ts UslJson); null when it could not be fitted */
   usl: z
     .object({
