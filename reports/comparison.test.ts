@@ -30,6 +30,27 @@ async function embedded(html: string): Promise<unknown> {
   return decodeEnvelope(envelope);
 }
 
+describe('stampede compare writes comparison.html', () => {
+  const out = mkdtempSync(path.join(tmpdir(), `stampede-cmp-real-${process.pid}-`));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('a real comparison of the shop (smoke scenario, sync vs async): the page beside comparison.json embeds both runs’ timelines', async () => {
+    const r = await stampede(['compare', 'scenarios/smoke.ts', '--matrix', 'variant=sync,async', '--cooldown', '0s', '--out', out]);
+    expect(r.code).toBe(0);
+    const page = path.join(out, 'comparison.html');
+    expect(r.stdout).toContain(`  page ......... ${page}\n`);
+    const report = parseComparisonReport(await embedded(readFileSync(page, 'utf8')), 'embedded');
+    const written = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8')) as unknown;
+    expect(report.comparison).toEqual(written);
+    expect(report.timelines.map((t) => t.configurationId)).toEqual(['variant-sync', 'variant-async']);
+    for (const tl of report.timelines) {
+      const result = JSON.parse(readFileSync(path.join(out, tl.configurationId, 'run-1', 'result.json'), 'utf8')) as { timeline: Array<{ requests: number }> };
+      expect(tl.points.map((p) => p.requests)).toEqual(result.timeline.map((p) => p.requests));
+      expect(tl.points.reduce((a, p) => a + p.requests, 0)).toBeGreaterThan(10);
+    }
+  }, 240_000);
+});
+
 describe('stampede report comparison.json', () => {
   const dir = mkdtempSync(path.join(tmpdir(), `stampede-cmp-report-${process.pid}-`));
   let fx: CompareFixture;
