@@ -153,3 +153,29 @@ describe('the whole page', () => {
     expect(v.facts.some((f) => f.label === 'env BASE')).toBe(false);
   });
 });
+
+describe('a flat sweep (the shop over 1–4 workers on this machine)', () => {
+  it('shows no peak and an R² of 0 as such', () => {
+    const doc = capacitySweep();
+    const flat = {
+      ...doc,
+      sweep: {
+        ...doc.sweep!,
+        kind: 'workers' as const,
+        usl: { ...doc.sweep!.usl!, alpha: 1, beta: 0, gamma: 2966.04, peakConcurrency: null, peakThroughput: 2966.04, amdahlCeiling: 2966.04, peakUnbounded: true, r2: 2.220446049250313e-16 },
+      },
+    };
+    const v = sweepView(flat)!;
+    expect(v.unit).toBe('worker processes');
+    expect(v.params.map((p) => `${p.label}=${p.value}`)).toEqual([
+      'α (contention)=1',
+      'β (coherency)=0',
+      'γ (throughput at n = 1)=2966/s',
+      'N* = √((1−α)/β): none, β = 0=∞',
+      'ceiling γ/α=2966/s',
+      'R²=0.000',
+    ]);
+    // α = 1, β = 0: X(N) = γ at every N
+    for (const c of v.curve) expect(c.fitted).toBeCloseTo(2966.04, 6);
+  });
+});

@@ -372,8 +372,8 @@ export function sweepView(doc: CapacityDocument): SweepView | null {
         { id: 'gamma', label: 'γ (throughput at n = 1)', value: `${fmt(u.gamma)}/s`, raw: u.gamma },
         {
           id: 'peak-n',
-          label: 'N* = √((1−α)/β)',
-          value: u.peakConcurrency === null ? '∞ (β = 0: no peak)' : fmt(u.peakConcurrency),
+          label: u.peakConcurrency === null ? 'N* = √((1−α)/β): none, β = 0' : 'N* = √((1−α)/β)',
+          value: u.peakConcurrency === null ? '∞' : fmt(u.peakConcurrency),
           raw: u.peakConcurrency,
         },
         {
@@ -382,7 +382,8 @@ export function sweepView(doc: CapacityDocument): SweepView | null {
           value: u.peakThroughput === null ? '∞' : `${fmt(u.peakThroughput)}/s`,
           raw: u.peakThroughput,
         },
-        { id: 'r2', label: 'R²', value: fmt(u.r2), raw: u.r2 },
+        // a fit of flat, noisy points has R² of 1e-16: that reads as 0, not as a number to study
+        { id: 'r2', label: 'R²', value: Math.abs(u.r2) < 5e-4 ? '0.000' : fmt(u.r2), raw: u.r2 },
       ]
     : [];
   return {
