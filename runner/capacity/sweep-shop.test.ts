@@ -53,7 +53,7 @@ describe('stampede capacity --sweep workers against the shop', () => {
       maxVUs: null,
       metricsUrl: null,
       peak: null,
-      sweep: { kind: 'workers', values: [1, 2, 3], repeat: 2, vus: 16, targetConfig: config, readyTimeoutMs: 60_000, starter },
+      sweep: { kind: 'workers', values: [1, 2, 3], repeat: 2, vus: 16, targetConfig: config, readyTimeoutMs: 60_000, starter, settle: { chunkMs: 2000, tolerance: 0.15, maxMs: 10_000 } },
       threads: 1,
       log: () => {},
     });
@@ -69,6 +69,8 @@ describe('stampede capacity --sweep workers against the shop', () => {
     expect(new Set(urls).size).toBe(3);
     for (const u of urls) expect(await listening(u)).toBe(false);
     expect(s.points.map((p) => p.n)).toEqual([1, 1, 2, 2, 3, 3]);
+    // each start was warmed up in 2 s chunks until two agreed within 15 % (or 10 s passed, with a warning)
+    for (const p of s.points) expect(p.settleChunks!.length).toBeGreaterThanOrEqual(2);
     for (const p of s.points) {
       expect(p.errorRate).toBe(0);
       expect(p.throughput).toBeGreaterThan(50);
