@@ -18,12 +18,22 @@
 // CPU 1, 1 M responses × 3, machine shared): ours 1.0–1.9 µs per response, llhttp 1.9–4.2 µs
 // (the JS↔C++ crossing and its header array cost more than parsing ~130 bytes in JS) — and it
 // is an internal API. So: hand-written.
-// Measured end to end (runner/bench/run.ts; CPU 0 target, CPU 1 generator, 50 connections,
-// 6 s, two early runs while the machine was still fairly quiet): this client's driver
-// 67–78 k requests per generator CPU-second with every latency in HDR, autocannon 62–64 k
-// (1.08–1.22×), wrk 88–95 k. The node:http target was the bottleneck in those runs (batching
-// favours every generator); later runs were dominated by other work on the machine — see the
-// bench JSON files in reports/out/ for the current figures.
+// Measured end to end (runner/bench/run.ts, 2026-11-25; node:http hello world on CPU 0, the
+// generator on CPU 1, 50 connections, 8 s, 3 rounds, machine shared but those rounds clean:
+// foreign CPU ≤ 1.2 s). Requests per generator CPU-second, whole process:
+//   autocannon 62–66 k; this client's standalone driver 71–83 k (1.14–1.28× autocannon, every
+//   latency in HDR); `stampede run` (constant-vus 50, every request in 4 HDR trends + counters)
+//   59–64 k (0.90–0.99×), or 67–70 k over the CPU of its load window alone (start-up ~0.6 CPU-s
+//   through tsx and zod, result.json and report.html writing excluded); before the hot-path
+//   work of that day 53–58 k (0.81–0.93×), in-run 61–66 k.
+// The node:http target saturates its core in these runs: every generator is then woken for few
+// responses at a time and pays ~9–10 µs per request outside JavaScript (write, wake-up, read,
+// libuv), so the ratios sit close together; against a target that is not the bottleneck the JS
+// cost per request (~3.5 µs here, ~5 µs in `stampede run`) weighs more (perf-anchors: 57–64 k vs
+// 25–30 k). Open model, 20,000/s for 10 s, same setup: `stampede run` achieved 97.1–100 % of the
+// schedule (before: 66–98 %), send-lag p99 36–140 ms — almost all of it the first ~200 ms, when
+// every VU opens its connection to a cold target, and ~10–30 ms stalls at the first seconds'
+// snapshots; the 5 ms goal is not met.
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
