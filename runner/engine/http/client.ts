@@ -30,10 +30,12 @@
 // responses at a time and pays ~9–10 µs per request outside JavaScript (write, wake-up, read,
 // libuv), so the ratios sit close together; against a target that is not the bottleneck the JS
 // cost per request (~3.5 µs here, ~5 µs in `stampede run`) weighs more (perf-anchors: 57–64 k vs
-// 25–30 k). Open model, 20,000/s for 10 s, same setup: `stampede run` achieved 97.1–100 % of the
-// schedule (before: 66–98 %), send-lag p99 36–140 ms — almost all of it the first ~200 ms, when
-// every VU opens its connection to a cold target, and ~10–30 ms stalls at the first seconds'
-// snapshots; the 5 ms goal is not met.
+// 25–30 k). Open model, 20,000/s for 10 s, same setup, `stampede run` (dense arrivals started in
+// 1 ms batches, executors.ts): 98.0–98.2 % of the schedule achieved (before: 66–98 %), generator
+// CPU ~40 % (before ~60–100 %: a spinning scheduler), send-lag p99 22–25 ms. The goal (≥ 99.9 %,
+// p99 < 5 ms) is not met: 3.6–4 k of the first second's iterations are dropped or late while
+// every VU opens its connection to a cold target, and the first seconds' snapshots stall the
+// loop for ~10–30 ms.
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
