@@ -1,6 +1,5 @@
 // capacity.html: built from a capacity document (the CLI spawned as a user runs it, and the
 // builder in-process). In a browser: capacity.e2e.test.ts.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,19 +9,13 @@ import { decodeEnvelope, embeddedEnvelopeSchema } from '../dashboard/model/embed
 import { capacityFull } from '../dashboard/testing/capacity-fixture.ts';
 import type { CapacityDocument } from '../runner/result/capacity-schema.ts';
 import { renderReportHtml } from './build.ts';
+import { runCli } from '../runner/testing/fixtures.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'runner/cli/bin.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'stampede-capacity-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function stampede(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const stampede = (...args: string[]) => runCli(args);
 
 const embedded = (html: string) => embeddedEnvelopeSchema.parse(JSON.parse(/<script type="application\/json" id="stampede-data">([^<]*)<\/script>/.exec(html)![1]!));
 

@@ -1,7 +1,6 @@
 // comparison.html from a comparison on disk, through the CLI as a user runs it: `stampede report
 // comparison.json` writes the page beside it with the comparison and its runs' timelines
 // embedded; a bad comparison.json exits 2 naming the field. (Rendering: comparison.e2e.test.ts.)
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,17 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEnvelope, embeddedEnvelopeSchema } from '../dashboard/model/embedded.ts';
 import { parseComparisonReport, representativeRun } from '../dashboard/model/compare.ts';
 import { writeCompareFixture, type CompareFixture } from '../dashboard/testing/compare-fixture.ts';
+import { runCli } from '../runner/testing/fixtures.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'runner/cli/bin.js');
 
-function stampede(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const stampede = (args: string[]) => runCli(args);
 
 async function embedded(html: string): Promise<unknown> {
   const m = /<script type="application\/json" id="stampede-data">([^<]*)<\/script>/.exec(html);

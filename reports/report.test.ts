@@ -11,21 +11,15 @@ import { buildRunFixture } from '../dashboard/testing/fixture.ts';
 import { BUNDLE_FILE, ensureUiBundle } from './bundle.ts';
 import { renderReportHtml, writeRunReport } from './build.ts';
 import { escapeInlineCode } from './html.ts';
+import { runCli } from '../runner/testing/fixtures.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'runner/cli/bin.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'stampede-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PAYLOAD = '</script><script>alert(1)</script><img src=x onerror=alert(1)>';
 
-function stampede(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const stampede = (...args: string[]) => runCli(args);
 
 /** The page's markup with the inline module script's code removed (the bundle has its own strings). */
 function markup(html: string): string {

@@ -1,13 +1,11 @@
 // `stampede run` as a user runs it: a real process, real exit codes, files on disk.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
+import { PROJECT_ROOT, scratchDir, scenarioSource, startServer, type TestServer, runCli } from '../testing/fixtures.ts';
 import { runResultSchema } from '../result/schema.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'runner/cli/bin.js');
 let server: TestServer;
 const scratch = scratchDir('cli-run');
 
@@ -25,17 +23,7 @@ interface Ran {
   stderr: string;
 }
 
-function stampede(args: string[], opts: { interruptAfterMs?: number } = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    if (opts.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stampede = (args: string[], opts: { interruptAfterMs?: number } = {}) => runCli(args, opts);
 
 const steady = (extra: object = {}) => ({
   scenarios: { steady: { executor: 'constant-arrival-rate', rate: 100, timeUnit: '1s', duration: '2s', preAllocatedVUs: 10, maxVUs: 50 } },

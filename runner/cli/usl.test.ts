@@ -1,13 +1,12 @@
 // The real CLI, spawned as a user runs it: node runner/cli/bin.js usl <file>.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/fixtures.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'runner/cli/bin.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'stampede-usl-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -17,14 +16,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-function stampede(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const stampede = (...args: string[]) => runCli(args);
 
 const usl = (n: number) => (100 * n) / (1 + 0.05 * (n - 1) + 0.001 * n * (n - 1));
 const rows = [1, 2, 4, 8, 16, 32, 64].map((n) => `${n},${usl(n).toPrecision(12)}`);

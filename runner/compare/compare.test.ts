@@ -1,11 +1,10 @@
 // stampede compare: matrices (inline and files, good and bad: exit 2 naming the field), the
 // statistics and "real difference" verdicts, comparison.json round-tripping through its schema,
 // and the run loop end to end on real processes (fake shops as targets, one that cannot start).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, scratchDir, scenarioSource } from '../testing/fixtures.ts';
+import { PROJECT_ROOT, scratchDir, scenarioSource, runCli } from '../testing/fixtures.ts';
 import { StampedeError } from '../errors.ts';
 import { comparisonSchema, type Comparison, type ComparisonConfiguration, type RunSummary } from '../result/comparison-schema.ts';
 import { readDocument } from '../result/io.ts';
@@ -18,20 +17,10 @@ import { startFakeShop, type FakeShop } from '../orchestrate/fake-shop-process.t
 import type { TargetStarter } from '../orchestrate/launch.ts';
 import { StampedeError as SE } from '../errors.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'runner/cli/bin.js');
 const scratch = scratchDir('compare');
 afterAll(() => scratch.remove());
 
-function stampede(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stampede = (args: string[]) => runCli(args);
 
 function refusal(fn: () => unknown): StampedeError {
   try {

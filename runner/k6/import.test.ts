@@ -1,7 +1,6 @@
 // Import of k6 output files written in k6's documented formats (fixtures/make-fixtures.ts):
 // two k6-operator runners' --out json files (one gzipped) and both summary shapes. The expected
 // numbers are computed here from the raw samples, independently of the importer.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../recorder/histogram.ts';
 import { runResultSchema, type RunResult } from '../result/schema.ts';
 import { importK6 } from './import.ts';
+import { runCli } from '../testing/fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIX = path.join(import.meta.dirname, 'fixtures');
@@ -45,13 +45,7 @@ function nearestRank(values: number[], p: number): number {
 
 const durations = (pts: RawPoint[]) => pts.filter((p) => p.metric === 'http_req_duration').map((p) => p.value);
 
-function stampede(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'runner/cli/bin.js'), ...args], { cwd: ROOT, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const stampede = (...args: string[]) => runCli(args);
 
 describe('import k6 --out json (two runners)', () => {
   const p1 = rawPoints(R1);

@@ -1,11 +1,10 @@
 // Orchestration and server metrics: series derived from scrapes (rates, resets, ratios, death),
 // scraping a real target during a real run, a target that crashes mid-run (result still
 // written, diedAt, errors by kind), readiness timeouts and bad --target-config (exit codes).
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, scratchDir, scenarioSource, startServer } from '../testing/fixtures.ts';
+import { PROJECT_ROOT, scratchDir, scenarioSource, startServer, runCli } from '../testing/fixtures.ts';
 import { runResultSchema } from '../result/schema.ts';
 import { StampedeError } from '../errors.ts';
 import { parsePrometheusText } from './prometheus.ts';
@@ -15,20 +14,10 @@ import { validateTargetConfig, parseConfigPairs } from './target-config.ts';
 import { waitForReady } from './launch.ts';
 import { startFakeShop } from './fake-shop-process.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'runner/cli/bin.js');
 const scratch = scratchDir('orchestrate');
 afterAll(() => scratch.remove());
 
-function stampede(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stampede = (args: string[]) => runCli(args);
 
 const scrape = (atMs: number, text: string | null, error: string | null = null): Scrape => ({ atMs, expo: text === null ? null : parsePrometheusText(text), error });
 

@@ -1,5 +1,6 @@
 // Test fixtures shared by the runner's tests: real HTTP servers on 127.0.0.1:0 and scenario
 // files written inside the checkout (so `import type { Options } from 'k6/options'` resolves).
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -62,3 +63,30 @@ export function scenarioSource(options: object, journey = `await vu.http.get(vu.
 }
 
 export const PROJECT_ROOT = ROOT;
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the `stampede` CLI as a user would (a real process, cwd = the checkout). `interruptAfterMs`
+ * sends SIGINT once (Ctrl-C); `timeoutMs` kills a hung process so a test fails instead of hanging.
+ */
+export function runCli(args: string[], opts: { interruptAfterMs?: number; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'runner/cli/bin.js'), ...args], {
+      cwd: ROOT,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: opts.timeoutMs ?? 180_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    if (opts.interruptAfterMs) setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -2,29 +2,18 @@
 // target loses an order (a fake shop whose /admin/invariants reports one accepted order missing
 // — the real shop has no hook to lose one), pass when it does not, and smoke.ts against the
 // real shop started by --target-config passes end to end.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, scratchDir } from '../../runner/testing/fixtures.ts';
+import { PROJECT_ROOT, scratchDir, runCli } from '../../runner/testing/fixtures.ts';
 import { runResultSchema, type RunResult } from '../../runner/result/schema.ts';
 import { startFakeShop } from '../../runner/orchestrate/fake-shop-process.ts';
 
-const BIN = path.join(PROJECT_ROOT, 'runner/cli/bin.js');
 const SMOKE = path.join(PROJECT_ROOT, 'scenarios/smoke.ts');
 const scratch = scratchDir('scenarios');
 afterAll(() => scratch.remove());
 
-function stampede(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stampede = (args: string[]) => runCli(args);
 
 const read = (dir: string): RunResult => runResultSchema.parse(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')));
 const check = (r: RunResult, name: string) => r.checks.find((c) => c.name === name);
