@@ -15,9 +15,6 @@ import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
 import { handleInterrupts } from './interrupt.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { LiveState } from '../run/run-test.ts';
-import { toJUnit } from '../ci-outputs/junit.ts';
-import { toMarkdownSummary } from '../ci-outputs/markdown.ts';
-import { formatPrometheus, serveMetrics } from '../ci-outputs/prometheus.ts';
 
 export const USAGE = `usage: stampede run <scenario.ts> [options]
 
@@ -100,10 +97,13 @@ export async function run(argv: string[]): Promise<number> {
   const live = ingest ? await openLiveStream(ingest, warn) : null;
   const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
   let lastState: LiveState | null = null;
+  // the CI outputs are loaded only when asked for: start-up time is CPU the generator pays
+  const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
+  const formatPrometheus = prometheus?.formatPrometheus;
   const metrics =
-    metricsPort === undefined
+    metricsPort === undefined || !prometheus || !formatPrometheus
       ? null
-      : await serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
+      : await prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
   try {
     const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,
@@ -124,8 +124,8 @@ export async function run(argv: string[]): Promise<number> {
     await writeRunResult(resultFile, result);
     const reportFile = await writeReportBeside(result, outDir, warn);
     await live?.end(result);
-    if (values.junit) await writeFile(values.junit, toJUnit(result));
-    if (values['summary-md']) await appendFile(values['summary-md'], toMarkdownSummary(result) + '\n');
+    if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result));
+    if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n');
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;
