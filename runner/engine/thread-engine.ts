@@ -6,7 +6,7 @@ import type { NormalisedOptions } from '../scenario/types.ts';
 import { segmentScenario } from '../scenario/plan.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
 import { runExecutor, type Segment, type StopControl } from './executors.ts';
-import { VirtualUser } from './vu.ts';
+import { RequestNames, VirtualUser } from './vu.ts';
 
 export interface ThreadEngineInput {
   journeys: Record<string, Journey>;
@@ -25,6 +25,7 @@ export class ThreadEngine {
   readonly recorder: IntervalRecorder;
   private readonly input: ThreadEngineInput;
   private nextVuId = 1;
+  private readonly names = new RequestNames();
   private stopping = false;
   private resolveStopped!: () => void;
   private readonly stopControl: StopControl;
@@ -82,7 +83,7 @@ export class ThreadEngine {
   private newVu(env: Record<string, string>): VirtualUser {
     const id = this.nextVuId++;
     const { index, count } = this.input.segment;
-    return new VirtualUser(id, (id - 1) * count + index + 1, { recorder: this.recorder, options: this.input.options, env, recordHttp: true });
+    return new VirtualUser(id, (id - 1) * count + index + 1, { recorder: this.recorder, options: this.input.options, env, recordHttp: true, names: this.names });
   }
 }
 

@@ -34,6 +34,26 @@ interface CellSlot {
   next: CellSlot | undefined;
 }
 
+/**
+ * Distinct request names of one engine thread. A request's `name` defaults to its URL, so a URL
+ * with an id in it would make every request its own series and memory would grow with the run
+ * (k6's cardinality trap). Past MAX_REQUEST_NAMES, new names are recorded under OVERFLOW_NAME,
+ * and the result says so.
+ */
+export const MAX_REQUEST_NAMES = 1000;
+export const OVERFLOW_NAME = '(other URLs: too many distinct names, give requests a name)';
+
+export class RequestNames {
+  private readonly seen = new Set<string>();
+
+  bound(name: string): string {
+    if (this.seen.has(name)) return name;
+    if (this.seen.size >= MAX_REQUEST_NAMES) return OVERFLOW_NAME;
+    this.seen.add(name);
+    return name;
+  }
+}
+
 export interface VuContext {
   recorder: IntervalRecorder;
   options: NormalisedOptions;
@@ -41,6 +61,8 @@ export interface VuContext {
   env: Record<string, string>;
   /** false for setup()/teardown(): their requests are not part of the measured load (checks are) */
   recordHttp: boolean;
+  /** this thread's request names (shared by its VUs) */
+  names: RequestNames;
 }
 
 export class VirtualUser implements VU {
@@ -58,6 +80,7 @@ export class VirtualUser implements VU {
   private readonly recorder: IntervalRecorder;
   private readonly options: NormalisedOptions;
   private readonly recordHttp: boolean;
+  private readonly names: RequestNames;
   private scenarioTags: Tags = {};
   private groupPath = '';
   private userTags: Tags = {};
@@ -78,6 +101,7 @@ export class VirtualUser implements VU {
     this.options = ctx.options;
     this.env = ctx.env;
     this.recordHttp = ctx.recordHttp;
+    this.names = ctx.names;
     this.agent = new HttpAgent({
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
@@ -199,7 +223,7 @@ export class VirtualUser implements VU {
       const err = r.error;
       const status = r.status;
       const errorKind = err !== null ? err.kind : status >= 500 ? 'status_5xx' : status >= 400 ? 'status_4xx' : status < 200 ? 'status_other' : '';
-      const name = params?.name ?? url.href;
+      const name = this.names.bound(params?.name ?? url.href);
       const extra = params?.tags;
       const cell = err === null && extra === undefined ? this.cachedCell(name, method, status) : this.slowCell(name, method, status, extra, err?.kind);
       this.recorder.recordHttp(

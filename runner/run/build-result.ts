@@ -6,6 +6,7 @@ import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from 
 import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { littlesLawWarning } from '../capacity/run-littles-law.ts';
+import { MAX_REQUEST_NAMES, OVERFLOW_NAME } from '../engine/vu.ts';
 
 export interface BuildInput {
   loaded: LoadedScenario;
@@ -46,6 +47,10 @@ export function buildRunResult(input: BuildInput): RunResult {
 
   const warnings: string[] = [...loaded.warnings];
   for (const [message, n] of input.journeyErrors) warnings.push(`journey error ×${n}: ${message}`);
+  const tagged = aggregate.tagged();
+  if (tagged.some((t) => t.tags.name === OVERFLOW_NAME)) {
+    warnings.push(`more than ${MAX_REQUEST_NAMES} distinct request names (URLs with ids in them?): later ones are recorded as "${OVERFLOW_NAME}" — pass { name: 'GET /products/:id' } to group them`);
+  }
   const generator = generatorHealth(aggregate, input);
   if (generator.saturated) warnings.push(`generator saturated — these numbers may describe the load generator, not the target: ${generator.reasons.join('; ')}`);
 
@@ -75,7 +80,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     partial: input.stopReason !== null,
     stopReason: input.stopReason,
     metrics,
-    tagged: aggregate.tagged(),
+    tagged,
     thresholds: verdicts,
     checks: aggregate.checks(),
     timeline: aggregate.timeline,

@@ -11,7 +11,7 @@ import { RunAggregate } from '../recorder/aggregate.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
 import { nowUs } from '../engine/clock.ts';
 import { secondOf } from '../engine/ticker.ts';
-import { VirtualUser } from '../engine/vu.ts';
+import { RequestNames, VirtualUser } from '../engine/vu.ts';
 import { startInProcess, startWorkers, type EngineHandle } from './engines.ts';
 import { buildRunResult } from './build-result.ts';
 import type { RunResult, ThresholdVerdict } from '../result/schema.ts';
@@ -69,7 +69,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
 
   // setup() and teardown() run here, with their own VU whose requests are not measured
   const lifecycleRecorder = new IntervalRecorder(-1);
-  const lifecycleVu = new VirtualUser(0, 0, { recorder: lifecycleRecorder, options, env, recordHttp: false });
+  const lifecycleVu = new VirtualUser(0, 0, { recorder: lifecycleRecorder, options, env, recordHttp: false, names: new RequestNames() });
   let setupData: unknown = undefined;
   if (loaded.setup) {
     try {

@@ -65,4 +65,24 @@ export function teardown(ctx: any, data: any) { ctx.check(data, { 'setup data re
       await server.close();
     }
   });
+
+  it('distinct URLs without a name are bounded: past 1000 they share one overflow name, with a warning', async () => {
+    const server = await startServer((_req, res) => res.end('ok'));
+    try {
+      const file = scratch.write(
+        'many-urls.ts',
+        `export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 4, iterations: 1200, maxDuration: '60s' } } };
+export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/item/' + vu.idInTest + '-' + vu.iteration); };`,
+      );
+      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      expect(result.metrics.http_reqs?.values.count).toBe(1200);
+      const names = new Set(result.tagged.filter((t) => t.metric === 'http_reqs').map((t) => t.tags.name));
+      expect(names.size).toBe(1001);
+      const overflow = result.tagged.find((t) => t.metric === 'http_reqs' && t.tags.name?.startsWith('(other URLs'));
+      expect(overflow?.values.count).toBe(200);
+      expect(result.warnings.join('\n')).toMatch(/more than 1000 distinct request names/);
+    } finally {
+      await server.close();
+    }
+  });
 });
