@@ -58,6 +58,13 @@ const SPIN_WINDOW_US = 300;
  * (the timer's granularity), recorded as such.
  */
 const DENSE_GAP_US = 1000;
+/**
+ * The longest one scheduler tick starts iterations before it yields to the event loop. Without
+ * it, a scheduler that fell behind (start-up: every VU opens its connection) kept starting
+ * iterations without ever letting a response in, so no VU came free, each iteration took a new
+ * VU and connection, and the tick ran on until maxVUs were used up and the rest was dropped.
+ */
+const TICK_BUDGET_US = 1000;
 
 export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   const s = ctx.scenario;
@@ -187,12 +194,18 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       if (ctx.stop.stopping) return void finish();
       // every iteration due by now starts in this tick; the clock is read again per start, so
       // the send lag of the last of a batch includes the time spent starting the others
-      let now = 0;
+      let now = nowUs();
+      const yieldAt = now + TICK_BUDGET_US;
       let due = 0;
       while (next < total) {
         due = ctx.startUs + schedule.offsetMs(next) * 1000;
         now = nowUs();
         if (due > now) break;
+        if (now > yieldAt) {
+          // behind schedule: let I/O run (connections open, responses free their VUs), then go on
+          setImmediate(tick);
+          return;
+        }
         launch(due, now);
         next++;
       }
