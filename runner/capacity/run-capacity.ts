@@ -139,7 +139,9 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
         ...vus,
       }).total;
       const w = measureWindow(result, WINDOW_SCENARIO, req.warmupMs, req.warmupMs + req.windowMs, offered);
-      const lag = Math.max(0, ...w.seconds.map((s) => s.eventLoopLagP99));
+      // the generator's lag: its event loop's, or — when a busy scheduler yields to I/O and its
+      // loop stays responsive while iterations start late — how late iterations started (send lag)
+      const lag = Math.max(0, ...w.seconds.map((s) => s.eventLoopLagP99), result.generator.sendLag?.p99 ?? 0);
       const cpuMean = w.seconds.length ? w.seconds.reduce((a, s) => a + s.generatorCpuPercent, 0) / w.seconds.length : 0;
       const judgement = judgeProbe(slo, w, { eventLoopLagP99: lag, cpuMean, cpuBudget: 100 * req.threads });
       const meanIterationMs = w.iterationHistogram.totalCount ? w.iterationHistogram.mean / 1000 : 0;

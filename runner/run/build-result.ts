@@ -109,6 +109,9 @@ function generatorHealth(aggregate: RunAggregate, input: BuildInput): GeneratorH
 
   const reasons: string[] = [];
   if (eventLoopLag.p99 > SATURATION.loopLagP99Ms) reasons.push(`event-loop lag p99 ${eventLoopLag.p99} ms > ${SATURATION.loopLagP99Ms} ms`);
+  // a scheduler that yields to I/O keeps its loop responsive while iterations start late: the
+  // send lag (actual − intended start) shows that directly
+  if (sendLag && sendLag.p99 > SATURATION.loopLagP99Ms) reasons.push(`iterations started late: send lag p99 ${sendLag.p99} ms > ${SATURATION.loopLagP99Ms} ms`);
   // CPU is of the whole process; with N threads the budget is N cores
   const perThread = cpu.mean / input.threads;
   if (perThread > SATURATION.cpuPercent) reasons.push(`generator CPU ${cpu.mean} % of ${input.threads} core(s) > ${SATURATION.cpuPercent} %`);
