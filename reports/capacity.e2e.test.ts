@@ -1,12 +1,10 @@
 // capacity.html in a real browser (Debian's Chromium), opened from disk with every network
 // request blocked: the charts draw (SVG series counted), the numbers shown equal the
 // document's, nothing is requested, nothing logs an error, and hostile strings stay text.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserForSuite, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
 import { capacityFull, capacitySweep, capacitySync } from '../dashboard/testing/capacity-fixture.ts';
 import { formatMs, formatRate } from '../dashboard/view/format.ts';
 import { fmt } from '../runner/capacity/usl-format.ts';
@@ -41,21 +39,13 @@ const count = (w: PageWatch, sel: string) => w.page.locator(sel).count();
 const text = (w: PageWatch, sel: string) => w.page.locator(sel).first().innerText();
 
 describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite(OUT, SHOTS);
 
   it('draws the curve, the HPA simulation and the USL fit, with the document’s numbers', async () => {
     const doc = capacityFull();
     const file = path.join(OUT, 'capacity', 'capacity.html');
     await writeCapacityReport(doc, file);
-    const w = await offlinePage(browser);
+    const w = await offlinePage(browser());
     await open(w, file);
 
     // latency vs throughput: 3 percentiles × 2 definitions, one dot per probe with a latency, the SLO and the answer
@@ -129,7 +119,7 @@ describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
     for (const [name, doc] of [['capacity-sync', capacitySync()], ['capacity-sweep-only', capacitySweep()]] as const) {
       const file = path.join(OUT, name, 'capacity.html');
       await writeCapacityReport(doc, file);
-      const w = await offlinePage(browser);
+      const w = await offlinePage(browser());
       await open(w, file);
       if (doc.answer) {
         expect(await text(w, '[data-testid="answer-headline"]')).toBe(`MST ≈ ${formatRate(doc.answer.mst)}`);
@@ -151,7 +141,7 @@ describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
     const doc = capacityFull({ hostile: HOSTILE });
     const file = path.join(OUT, 'capacity-hostile', 'capacity.html');
     await writeCapacityReport(doc, file);
-    const w = await offlinePage(browser);
+    const w = await offlinePage(browser());
     await open(w, file);
     await w.page.waitForTimeout(300); // give any injected handler time to fire
     expect(w.dialogs).toEqual([]);

@@ -2,12 +2,11 @@
 // the ranked table shows the document's numbers, winners and marks; the bars and the p99
 // overlay draw one series per configuration; nothing is requested or logged as an error; and
 // configuration and scenario names carrying markup stay text.
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserForSuite, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
 import { writeCompareFixture } from '../dashboard/testing/compare-fixture.ts';
 import { COMPARE_COLUMNS } from '../dashboard/view/compare.ts';
 import { needs, requirements } from '../runner/testing/requirements.ts';
@@ -38,22 +37,14 @@ async function shoot(w: PageWatch, prefix: string): Promise<void> {
 }
 
 describe.skipIf(skip)('comparison.html in Chromium, offline', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite(OUT, SHOTS);
 
   it('draws one series per configuration, shows the document’s numbers, winners and marks, requests nothing', async () => {
     const dir = path.join(OUT, 'comparison-fixture');
     rmSync(dir, { recursive: true, force: true });
     const fx = writeCompareFixture(dir, { repeat: 3, durationS: 40 });
     const file = await writeComparisonReport(fx.file);
-    const w = await offlinePage(browser, { width: 1440, height: 1000 });
+    const w = await offlinePage(browser(), { width: 1440, height: 1000 });
     await open(w, file);
     process.stdout.write(`[comparison.html] ${statSync(file).size} bytes\n`);
     const c = fx.comparison;
@@ -118,7 +109,7 @@ describe.skipIf(skip)('comparison.html in Chromium, offline', () => {
     const hostile = `${SCRIPT}${IMG}`;
     const fx = writeCompareFixture(dir, { repeat: 2, durationS: 20, hostile });
     const file = await writeComparisonReport(fx.file);
-    const w = await offlinePage(browser, { width: 1440, height: 1000 });
+    const w = await offlinePage(browser(), { width: 1440, height: 1000 });
     await open(w, file);
     expect(await w.page.title()).toBe(`flash-sale${hostile} — Stampede comparison`);
     expect(await w.page.locator('h1').innerText()).toContain(`flash-sale${hostile}`);

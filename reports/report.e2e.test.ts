@@ -1,12 +1,11 @@
 // report.html in a real browser (Debian's Chromium), opened from disk with every network
 // request blocked: the charts draw, the numbers equal the result's, nothing is requested,
 // nothing logs an error, and hostile strings from a run stay text.
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserForSuite, offlinePage, type PageWatch } from '../dashboard/testing/browser.ts';
 import { buildRunFixture } from '../dashboard/testing/fixture.ts';
 import { formatCount, formatMs } from '../dashboard/view/format.ts';
 import { needs, requirements } from '../runner/testing/requirements.ts';
@@ -48,21 +47,13 @@ const text = (w: PageWatch, sel: string) => w.page.locator(sel).first().innerTex
 const num = (s: string) => Number(s.replace(/[^0-9.]/g, ''));
 
 describe.skipIf(skip)('report.html in Chromium, offline', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(OUT, { recursive: true });
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = browserForSuite(OUT, SHOTS);
 
   it('draws every chart, shows the result’s numbers, requests nothing, logs no error', async () => {
     const result = buildRunFixture();
     const file = path.join(OUT, 'fixture', 'report.html');
     await writeRunReport(result, file);
-    const w = await offlinePage(browser);
+    const w = await offlinePage(browser());
     const ms = await open(w, file);
     process.stdout.write(`[report] 60 s fixture: ${statSync(file).size} bytes, first chart ${ms.firstChart} ms, all charts ${ms.allCharts} ms after navigation\n`);
 
@@ -125,7 +116,7 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
     const result = buildRunFixture({ hostile });
     const file = path.join(OUT, 'hostile', 'report.html');
     await writeRunReport(result, file);
-    const w = await offlinePage(browser);
+    const w = await offlinePage(browser());
     await open(w, file);
     await w.page.waitForTimeout(300); // give any injected handler time to fire
     expect(w.dialogs).toEqual([]);
@@ -152,7 +143,7 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
     const file = path.join(OUT, 'one-hour', 'report.html');
     await writeRunReport(result, file);
     const size = statSync(file).size;
-    const w = await offlinePage(browser);
+    const w = await offlinePage(browser());
     const ms = await open(w, file);
     process.stdout.write(`[report] 3600 s fixture: ${size} bytes (result.json ${JSON.stringify(result).length} bytes), first chart ${ms.firstChart} ms, all charts ${ms.allCharts} ms after navigation\n`);
     expect(size).toBeLessThan(3_000_000);

@@ -3,6 +3,8 @@
 // with console errors, page errors and dialogs collected so a test can assert there were none.
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_PATH } from '../../runner/testing/requirements.ts';
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -45,4 +47,23 @@ export async function offlinePage(browser: Browser, opts: { allow?: string[]; wi
     void d.dismiss();
   });
   return w;
+}
+
+/**
+ * For a describe block: makes the folders the tests write to and launches Chromium once before
+ * them, closes it after. Returns the browser's getter (valid inside the tests).
+ */
+export function browserForSuite(...dirs: string[]): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    for (const d of dirs) mkdirSync(d, { recursive: true });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is launched in beforeAll: use it inside a test');
+    return browser;
+  };
 }
