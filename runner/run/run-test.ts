@@ -56,6 +56,8 @@ export interface RunOutcome {
 }
 
 const THRESHOLD_EVAL_EVERY_S = 2;
+/** how long after a second's boundary its CPU is sampled: just after, so the sample is that second's */
+const CPU_SAMPLE_AFTER_BOUNDARY_US = 2_000;
 /** journey errors printed at most this many times each (then counted only) */
 const MAX_ERROR_PRINTS = 3;
 
@@ -133,17 +135,33 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       cpuCount: cpus().length,
     });
 
-  // once a second: CPU of the generator process, live callback, thresholds every 2 s
+  // once a second, just after each second of the run ends: CPU of the generator process over
+  // that second, the live callback, thresholds every 2 s. Each wake-up is aimed at a boundary
+  // computed from the run's start (not a setInterval, which drifts and, firing just before a
+  // boundary, would file a second's CPU under the one before and leave a second at 0 %).
   let lastCpu = process.cpuUsage();
   let lastCpuAt = nowUs();
-  const everySecond = setInterval(() => {
-    const now = nowUs();
+  let lastCpuT = -1;
+  const sampleCpu = (now: number, upToT: number) => {
     const cpu = process.cpuUsage();
-    const percent = ((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / (now - lastCpuAt)) * 100;
+    const percent = round1(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / Math.max(1, now - lastCpuAt)) * 100);
     lastCpu = cpu;
     lastCpuAt = now;
+    // the sample covers every second since the last one (more than one only if the loop stalled)
+    for (let t = Math.max(0, lastCpuT + 1); t <= upToT; t++) aggregate.recordCpu(t, percent);
+    if (upToT > lastCpuT) lastCpuT = upToT;
+  };
+  let everySecond: NodeJS.Timeout | undefined;
+  const armSampler = () => {
+    const next = Math.max(lastCpuT + 2, secondOf(runStartUs, nowUs()) + 1); // the boundary ending second next-1
+    everySecond = setTimeout(onSecond, Math.max(1, (runStartUs + next * 1_000_000 + CPU_SAMPLE_AFTER_BOUNDARY_US - nowUs()) / 1000));
+    // the run's end, not this timer, decides when the process may exit
+    everySecond.unref?.();
+  };
+  const onSecond = () => {
+    const now = nowUs();
     const t = secondOf(runStartUs, now) - 1;
-    if (t >= 0) aggregate.recordCpu(t, round1(percent));
+    if (t >= 0) sampleCpu(now, t);
     aggregate.elapsedMs = (now - runStartUs) / 1000;
     if (t >= 0 && t % THRESHOLD_EVAL_EVERY_S === THRESHOLD_EVAL_EVERY_S - 1 && options.thresholds.length > 0 && !stopReason) {
       const ev = evaluateThresholds(options.thresholds, { lookup: (m, tags) => aggregate.view(m, tags) }, aggregate.elapsedMs, false);
@@ -153,20 +171,19 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       }
     }
     opts.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, loaded, resultSoFar });
-  }, 1000);
-  // keep the CPU sampler's seconds aligned with the engine's ticks
-  everySecond.unref?.();
+    armSampler();
+  };
+  armSampler();
 
   try {
     await engine.done;
   } finally {
-    clearInterval(everySecond);
+    clearTimeout(everySecond);
   }
   const endUs = nowUs();
   aggregate.elapsedMs = (endUs - runStartUs) / 1000;
   const lastT = secondOf(runStartUs, endUs);
-  const tailCpu = process.cpuUsage();
-  aggregate.recordCpu(lastT, round1(((tailCpu.user - lastCpu.user + tailCpu.system - lastCpu.system) / Math.max(1, endUs - lastCpuAt)) * 100));
+  sampleCpu(endUs, lastT);
 
   if (loaded.teardown) {
     try {
