@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The `stampede` executable. Node code is TypeScript run directly: tsx's loader is registered
-// here once, so the CLI and the user's scenario files (.ts) load without a build step.
-import { register } from 'tsx/esm/api';
+// The `stampede` executable. The CLI is TypeScript, loaded from a bundle esbuild keeps up to
+// date (launch.js), or through tsx when no bundle can be built.
+import { loadCli } from './launch.js';
 
-register();
-const { main } = await import('./main.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -283,11 +283,11 @@ export class VirtualUser implements VU {
 
 class HttpResponse implements Response {
   readonly status: number;
-  readonly headers: Record<string, string>;
   readonly error: string;
   readonly url: string;
   readonly method: string;
   private readonly raw: Buffer;
+  private readonly r: HttpResult;
   private readonly t: HttpTimings;
   private readonly lagUs: number;
   private text: string | undefined;
@@ -297,11 +297,16 @@ class HttpResponse implements Response {
     this.method = method;
     this.url = url;
     this.status = r.status;
-    this.headers = r.headers;
+    this.r = r;
     this.t = r.timings;
     this.lagUs = lagUs;
     this.error = r.error ? r.error.kind : '';
     this.raw = r.body ?? EMPTY_BODY;
+  }
+
+  /** built on first use (from the response head): most journeys never look at them */
+  get headers(): Record<string, string> {
+    return this.r.headers;
   }
 
   /** in ms, built on first use: most journeys never look at them */

@@ -5,6 +5,7 @@ import { loadScenario } from '../scenario/load.ts';
 import { encodeSnapshot } from '../recorder/interval.ts';
 import { ThreadEngine } from './thread-engine.ts';
 import { startTicker } from './ticker.ts';
+import { needsWarmUp, warmUpEngine } from './warm-up.ts';
 import type { WorkerInit, WorkerMessage, MainMessage } from './worker-protocol.ts';
 
 const init = workerData as WorkerInit;
@@ -21,6 +22,8 @@ port.on('message', (m: MainMessage) => {
     engine?.stop();
   } else if (m.type === 'start') void run(m.runStartUs);
 });
+// the engine's code warmed before the start (warm-up.ts), snapshot encoding with it
+if (needsWarmUp(init.options)) await warmUpEngine(init.options, (snap) => void encodeSnapshot(snap));
 post({ type: 'ready' });
 
 async function run(runStartUs: number): Promise<void> {

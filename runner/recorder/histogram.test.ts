@@ -1,6 +1,6 @@
 // HDR percentiles against exact percentiles of the same samples: within 0.1 %.
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue } from './histogram.ts';
 
 function exactPercentile(sorted: number[], p: number): number {
   // HdrHistogram's definition: the smallest value with at least p % of samples ≤ it
@@ -42,5 +42,30 @@ describe('HDR histogram accuracy', () => {
     merged.add(decodeHistogram(encodeHistogram(b)));
     expect(merged.totalCount).toBe(5000);
     for (const p of [1, 50, 99, 99.9]) expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
+  });
+});
+
+describe('recordValue (the hot path without Math.log2)', () => {
+  it('gives exactly the histogram the library records, bucket for bucket, as the range grows', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ours = newHistogram();
+    const theirs = newHistogram();
+    const values = [0, 1, 2, 1023, 1024, 2047, 2048, 2049, 4095, 65_535, 2 ** 31 - 1, 2 ** 31, 2 ** 40 + 3];
+    for (let i = 0; i < 50_000; i++) values.push(Math.floor(Math.exp(rand() * 22)));
+    for (const v of values) {
+      recordValue(ours, v);
+      theirs.recordValue(v);
+    }
+    expect(ours.totalCount).toBe(values.length);
+    expect(ours.maxValue).toBe(theirs.maxValue);
+    expect(ours.minNonZeroValue).toBe(theirs.minNonZeroValue);
+    expect(encodeHistogram(ours)).toBe(encodeHistogram(theirs));
+    for (const p of [0, 50, 99, 99.99, 100]) expect(ours.getValueAtPercentile(p)).toBe(theirs.getValueAtPercentile(p));
+    // and into a decoded histogram (the aggregate's), too
+    const decoded = decodeHistogram(encodeHistogram(theirs));
+    recordValue(decoded, 12_345);
+    theirs.recordValue(12_345);
+    expect(encodeHistogram(decoded)).toBe(encodeHistogram(theirs));
   });
 });

@@ -17,9 +17,47 @@ export function newHistogram(): Histogram {
   });
 }
 
+/**
+ * The fields of hdr-histogram-js' JsHistogram (pinned 3.x) that recordValue touches. Reading
+ * them lets the hot path record without its per-value Math.log2/Math.pow: that was ~0.15 µs a
+ * value, three values per request. histogram.test.ts checks, value for value, that the result
+ * is the library's own.
+ */
+interface JsHistogramFields {
+  _counts: { [i: number]: number; length: number };
+  _totalCount: number;
+  maxValue: number;
+  minNonZeroValue: number;
+  unitMagnitude: number;
+  unitMagnitudeMask: number;
+  subBucketHalfCountMagnitude: number;
+  subBucketHalfCount: number;
+  countsArrayLength: number;
+}
+
+/**
+ * h.recordValue(v) for an integer v ≥ 0, with the bucket index from Math.clz32; values beyond
+ * 2^31 or the histogram's current range (it must grow) go through the library.
+ */
+export function recordValue(h: Histogram, v: number): void {
+  const f = h as unknown as JsHistogramFields;
+  if (v < 0x80000000 && f.unitMagnitude === 0 && f._counts !== undefined) {
+    const bucket = Math.max(0, 31 - Math.clz32(v) - f.subBucketHalfCountMagnitude - f.unitMagnitude);
+    const index = ((bucket + 1) << f.subBucketHalfCountMagnitude) + (v >>> (bucket + f.unitMagnitude)) - f.subBucketHalfCount;
+    if (index < f.countsArrayLength) {
+      f._counts[index] = (f._counts[index] as number) + 1;
+      f._totalCount++;
+      if (v > f.maxValue) f.maxValue = v + f.unitMagnitudeMask;
+      if (v < f.minNonZeroValue && v !== 0) f.minNonZeroValue = v; // unit magnitude 0: no rounding
+      return;
+    }
+  }
+  h.recordValue(v);
+}
+
 /** Records a duration in µs; negative clock noise is clamped, fractions rounded. */
 export function recordUs(h: Histogram, us: number): void {
-  h.recordValue(us > 0 ? Math.round(us) : 0);
+  recordValue(h, us > 0 ? Math.round(us) : 0);
 }
 
 export function encodeHistogram(h: Histogram): string {

@@ -3,7 +3,7 @@
 // memory stays bounded whatever the run length. The run's aggregate (aggregate.ts) merges the
 // snapshots of every thread exactly (histograms add bucket by bucket).
 import { nowUs } from '../engine/clock.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, type Histogram } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue, type Histogram } from './histogram.ts';
 import { Series, tagsKey, type Tags } from './series.ts';
 
 export interface SeriesSnapshot<H> {
@@ -202,18 +202,18 @@ export class IntervalRecorder {
   ): void {
     const d = durationUs > 0 ? Math.round(durationUs) : 0;
     const l = latencyUs > 0 ? Math.round(latencyUs) : 0;
-    if (cell.latency !== null) cell.latency.recordValue(l);
+    if (cell.latency !== null) recordValue(cell.latency, l);
     else if (l !== d) {
       const lat = newHistogram();
       lat.add(cell.duration);
-      lat.recordValue(l);
+      recordValue(lat, l);
       cell.latency = lat;
     }
-    cell.duration.recordValue(d);
+    recordValue(cell.duration, d);
     recordUs(cell.waiting, waitingUs);
     const c = connectingUs > 0 ? Math.round(connectingUs) : 0;
     if (c === 0) cell.connectingZeros++;
-    else (cell.connecting ??= newHistogram()).recordValue(c);
+    else recordValue((cell.connecting ??= newHistogram()), c);
     cell.requests++;
     cell.dataSent += bytesSent;
     cell.dataReceived += bytesReceived;

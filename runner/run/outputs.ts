@@ -1,6 +1,5 @@
 // Where a run's files go, and the report written beside result.json.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { RunResult } from '../result/schema.ts';
 
 /** reports/out/<UTC timestamp>-<scenario>/ under the current directory. */
@@ -16,9 +15,8 @@ export function defaultOutDir(scenarioName: string, at = new Date()): string {
 export async function writeReportBeside(result: RunResult, outDir: string, warn: (m: string) => void): Promise<string | null> {
   const file = path.join(outDir, 'report.html');
   try {
-    const builder = (await import(pathToFileURL(path.resolve(import.meta.dirname, '../../reports/build.ts')).href)) as { writeRunReport?: (r: RunResult, f: string) => Promise<void> };
-    if (!builder.writeRunReport) throw new Error('reports/build.ts has no writeRunReport');
-    await builder.writeRunReport(result, file);
+    const { writeRunReport } = await import('../../reports/build.ts');
+    await writeRunReport(result, file);
     return file;
   } catch (e) {
     warn(`report.html not written: ${e instanceof Error ? e.message : String(e)} (result.json is complete; rebuild with \`stampede report\`)`);

@@ -11,6 +11,7 @@ import { RunAggregate } from '../recorder/aggregate.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
 import { nowUs } from '../engine/clock.ts';
 import { secondOf } from '../engine/ticker.ts';
+import { needsWarmUp, warmUpEngine } from '../engine/warm-up.ts';
 import { RequestNames, VirtualUser } from '../engine/vu.ts';
 import { startInProcess, startWorkers, type EngineHandle } from './engines.ts';
 import { buildRunResult } from './build-result.ts';
@@ -99,6 +100,11 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   let engine: EngineHandle;
   let runStartUs: number;
   if (threads === 1) {
+    // the engine's code warmed first (warm-up.ts), and this thread's per-second merging with it
+    if (needsWarmUp(options)) {
+      const scratch = new RunAggregate(1, offeredAt);
+      await warmUpEngine(options, (snap) => scratch.add(snap));
+    }
     runStartUs = nowUs() + 20_000;
     engine = startInProcess(
       { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError },

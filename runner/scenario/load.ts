@@ -1,4 +1,4 @@
-// Loads a scenario module: imports it (tsx is registered by the CLI, so .ts works), validates
+// Loads a scenario module: imports it (TypeScript through tsx: typescript.ts), validates
 // and normalises its k6 `options`, and finds its journeys. Every failure is a StampedeError
 // (exit code 2) that names the file and, for options, the field; never a stack trace.
 import { createHash } from 'node:crypto';
@@ -9,6 +9,7 @@ import { StampedeError } from '../errors.ts';
 import type { Journey, SetupFn, TeardownFn } from './api.ts';
 import { formatFieldPath, normaliseOptionsWithWarnings } from './normalise.ts';
 import type { NormalisedOptions } from './types.ts';
+import { typescriptLoader } from './typescript.ts';
 
 export interface LoadedScenario {
   /** the path as given */
@@ -36,6 +37,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 
   let mod: Record<string, unknown>;
   try {
+    await typescriptLoader();
     mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   } catch (e) {
     throw loadError(file, e);

@@ -47,13 +47,12 @@
 // a kept-alive connection the server closed before any response byte is retried once on a
 // fresh connection for idempotent methods (as browsers and undici do), not counted as an error.
 import net from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { nowUs } from '../clock.ts';
 import { errorKind, errorMessage } from './errors.ts';
 import { buildHead, cachedHead, HeaderError, headProfile, targetOf } from './head.ts';
 import type { HeadProfile, Target } from './head.ts';
 import type { HttpsPool } from './https.ts';
-import { Body, ResponseParser } from './parser.ts';
+import { Body, headerRecord, ResponseParser } from './parser.ts';
 import type { BodySink } from './parser.ts';
 import { followRedirects } from './redirects.ts';
 
@@ -140,8 +139,8 @@ class Exchange {
   readonly keepBody: boolean;
   readonly isHead: boolean;
   readonly timeoutMs: number;
-  /** performance.now() ms at which the whole request times out */
-  readonly deadline: number;
+  /** epoch µs (clock.ts) at which the whole request times out: its start + the timeout */
+  readonly deadlineUs: number;
   readonly resolve: (r: HttpResult) => void;
   start: number;
   connectStart = 0;
@@ -173,7 +172,7 @@ class Exchange {
     this.keepBody = keepBody;
     this.isHead = method === 'HEAD';
     this.timeoutMs = clampTimeout(timeoutMs);
-    this.deadline = performance.now() + this.timeoutMs;
+    this.deadlineUs = start + this.timeoutMs * 1000;
     this.start = start;
     this.resolve = resolve;
   }
@@ -209,19 +208,19 @@ class Conn implements BodySink {
     this.socket.on('end', () => this.onGone(null));
     this.socket.on('error', (err: Error) => this.onGone(err));
     this.socket.on('close', () => this.onGone(null));
-    this.arm(ex);
+    this.arm(ex, ex.connectStart);
     const ct = agent.connectTimeoutMs;
-    if (ct !== undefined && ct < ex.deadline - performance.now()) {
+    if (ct !== undefined && ct < (ex.deadlineUs - ex.connectStart) / 1000) {
       this.connectTimer = setTimeout(() => this.onConnectTimeout(), ct);
       this.connectTimer.unref();
     }
   }
 
-  /** Send an exchange on this connection (connected, idle). */
-  send(ex: Exchange): void {
+  /** Send an exchange on this connection (connected, idle); `now` is a nowUs() just taken. */
+  send(ex: Exchange, now: number): void {
     this.ex = ex;
     this.parser.reset(ex.isHead);
-    this.arm(ex);
+    this.arm(ex, now);
     this.socket.write(ex.payload);
     ex.bytesSent += ex.payload.length;
     ex.sent = nowUs();
@@ -278,7 +277,7 @@ class Conn implements BodySink {
       return;
     }
     ex.connected = nowUs();
-    this.send(ex);
+    this.send(ex, ex.connected);
   }
 
   /** Always true: returning false would pause the socket. */
@@ -289,42 +288,31 @@ class Conn implements BodySink {
       this.destroy();
       return true;
     }
-    if (ex.firstByte === 0) ex.firstByte = nowUs();
+    // one clock reading per read: a response that arrives in one read (the usual case) ends
+    // when its first byte arrived — its bytes came together; parsing them is not the target's time
+    const now = nowUs();
+    if (ex.firstByte === 0) ex.firstByte = now;
     ex.bytesReceived += n;
     const p = this.parser;
     const at = p.execute(buf, 0, n, this);
     if (p.error !== null) this.fail(ex, 'protocol', p.error);
-    else if (p.done) this.complete(ex, at < n);
+    else if (p.done) this.complete(ex, at < n, now);
     return true;
   }
 
-  private complete(ex: Exchange, extraBytes: boolean): void {
+  private complete(ex: Exchange, extraBytes: boolean, end = nowUs()): void {
     this.ex = null;
     this.used = true;
     const p = this.parser;
     if (this.agent.keepAlive && !p.closeAfter && !extraBytes && !this.agent.closed && !this.dead) this.idle.push(this);
     else this.destroy();
-    const end = nowUs();
     let body: Buffer | null = null;
     if (ex.bodyBuf !== null) body = ex.bodyLen === ex.bodyBuf.length ? ex.bodyBuf : ex.bodyBuf.subarray(0, ex.bodyLen);
     else if (ex.chunks !== null) body = ex.chunks.length === 1 ? (ex.chunks[0] as Buffer) : Buffer.concat(ex.chunks, ex.bodyLen);
-    settle(ex, {
-      status: p.status,
-      headers: p.headers,
-      body,
-      error: null,
-      timings: {
-        start: ex.start,
-        connectStart: ex.connectStart,
-        connected: ex.connected,
-        sent: ex.sent,
-        firstByte: ex.firstByte,
-        end,
-      },
-      bytesSent: ex.bytesSent,
-      bytesReceived: ex.bytesReceived,
-      reused: ex.reused,
-    });
+    settle(
+      ex,
+      new CompletedResult(p.status, p.head, body, { start: ex.start, connectStart: ex.connectStart, connected: ex.connected, sent: ex.sent, firstByte: ex.firstByte, end }, ex.bytesSent, ex.bytesReceived, ex.reused),
+    );
   }
 
   /** The socket ended, errored or closed. */
@@ -361,8 +349,8 @@ class Conn implements BodySink {
     else this.fail(ex, 'reset', ex.bytesReceived === 0 ? 'server closed the connection without a response' : 'server closed the connection before the response was complete');
   }
 
-  private arm(ex: Exchange): void {
-    const remaining = ex.deadline - performance.now();
+  private arm(ex: Exchange, now: number): void {
+    const remaining = (ex.deadlineUs - now) / 1000;
     if (this.timer !== null && this.timerMs === ex.timeoutMs && remaining > ex.timeoutMs - 2) {
       this.timer.refresh(); // no allocation on the common path: same timeout as last request
       return;
@@ -377,7 +365,7 @@ class Conn implements BodySink {
   private readonly onTimer = (): void => {
     const ex = this.ex;
     if (ex === null) return; // idle connection: the timer just lapses
-    const left = ex.deadline - performance.now();
+    const left = (ex.deadlineUs - nowUs()) / 1000;
     if (left > 0.5) {
       this.timer = setTimeout(this.onTimer, left);
       this.timer.unref();
@@ -391,6 +379,25 @@ class Conn implements BodySink {
     this.connectTimer = null;
     const ex = this.ex;
     if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
+  }
+}
+
+/** A complete response. Its header record is built from the head on first use (parser.ts). */
+class CompletedResult implements HttpResult {
+  readonly error = null;
+  private record: Record<string, string> | undefined;
+  constructor(
+    readonly status: number,
+    private readonly head: string,
+    readonly body: Buffer | null,
+    readonly timings: HttpTimings,
+    readonly bytesSent: number,
+    readonly bytesReceived: number,
+    readonly reused: boolean,
+  ) {}
+
+  get headers(): Record<string, string> {
+    return (this.record ??= headerRecord(this.head));
   }
 }
 
@@ -491,7 +498,7 @@ export class HttpAgent {
         ex.reused = true;
         ex.connectStart = start;
         ex.connected = start;
-        conn.send(ex);
+        conn.send(ex, start);
       } else {
         this.conns.add(new Conn(this, t, idle, ex));
       }

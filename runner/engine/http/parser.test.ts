@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Body, ResponseParser } from './parser.ts';
+import { Body, headerRecord, ResponseParser } from './parser.ts';
 
 /** Feed `raw` in pieces of the given sizes (cycled); returns the parser and the body bytes. */
 function parse(raw: string | Buffer, pieces: number[] = [1 << 30], isHead = false) {
@@ -95,6 +95,18 @@ describe('ResponseParser', () => {
 
   it('joins obs-fold continuation lines with a space', () => {
     expect(parse('HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 0\r\n\r\n').p.headers['x-long']).toBe('a b');
+  });
+
+  it('reads the framing headers whatever their case and folding; the record is built from the head', () => {
+    const { p, body } = parse('HTTP/1.1 200 OK\r\nX-Other: 1\r\nTRANSFER-ENCODING: gzip,\r\n chunked\r\nCONNECTION: Close\r\n\r\n2\r\nok\r\n0\r\n\r\n', [7]);
+    expect(p.bodyKind).toBe(Body.Chunked);
+    expect(p.closeAfter).toBe(true);
+    expect(body).toBe('ok');
+    expect(headerRecord(p.head)).toEqual({ 'x-other': '1', 'transfer-encoding': 'gzip, chunked', connection: 'Close' });
+    // a 1xx before the real response leaves no trace in the record
+    const cont = parse('HTTP/1.1 100 Continue\r\nX-Early: 1\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    expect(cont.p.headers).toEqual({ 'content-length': '0' });
+    expect(headerRecord('')).toEqual({});
   });
 
   it('rejects malformed responses with a message', () => {

@@ -47,7 +47,13 @@ export class ResponseParser {
   status = 0;
   /** HTTP/1.x minor version */
   minor = 1;
-  headers: Record<string, string> = {};
+  /**
+   * The response head as sent (status line and header lines, without the final CRLFCRLF).
+   * Only the framing headers are read while parsing; the full record is built from this string
+   * when someone asks (headerRecord): most load-test journeys never look at most headers, and
+   * building the record was the parser's largest cost per response.
+   */
+  head = '';
   headBytes = 0;
   bodyKind: Body = Body.None;
   contentLength = -1;
@@ -69,7 +75,7 @@ export class ResponseParser {
   reset(isHeadRequest: boolean): void {
     this.status = 0;
     this.minor = 1;
-    this.headers = {};
+    this.head = '';
     this.headBytes = 0;
     this.bodyKind = Body.None;
     this.contentLength = -1;
@@ -122,7 +128,7 @@ export class ResponseParser {
           if (this.status < 200) {
             // 1xx informational (100 Continue, 103 Early Hints): skip, the real response follows.
             if (this.status === 101) return this.fail('unexpected 101 Switching Protocols');
-            this.headers = {};
+            this.head = '';
             this.bodyKind = Body.None;
             this.contentLength = -1;
             this.closeAfter = false;
@@ -185,6 +191,11 @@ export class ResponseParser {
       return true;
     }
     return false;
+  }
+
+  /** The header record of the response parsed last (built now, from `head`). */
+  get headers(): Record<string, string> {
+    return headerRecord(this.head);
   }
 
   /** Bytes of an incomplete head held back between reads (0 normally). */
@@ -288,11 +299,14 @@ export class ResponseParser {
     this.minor = minor;
     this.status = d0 * 100 + d1 * 10 + d2;
 
-    const headers: Record<string, string> = this.headers;
-    let lastName = '';
+    // One pass over the header lines: validate each, and read only the framing headers
+    // (compared by name length first, so other names are neither sliced nor lower-cased).
     let te: string | null = null;
     let clValue: string | null = null;
     let connection: string | null = null;
+    let seenHeader = false;
+    /** the framing header the previous line was, for obs-fold continuation lines */
+    let lastFraming = 0;
     let pos = h.indexOf('\r\n', 12);
     const len = h.length;
     while (pos >= 0 && pos < len) {
@@ -302,11 +316,16 @@ export class ResponseParser {
       const first = h.charCodeAt(pos);
       if (first === 32 || first === 9) {
         // obs-fold: a continuation line; RFC 9112 §5.2 says replace it with a space.
-        if (lastName === '') {
+        if (!seenHeader) {
           this.fail('header continuation line without a header');
           return false;
         }
-        headers[lastName] = `${headers[lastName] ?? ''} ${h.slice(pos, eol).trim()}`;
+        if (lastFraming !== 0) {
+          const more = h.slice(pos, eol).trim();
+          if (lastFraming === 10) connection = `${connection ?? ''} ${more}`;
+          else if (lastFraming === 17) te = `${te ?? ''} ${more}`;
+          else if (lastFraming === 14) clValue = `${clValue ?? ''} ${more}`;
+        }
         pos = eol;
         continue;
       }
@@ -315,36 +334,37 @@ export class ResponseParser {
         this.fail(`invalid header line: ${JSON.stringify(h.slice(pos, Math.min(eol, pos + 40)))}`);
         return false;
       }
-      const name = h.slice(pos, colon).toLowerCase();
-      if (h.charCodeAt(colon - 1) === 32 || h.charCodeAt(colon - 1) === 9) {
-        this.fail(`whitespace before colon in header ${JSON.stringify(name)}`);
+      const before = h.charCodeAt(colon - 1);
+      if (before === 32 || before === 9) {
+        this.fail(`whitespace before colon in header ${JSON.stringify(h.slice(pos, colon).trim().toLowerCase())}`);
         return false;
       }
-      const value = trimOws(h, colon + 1, eol);
-      pos = eol;
-      if (name === '__proto__') continue; // never a real header; would reshape the object
-      lastName = name;
-      const prev = headers[name];
-      headers[name] = prev === undefined ? value : name === 'set-cookie' ? `${prev}\n${value}` : `${prev}, ${value}`;
-      // The framing headers, compared by length first so most names skip the string compare.
-      switch (name.length) {
-        case 10:
-          if (name === 'connection') connection = connection === null ? value : `${connection}, ${value}`;
-          break;
-        case 14:
-          if (name === 'content-length') {
-            if (clValue !== null && clValue !== value) {
-              this.fail('conflicting Content-Length headers');
-              return false;
-            }
-            clValue = value;
+      seenHeader = true;
+      lastFraming = 0;
+      const nameLen = colon - pos;
+      if (nameLen === 10 || nameLen === 14 || nameLen === 17) {
+        const name = h.slice(pos, colon).toLowerCase();
+        if (name === 'connection') {
+          const value = trimOws(h, colon + 1, eol);
+          connection = connection === null ? value : `${connection}, ${value}`;
+          lastFraming = 10;
+        } else if (name === 'content-length') {
+          const value = trimOws(h, colon + 1, eol);
+          if (clValue !== null && clValue !== value) {
+            this.fail('conflicting Content-Length headers');
+            return false;
           }
-          break;
-        case 17:
-          if (name === 'transfer-encoding') te = te === null ? value : `${te}, ${value}`;
-          break;
+          clValue = value;
+          lastFraming = 14;
+        } else if (name === 'transfer-encoding') {
+          const value = trimOws(h, colon + 1, eol);
+          te = te === null ? value : `${te}, ${value}`;
+          lastFraming = 17;
+        }
       }
+      pos = eol;
     }
+    this.head = h;
 
     // Connection persistence (RFC 9112 §9.3): 1.1 persists unless "close"; 1.0 only with "keep-alive".
     if (connection !== null) {
@@ -387,6 +407,43 @@ export class ResponseParser {
     this.closeAfter = true;
     return true;
   }
+}
+
+/**
+ * The header record of a response head (as `ResponseParser.head`): names lower-cased, repeated
+ * fields joined with ', ' (set-cookie with '\n'), obs-fold continuations joined with a space.
+ * The head was validated when parsed.
+ */
+export function headerRecord(h: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (h === '') return headers;
+  let lastName = '';
+  let pos = h.indexOf('\r\n', 12);
+  const len = h.length;
+  while (pos >= 0 && pos < len) {
+    pos += 2;
+    let eol = h.indexOf('\r\n', pos);
+    if (eol < 0) eol = len;
+    const first = h.charCodeAt(pos);
+    if (first === 32 || first === 9) {
+      if (lastName !== '') headers[lastName] = `${headers[lastName] ?? ''} ${h.slice(pos, eol).trim()}`;
+      pos = eol;
+      continue;
+    }
+    const colon = h.indexOf(':', pos);
+    if (colon <= pos || colon > eol) break; // not reached: rejected while parsing
+    const name = h.slice(pos, colon).toLowerCase();
+    const value = trimOws(h, colon + 1, eol);
+    pos = eol;
+    if (name === '__proto__') {
+      lastName = '';
+      continue; // never a real header; would reshape the object
+    }
+    lastName = name;
+    const prev = headers[name];
+    headers[name] = prev === undefined ? value : name === 'set-cookie' ? `${prev}\n${value}` : `${prev}, ${value}`;
+  }
+  return headers;
 }
 
 function hexValue(c: number): number {

@@ -1,0 +1,145 @@
+// How the `stampede` executable loads its TypeScript: from one bundle of the CLI's own modules,
+// built by esbuild on first use and reused while no source changed.
+//
+// Why: through tsx's loader, a run paid ~0.5 CPU-s before its first request (a loader thread,
+// ~190 modules resolved and transformed one by one across threads) and ~0.1 s more at the end —
+// on a 2-core machine that CPU is taken from the load test, and the benchmark (runner/bench)
+// counts it against Stampede. A bundle is one plain-JS module graph Node loads natively.
+//
+// Plain JS (not TypeScript) because it runs before any TypeScript can be loaded.
+//  - The bundle and a manifest of its inputs (path → mtime, size) live in
+//    node_modules/.cache/stampede/cli/. At start-up every input is stat()ed (~200 files, ~2 ms);
+//    if any changed, vanished or the esbuild/Node version differs, it is rebuilt (~0.3 s) and
+//    swapped in atomically (a rename), so concurrent starts never see half a bundle.
+//  - Packages stay external (resolved from node_modules at run time, as before).
+//  - `import.meta.url/dirname/filename` in a bundled module are replaced by its source file's
+//    values, so paths computed from them (worker entries, spawned scripts, report sources) still
+//    point into the source tree.
+//  - The user's scenario files are not bundled: TypeScript for them is registered on demand
+//    (runner/scenario/typescript.ts) just before one is imported.
+//  - STAMPEDE_NO_BUNDLE=1, or a bundle that cannot be built (no esbuild, read-only folder),
+//    falls back to tsx for everything: slower start, same behaviour.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'stampede', 'cli');
+const MANIFEST = path.join(CACHE, 'manifest.json');
+const META = /\bimport\.meta\.(url|dirname|filename)\b/g;
+
+/** @returns {Promise<{ main(argv: string[]): Promise<number> }>} */
+export async function loadCli() {
+  if (process.env.STAMPEDE_NO_BUNDLE !== '1') {
+    const file = await freshBundle().catch((e) => {
+      if (process.env.STAMPEDE_DEBUG_BUNDLE) process.stderr.write(`stampede: bundle not used (${e instanceof Error ? e.message : String(e)})\n`);
+      return null;
+    });
+    if (file !== null) {
+      // scenario files are TypeScript too: runner/scenario/typescript.ts registers tsx for
+      // them when the first one is loaded
+      /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('stampede.typescriptOnDemand')] = true;
+      return import(pathToFileURL(file).href);
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('./main.ts');
+}
+
+/** The path of an up-to-date bundle of main.ts, building it when needed. */
+export async function freshBundle() {
+  const esbuild = await import('esbuild');
+  const stamp = `${esbuild.version} ${process.version}`;
+  const manifest = await readManifest();
+  if (manifest !== null && manifest.stamp === stamp && (await unchanged(manifest.inputs))) return path.join(CACHE, manifest.dir, 'main.js');
+  return build(esbuild, stamp);
+}
+
+async function readManifest() {
+  try {
+    return /** @type {{ stamp: string, dir: string, inputs: Record<string, [number, number]> }} */ (JSON.parse(await readFile(MANIFEST, 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** @param {Record<string, [number, number]>} inputs */
+async function unchanged(inputs) {
+  const checks = Object.entries(inputs).map(async ([file, [mtimeMs, size]]) => {
+    const s = await stat(path.join(ROOT, file));
+    return s.mtimeMs === mtimeMs && s.size === size;
+  });
+  try {
+    return (await Promise.all(checks)).every(Boolean);
+  } catch {
+    return false; // an input vanished
+  }
+}
+
+/** @param {typeof import('esbuild')} esbuild @param {string} stamp */
+async function build(esbuild, stamp) {
+  const dir = `b-${process.pid}-${Date.now()}`;
+  const outdir = path.join(CACHE, dir);
+  await mkdir(CACHE, { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: { main: ENTRY },
+    bundle: true,
+    splitting: true, // commands and the report builder stay separate chunks, loaded when used
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    metafile: true,
+    logLevel: 'silent',
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    plugins: [sourcePaths()],
+  });
+  /** @type {Record<string, [number, number]>} */
+  const inputs = {};
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const s = await stat(path.join(ROOT, file));
+    inputs[file] = [s.mtimeMs, s.size];
+  }
+  const tmp = `${MANIFEST}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify({ stamp, dir, inputs }));
+  await rename(tmp, MANIFEST);
+  await removeOldBuilds(dir);
+  return path.join(outdir, 'main.js');
+}
+
+/**
+ * Builds replaced more than a day ago. Not at once: a run started from the bundle just replaced
+ * may still load one of its chunks (the report builder, at the end of a long run).
+ */
+/** @param {string} keep */
+async function removeOldBuilds(keep) {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of await readdir(CACHE)) {
+    if (name === keep || !name.startsWith('b-')) continue;
+    const s = await stat(path.join(CACHE, name)).catch(() => null);
+    if (s !== null && s.mtimeMs < dayAgo) await rm(path.join(CACHE, name), { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
+function sourcePaths() {
+  return {
+    name: 'stampede-source-paths',
+    /** @param {import('esbuild').PluginBuild} b */
+    setup(b) {
+      b.onLoad({ filter: /\.(ts|tsx|mts|js|mjs)$/ }, async (args) => {
+        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = await readFile(args.path, 'utf8');
+        const values = { url: pathToFileURL(args.path).href, dirname: path.dirname(args.path), filename: args.path };
+        const contents = source.replace(META, (_m, /** @type {'url' | 'dirname' | 'filename'} */ key) => JSON.stringify(values[key]));
+        const ext = path.extname(args.path).slice(1);
+        /** @type {import('esbuild').Loader} */
+        const loader = ext === 'tsx' ? 'tsx' : ext === 'ts' || ext === 'mts' ? 'ts' : 'js';
+        return { contents, loader, resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+}
