@@ -8,7 +8,7 @@
 //
 // Plain JS (not TypeScript) because it runs before any TypeScript can be loaded.
 //  - The bundle and a manifest of its inputs (path → mtime, size) live in
-//    node_modules/.cache/stampede/cli/. At start-up every input is stat()ed (~200 files, ~2 ms);
+//    node_modules/.cache/stampede/cli-<hash of the checkout's path>/. At start-up every input is stat()ed (~200 files, ~2 ms);
 //    if any changed, vanished or the esbuild/Node version differs, it is rebuilt (~0.3 s) and
 //    swapped in atomically (a rename), so concurrent starts never see half a bundle.
 //  - Packages stay external (resolved from node_modules at run time, as before).
@@ -20,12 +20,14 @@
 //  - STAMPEDE_NO_BUNDLE=1, or a bundle that cannot be built (no esbuild, read-only folder),
 //    falls back to tsx for everything: slower start, same behaviour.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
-const CACHE = path.join(ROOT, 'node_modules', '.cache', 'stampede', 'cli');
+// one cache per checkout, even when checkouts share a node_modules (a linked worktree)
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'stampede', `cli-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 const MANIFEST = path.join(CACHE, 'manifest.json');
 const META = /\bimport\.meta\.(url|dirname|filename)\b/g;
 
@@ -92,6 +94,8 @@ async function build(esbuild, stamp) {
     target: 'node20',
     packages: 'external',
     outdir,
+    // the metafile's input paths are relative to this: the project root, wherever we run from
+    absWorkingDir: ROOT,
     metafile: true,
     logLevel: 'silent',
     tsconfig: path.join(ROOT, 'tsconfig.json'),

@@ -1,16 +1,18 @@
 // The CLI's bundle (launch.js): reused while its sources are unchanged, rebuilt when one
 // changes, and its modules still see their own source paths through import.meta.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, runCli } from '../testing/fixtures.ts';
 import { freshBundle } from './launch.js';
 
-const MANIFEST = path.join(PROJECT_ROOT, 'node_modules/.cache/stampede/cli/manifest.json');
+const MANIFEST = path.join(PROJECT_ROOT, 'node_modules/.cache/stampede', `cli-${createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12)}`, 'manifest.json');
 
 describe('the bundled CLI', () => {
-  it('is reused while nothing changed, and rebuilt when an input differs', async () => {
+  it('is reused while nothing changed, and rebuilt when an input differs — from any working directory', async () => {
     const first = await freshBundle();
     expect(await freshBundle()).toBe(first);
     const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { inputs: Record<string, [number, number]> };
@@ -24,6 +26,14 @@ describe('the bundled CLI', () => {
     const rebuilt = await freshBundle();
     expect(rebuilt).not.toBe(first);
     expect(await freshBundle()).toBe(rebuilt);
+    // input paths are the project's, not the working directory's: elsewhere, still no rebuild
+    const cwd = process.cwd();
+    process.chdir(os.tmpdir());
+    try {
+      expect(await freshBundle()).toBe(rebuilt);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('replaces import.meta in project modules by their source paths', async () => {
