@@ -147,29 +147,36 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
 }
 
 /**
- * Tracks the VUs with an iteration running, so a scenario can wait for them, then interrupt the
- * stragglers. No promise per iteration: done() wakes a waiting drain when the last one ends.
+ * Counts the VUs with an iteration running, so a scenario can wait for them, then interrupt the
+ * stragglers. No promise and no set entry per iteration (the hot path): each VU carries its own
+ * `iterating` flag, and done() wakes a waiting drain when the count reaches 0.
  */
 class InFlight {
-  private readonly running = new Set<VirtualUser>();
+  private count = 0;
   private onEmpty: (() => void) | null = null;
 
+  /** `all`: every VU of the scenario, for interrupting the ones still iterating */
+  constructor(private readonly all: () => Iterable<VirtualUser>) {}
+
   add(vu: VirtualUser): void {
-    this.running.add(vu);
+    vu.iterating = true;
+    this.count++;
   }
 
   done(vu: VirtualUser): void {
-    this.running.delete(vu);
-    if (this.running.size === 0 && this.onEmpty !== null) this.onEmpty();
+    if (!vu.iterating) return;
+    vu.iterating = false;
+    this.count--;
+    if (this.count === 0 && this.onEmpty !== null) this.onEmpty();
   }
 
   get size(): number {
-    return this.running.size;
+    return this.count;
   }
 
   /** Waits up to `graceMs` (or until the run stops), then interrupts what is still running. */
   async drain(graceMs: number, stop: StopControl): Promise<void> {
-    if (this.running.size > 0) {
+    if (this.count > 0) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((r) => (timer = setTimeout(r, stop.stopping ? Math.min(graceMs, RUN_STOP_GRACE_MS) : graceMs)));
       const empty = new Promise<void>((r) => (this.onEmpty = r));
@@ -177,8 +184,11 @@ class InFlight {
       this.onEmpty = null;
       clearTimeout(timer);
     }
-    for (const vu of this.running) vu.interrupt();
-    this.running.clear();
+    for (const vu of this.all()) {
+      if (!vu.iterating) continue;
+      vu.interrupt();
+      this.done(vu);
+    }
   }
 }
 
@@ -190,13 +200,16 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
   const { recorder } = ctx;
   const schedule = arrivalSchedule(plan, ctx.segment);
   const free: VirtualUser[] = [];
-  const inFlight = new InFlight();
+  const everyVu: VirtualUser[] = [];
+  const inFlight = new InFlight(() => everyVu);
   const maxVUs = Math.max(s.maxVUs, s.preAllocatedVUs);
   let allocated = 0;
   const allocate = () => {
     allocated++;
     recorder.vusMax += 1;
-    return ctx.newVu();
+    const vu = ctx.newVu();
+    everyVu.push(vu);
+    return vu;
   };
   for (let i = 0; i < s.preAllocatedVUs; i++) free.push(allocate());
   const dropTags = { ...s.tags, scenario: s.name };
@@ -273,7 +286,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   const running = new Set<number>();
   const rampedDownAt = new Map<number, number>();
   const loops: Promise<void>[] = [];
-  const inFlight = new InFlight();
+  const inFlight = new InFlight(() => vus);
   const wanted = () => targetAt((nowUs() - ctx.startUs) / 1000);
   const loop = async (vu: VirtualUser, index: number) => {
     await vuLoop(ctx, vu, inFlight, () => index < wanted());
@@ -323,10 +336,10 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
   const { recorder } = ctx;
   await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
   const take = makeBudget();
-  const inFlight = new InFlight();
   const deadlineUs = ctx.startUs + maxDurationMs * 1000;
   let timeUp = false;
   const vus = Array.from({ length: vusCount }, () => ctx.newVu());
+  const inFlight = new InFlight(() => vus);
   recorder.vusMax += vus.length;
   const loops = vus.map((vu) => vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
   let timer: NodeJS.Timeout | undefined;

@@ -75,6 +75,8 @@ export class VirtualUser implements VU {
   readonly http: Http;
   /** set when the scenario's graceful stop expired: everything this VU does now is a no-op */
   interrupted = false;
+  /** an iteration is running (the executor's in-flight count) */
+  iterating = false;
 
   private readonly agent: HttpAgent;
   private readonly recorder: IntervalRecorder;
@@ -93,6 +95,8 @@ export class VirtualUser implements VU {
   /** how late (µs) the generator started the current iteration */
   private lagUs = 0;
   private sleepTimers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private lastRawUrl = '';
+  private lastUrl: URL | null = null;
 
   constructor(id: number, idInTest: number, ctx: VuContext) {
     this.id = id;
@@ -203,7 +207,15 @@ export class VirtualUser implements VU {
   }
 
   private async request(method: string, rawUrl: string, body: RequestBody, params: RequestParams | undefined): Promise<Response> {
-    const url = parseUrl(String(rawUrl));
+    // the same URL as this VU's last request (the usual case) skips even the cache lookup
+    const raw = typeof rawUrl === 'string' ? rawUrl : String(rawUrl);
+    let url: URL;
+    if (raw === this.lastRawUrl && this.lastUrl !== null) url = this.lastUrl;
+    else {
+      url = parseUrl(raw);
+      this.lastRawUrl = raw;
+      this.lastUrl = url;
+    }
     let headers = params?.headers;
     let payload: string | Uint8Array | null = null;
     if (body !== undefined && body !== null) {
