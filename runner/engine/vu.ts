@@ -206,7 +206,7 @@ export class VirtualUser implements VU {
     this.agent.close();
   }
 
-  private async request(method: string, rawUrl: string, body: RequestBody, params: RequestParams | undefined): Promise<Response> {
+  private request(method: string, rawUrl: string, body: RequestBody, params: RequestParams | undefined): Promise<Response> {
     // the same URL as this VU's last request (the usual case) skips even the cache lookup
     const raw = typeof rawUrl === 'string' ? rawUrl : String(rawUrl);
     let url: URL;
@@ -226,9 +226,14 @@ export class VirtualUser implements VU {
       }
     }
     const timeoutMs = params?.timeout === undefined ? this.options.httpTimeoutMs : typeof params.timeout === 'number' ? params.timeout : parseDurationMs(params.timeout);
-    if (this.interrupted) return abortedResponse(method, url.href);
+    if (this.interrupted) return Promise.resolve(abortedResponse(method, url.href));
     const discard = params?.responseType === 'none' || this.options.discardResponseBodies;
-    const r = await this.agent.request({ method, url, headers, body: payload, timeoutMs, discardBody: discard });
+    const req = { method, url, headers, body: payload, timeoutMs, discardBody: discard };
+    return new Promise<Response>((resolve) => this.agent.requestThen(req, (r) => resolve(this.finish(method, url, params, r))));
+  }
+
+  /** A request's result recorded (unless this VU was interrupted meanwhile) and made a Response. */
+  private finish(method: string, url: URL, params: RequestParams | undefined, r: HttpResult): Response {
     const t = r.timings;
     const lagUs = this.lagUs;
     if (!this.interrupted && this.recordHttp) {

@@ -462,47 +462,85 @@ export class HttpAgent {
     return this.requestOnce(req, nowUs());
   }
 
+  /**
+   * request() with a callback instead of a promise: `done` gets the result (never an error
+   * thrown). A VU turns it into its own Response promise directly — one promise and one
+   * microtask less per request than awaiting request().
+   */
+  requestThen(req: HttpRequest, done: (r: HttpResult) => void): void {
+    const start = nowUs();
+    if (this.maxRedirects > 0) {
+      followRedirects(req, this.maxRedirects, (r) => this.requestOnce(r, nowUs())).then(done, (e: unknown) => done(errorResult(null, 'other', errorMessage(e), start)));
+      return;
+    }
+    const t = this.plainTarget(req, start, done);
+    if (t === null) return;
+    const payload = this.payloadOf(req, t, start, done);
+    if (payload !== null) this.dispatch(req, t, payload, start, done);
+  }
+
   /** One request, no redirects. `start` lets a redirect chain keep its first start time. */
   requestOnce(req: HttpRequest, start: number): Promise<HttpResult> {
+    return new Promise<HttpResult>((resolve) => {
+      const t = this.plainTarget(req, start, resolve);
+      if (t === null) return;
+      const payload = this.payloadOf(req, t, start, resolve);
+      if (payload !== null) this.dispatch(req, t, payload, start, resolve);
+    });
+  }
+
+  /** The target of a plain-http request; anything else (https, bad URL, closed agent) is settled here and gives null. */
+  private plainTarget(req: HttpRequest, start: number, done: (r: HttpResult) => void): Target | null {
     let t: Target;
     try {
       t = targetOf(req.url);
     } catch (e) {
-      return Promise.resolve(errorResult(null, 'other', errorMessage(e), start));
+      done(errorResult(null, 'other', errorMessage(e), start));
+      return null;
     }
-    if (this.closed) return Promise.resolve(errorResult(null, 'aborted', 'the agent is closed', start));
+    if (this.closed) {
+      done(errorResult(null, 'aborted', 'the agent is closed', start));
+      return null;
+    }
     if (t.protocol === 'https:') {
-      if (this.https !== null) return this.https.request(req, t, start);
-      return this.requestHttpsFirst(req, t, start);
+      (this.https !== null ? this.https.request(req, t, start) : this.requestHttpsFirst(req, t, start)).then(done, (e: unknown) => done(errorResult(null, 'other', errorMessage(e), start)));
+      return null;
     }
-    if (t.protocol !== 'http:') return Promise.resolve(errorResult(null, 'other', `unsupported protocol ${t.protocol}`, start));
+    if (t.protocol !== 'http:') {
+      done(errorResult(null, 'other', `unsupported protocol ${t.protocol}`, start));
+      return null;
+    }
+    return t;
+  }
 
-    let payload: Buffer;
+  /** The request's bytes (a cached head when it has no headers or body); null when settled with an error. */
+  private payloadOf(req: HttpRequest, t: Target, start: number, done: (r: HttpResult) => void): Buffer | null {
     const body = req.body;
-    const method = req.method;
     try {
-      if (req.headers === undefined && (body === undefined || body === null)) {
-        payload = cachedHead(method, t, this.profile);
-      } else {
-        payload = this.buildPayload(method, t, req.headers, body);
-      }
+      if (req.headers === undefined && (body === undefined || body === null)) return cachedHead(req.method, t, this.profile);
+      return this.buildPayload(req.method, t, req.headers, body);
     } catch (e) {
-      if (e instanceof HeaderError) return Promise.resolve(errorResult(null, 'other', e.message, start));
+      if (e instanceof HeaderError) {
+        done(errorResult(null, 'other', e.message, start));
+        return null;
+      }
       throw e;
     }
-    return new Promise<HttpResult>((resolve) => {
-      const ex = new Exchange(method, t, payload, req.discardBody !== true, req.timeoutMs, start, resolve);
-      const idle = this.idleFor(t.origin);
-      const conn = idle.pop();
-      if (conn !== undefined) {
-        ex.reused = true;
-        ex.connectStart = start;
-        ex.connected = start;
-        conn.send(ex, start);
-      } else {
-        this.conns.add(new Conn(this, t, idle, ex));
-      }
-    });
+  }
+
+  /** Onto an idle kept-alive connection of the origin, or a new one. */
+  private dispatch(req: HttpRequest, t: Target, payload: Buffer, start: number, done: (r: HttpResult) => void): void {
+    const ex = new Exchange(req.method, t, payload, req.discardBody !== true, req.timeoutMs, start, done);
+    const idle = this.idleFor(t.origin);
+    const conn = idle.pop();
+    if (conn !== undefined) {
+      ex.reused = true;
+      ex.connectStart = start;
+      ex.connected = start;
+      conn.send(ex, start);
+    } else {
+      this.conns.add(new Conn(this, t, idle, ex));
+    }
   }
 
   /**
