@@ -190,7 +190,8 @@ class Conn implements BodySink {
   used = false;
   dead = false;
   private timer: NodeJS.Timeout | null = null;
-  private timerMs = -1;
+  /** epoch µs at which the pending timer fires (0: none pending) */
+  private timerDueUs = 0;
   private connectTimer: NodeJS.Timeout | null = null;
 
   constructor(agent: HttpAgent, t: Target, idle: Conn[], ex: Exchange) {
@@ -349,27 +350,32 @@ class Conn implements BodySink {
     else this.fail(ex, 'reset', ex.bytesReceived === 0 ? 'server closed the connection without a response' : 'server closed the connection before the response was complete');
   }
 
+  /**
+   * Makes sure the connection's timer fires by the exchange's deadline. A pending timer that
+   * fires no later is kept as it is: when it fires, onTimer re-arms it for what is left of the
+   * then-current exchange. So back-to-back requests with a long timeout touch no timer at all
+   * (refreshing one per request was ~0.1 µs of the hot path).
+   */
   private arm(ex: Exchange, now: number): void {
-    const remaining = (ex.deadlineUs - now) / 1000;
-    if (this.timer !== null && this.timerMs === ex.timeoutMs && remaining > ex.timeoutMs - 2) {
-      this.timer.refresh(); // no allocation on the common path: same timeout as last request
-      return;
-    }
+    if (this.timer !== null && this.timerDueUs > now && this.timerDueUs <= ex.deadlineUs) return;
     if (this.timer !== null) clearTimeout(this.timer);
-    const ms = remaining > ex.timeoutMs - 2 ? ex.timeoutMs : Math.max(1, remaining);
+    this.setTimer(Math.max(1, (ex.deadlineUs - now) / 1000), now);
+  }
+
+  private setTimer(ms: number, now: number): void {
     this.timer = setTimeout(this.onTimer, ms);
     this.timer.unref();
-    this.timerMs = ms;
+    this.timerDueUs = now + ms * 1000;
   }
 
   private readonly onTimer = (): void => {
     const ex = this.ex;
+    this.timerDueUs = 0;
     if (ex === null) return; // idle connection: the timer just lapses
-    const left = (ex.deadlineUs - nowUs()) / 1000;
+    const now = nowUs();
+    const left = (ex.deadlineUs - now) / 1000;
     if (left > 0.5) {
-      this.timer = setTimeout(this.onTimer, left);
-      this.timer.unref();
-      this.timerMs = -1;
+      this.setTimer(left, now);
       return;
     }
     this.fail(ex, this.connecting ? 'connect_timeout' : 'timeout', `request timed out after ${ex.timeoutMs} ms`);
