@@ -3,14 +3,19 @@
 // measurement runs BENCH_ROUNDS times (default 2), runs disturbed by foreign CPU are retried
 // (BENCH_ATTEMPTS, default 2), and medians with [min–max] are printed.
 //
-// Setup (as research/perf-anchors.md): hello-world node:http target pinned to CPU 0, each
-// generator pinned to CPU 1 under GNU time; closed model, 50 connections, BENCH_SECONDS
-// (default 8) each. Generator CPU = user+sys of the whole generator process, start-up and exit
-// included (the headline figure, req/gen-CPU-s). That is not alike for all: autocannon starts
-// in ~0.15 CPU-s, `stampede run` in ~0.6 (tsx loading ~190 modules, zod schemas) plus writing
-// result.json and report.html (and a vite build of the report bundle whenever the dashboard
-// sources changed: ~1 CPU-s, cached after). So the CLI's rows also show req/in-run-CPU-s: the
-// requests over the CPU the run itself sampled each second of the load window.
+// Setup (as research/perf-anchors.md): the target pinned to CPU 0, each generator pinned to
+// CPU 1 under GNU time; closed model, 50 connections, BENCH_SECONDS (default 8) each, against
+// two targets (BENCH_TARGETS=node-http,canned):
+//  - node-http: a hello-world node:http server. It saturates its core, and so does every
+//    generator: the figures then depend on how the two processes interleave (how many
+//    responses each wake-up finds), ±10 % from run to run.
+//  - canned: a raw TCP server answering each request head with one canned response at next to
+//    no CPU (canned-target.js). The generator is the bottleneck: requests per generator
+//    CPU-second are then the generator's own efficiency.
+// Generator CPU = user+sys of the whole generator process, start-up and exit included (the
+// headline figure, req/gen-CPU-s); each CLI runs once unmeasured first, so one-time caches (its
+// bundle, the report's UI bundle) are not counted. The CLI's rows also show req/in-run-CPU-s:
+// the requests over the CPU the run itself sampled each second of its load window.
 // Target CPU from /proc/<pid>/stat. Foreign CPU = busy CPU of both cores − generator − target:
 // other work on the machine.
 //
@@ -37,8 +42,13 @@ const FOREIGN_LIMIT = Number(process.env.BENCH_FOREIGN_LIMIT ?? 1.0);
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const TICKS = 100; // USER_HZ
 
+/** node-http: hello-world node:http (saturates its core); canned: raw TCP canned responses (the generator is the bottleneck) */
+type TargetKind = 'node-http' | 'canned';
+const TARGETS = (process.env.BENCH_TARGETS ?? 'node-http,canned').split(',') as TargetKind[];
+
 interface Measured {
   generator: string;
+  target: TargetKind;
   round: number;
   attempt: number;
   requests: number;
@@ -92,13 +102,15 @@ async function waitQuiet(maxMs = 15_000): Promise<void> {
 }
 
 interface Target {
+  kind: TargetKind;
   pid: number;
   url: string;
   stop(): void;
 }
 
-async function startTarget(): Promise<Target> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'runner/bench/target.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startTarget(kind: TargetKind): Promise<Target> {
+  const script = kind === 'canned' ? [process.execPath, 'runner/bench/canned-target.js'] : [process.execPath, '--import', 'tsx', 'runner/bench/target.ts'];
+  const child = spawn('taskset', ['-c', '0', ...script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((res, rej) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -108,7 +120,7 @@ async function startTarget(): Promise<Target> {
     });
     child.on('exit', () => rej(new Error('bench target exited')));
   });
-  return { pid: child.pid as number, url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+  return { kind, pid: child.pid as number, url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
 }
 
 interface Generator {
@@ -279,6 +291,7 @@ async function measure(g: Generator, target: Target, round: number): Promise<Mea
       const genCpuS = u + s;
       const m: Measured = {
         generator: g.name,
+        target: target.kind,
         round,
         attempt,
         requests: p.requests,
@@ -321,64 +334,40 @@ function stats(xs: number[]): { median: number; min: number; max: number } {
 const range = (x: { median: number; min: number; max: number }, f: (n: number) => string) => `${f(x.median)} [${f(x.min)}–${f(x.max)}]`;
 
 async function main(): Promise<void> {
-  const target = await startTarget();
-  process.stderr.write(`target ${target.url} (pid ${target.pid}, CPU 0); generators on CPU 1; ${ROUNDS} rounds × ${SECONDS}s; CLI ${CLI_EXISTS ? 'found' : 'not found (runner/cli/run.ts)'}\n`);
   const runs: Measured[] = [];
-  try {
-    await run(['taskset', '-c', '1', join(ROOT, 'node_modules/.bin/autocannon'), '-c', '50', '-d', '2', target.url], { timeoutMs: 30_000 }); // warm the target's JIT
-    const closed = closedGenerators.filter((g) => !ONLY || ONLY.includes(g.name));
-    const open = openGenerators.filter((g) => !ONLY || ONLY.includes(g.name));
-    // Each CLI once, unmeasured: its one-time caches (the CLI bundle after a source change, the
-    // report's UI bundle) are an install's cost, not a run's.
-    for (const root of [ROOT, ...(BASELINE !== null ? [BASELINE] : [])]) {
-      if (!existsSync(join(root, 'runner/cli/run.ts'))) continue;
-      mkdirSync(join(ROOT, '.stampede-tmp'), { recursive: true });
-      const dir = mkdtempSync(join(ROOT, '.stampede-tmp', 'bench-'));
-      const file = scenarioFile(dir, { scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 10 } } });
-      await run([process.execPath, join(root, 'runner/cli/bin.js'), 'run', file, '--env', `BASE=${target.url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet', '--no-dashboard'], { timeoutMs: 120_000 });
-      rmSync(dir, { recursive: true, force: true });
-    }
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const g of [...closed, ...open]) {
-        const m = await measure(g, target, round);
-        if (m !== null) runs.push(m);
+  const closed = closedGenerators.filter((g) => !ONLY || ONLY.includes(g.name));
+  const open = openGenerators.filter((g) => !ONLY || ONLY.includes(g.name));
+  for (const kind of TARGETS) {
+    const target = await startTarget(kind);
+    process.stderr.write(`target ${kind} ${target.url} (pid ${target.pid}, CPU 0); generators on CPU 1; ${ROUNDS} rounds × ${SECONDS}s; CLI ${CLI_EXISTS ? 'found' : 'not found (runner/cli/run.ts)'}\n`);
+    try {
+      await run(['taskset', '-c', '1', join(ROOT, 'node_modules/.bin/autocannon'), '-c', '50', '-d', '2', target.url], { timeoutMs: 30_000 }); // warm the target's JIT
+      // Each CLI once, unmeasured: its one-time caches (the CLI bundle after a source change, the
+      // report's UI bundle) are an install's cost, not a run's.
+      for (const root of [ROOT, ...(BASELINE !== null ? [BASELINE] : [])]) {
+        if (!existsSync(join(root, 'runner/cli/run.ts'))) continue;
+        mkdirSync(join(ROOT, '.stampede-tmp'), { recursive: true });
+        const dir = mkdtempSync(join(ROOT, '.stampede-tmp', 'bench-'));
+        const file = scenarioFile(dir, { scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 10 } } });
+        await run([process.execPath, join(root, 'runner/cli/bin.js'), 'run', file, '--env', `BASE=${target.url.replace(/\/$/, '')}`, '--out', join(dir, 'out'), '--quiet', '--no-dashboard'], { timeoutMs: 120_000 });
+        rmSync(dir, { recursive: true, force: true });
       }
+      // the open model only against the real HTTP server
+      const here = kind === 'node-http' ? [...closed, ...open] : closed;
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const g of here) {
+          const m = await measure(g, target, round);
+          if (m !== null) runs.push(m);
+        }
+      }
+    } finally {
+      target.stop();
     }
-  } finally {
-    target.stop();
   }
 
-  // Closed model: efficiency and its ratio to autocannon in the same round.
   const lines: string[] = [];
   const summary: Record<string, unknown> = {};
-  lines.push(`closed model, 50 connections, ${SECONDS}s, ${ROUNDS} rounds: median [min–max]`);
-  lines.push('generator            req/gen-CPU-s            ×autocannon (same round)   req/in-run-CPU-s         rps                      gen CPU-s          target CPU-s       foreign CPU-s');
-  for (const g of closedGenerators) {
-    const rs = runs.filter((r) => r.generator === g.name);
-    if (rs.length === 0) continue;
-    const ratios = rs
-      .map((r) => {
-        const ac = runs.find((x) => x.generator === 'autocannon' && x.round === r.round);
-        return ac ? r.reqPerCpuS / ac.reqPerCpuS : NaN;
-      })
-      .filter((x) => !Number.isNaN(x));
-    const eff = stats(rs.map((r) => r.reqPerCpuS));
-    const ratio = ratios.length ? stats(ratios) : null;
-    const inWindow = rs.filter((r) => r.inWindowCpuS !== undefined);
-    summary[g.name] = {
-      reqPerCpuS: eff,
-      ratioVsAutocannon: ratio,
-      rps: stats(rs.map((r) => r.rps)),
-      genCpuS: stats(rs.map((r) => r.genCpuS)),
-      targetCpuS: stats(rs.map((r) => r.targetCpuS)),
-      foreignCpuS: stats(rs.map((r) => r.foreignCpuS)),
-      ...(inWindow.length ? { reqPerInWindowCpuS: stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))) } : {}),
-    };
-    lines.push(
-      `${g.name.padEnd(20)} ${range(eff, fmtK).padEnd(24)} ${(ratio ? range(ratio, (x) => `${x.toFixed(2)}×`) : '-').padEnd(26)} ${(inWindow.length ? range(stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))), fmtK) : '-').padEnd(24)} ${range(stats(rs.map((r) => r.rps)), fmtK).padEnd(24)} ${range(stats(rs.map((r) => r.genCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.targetCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.foreignCpuS)), (x) => x.toFixed(2))}`,
-    );
-  }
-  lines.push('');
+  for (const kind of TARGETS) closedTable(kind, runs, lines, summary);
   lines.push(`open model, ${OPEN_RATE} req/s for ${OPEN_SECONDS}s (goal: achieved ≥ 99.9 %, send-lag p99 < 5 ms)`);
   for (const g of openGenerators) {
     const rs = runs.filter((r) => r.generator === g.name);
@@ -398,6 +387,38 @@ async function main(): Promise<void> {
     `${JSON.stringify({ node: process.version, rounds: ROUNDS, seconds: SECONDS, openRate: OPEN_RATE, openSeconds: OPEN_SECONDS, foreignLimit: FOREIGN_LIMIT, summary, runs, failures }, null, 2)}\n`,
   );
   process.stdout.write(`written ${file}\n`);
+}
+
+/** Closed model against one target: efficiency and its ratio to autocannon in the same round. */
+function closedTable(kind: TargetKind, runs: Measured[], lines: string[], summary: Record<string, unknown>): void {
+  lines.push(`closed model against the ${kind === 'canned' ? 'canned-response target (generator-bound: the generator alone)' : 'node:http target (both sides saturate)'}, 50 connections, ${SECONDS}s, ${ROUNDS} rounds: median [min–max]`);
+  lines.push('generator            req/gen-CPU-s            ×autocannon (same round)   req/in-run-CPU-s         rps                      gen CPU-s          target CPU-s       foreign CPU-s');
+  for (const g of closedGenerators) {
+    const rs = runs.filter((r) => r.generator === g.name && r.target === kind);
+    if (rs.length === 0) continue;
+    const ratios = rs
+      .map((r) => {
+        const ac = runs.find((x) => x.generator === 'autocannon' && x.round === r.round && x.target === kind);
+        return ac ? r.reqPerCpuS / ac.reqPerCpuS : NaN;
+      })
+      .filter((x) => !Number.isNaN(x));
+    const eff = stats(rs.map((r) => r.reqPerCpuS));
+    const ratio = ratios.length ? stats(ratios) : null;
+    const inWindow = rs.filter((r) => r.inWindowCpuS !== undefined);
+    summary[`${g.name}@${kind}`] = {
+      reqPerCpuS: eff,
+      ratioVsAutocannon: ratio,
+      rps: stats(rs.map((r) => r.rps)),
+      genCpuS: stats(rs.map((r) => r.genCpuS)),
+      targetCpuS: stats(rs.map((r) => r.targetCpuS)),
+      foreignCpuS: stats(rs.map((r) => r.foreignCpuS)),
+      ...(inWindow.length ? { reqPerInWindowCpuS: stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))) } : {}),
+    };
+    lines.push(
+      `${g.name.padEnd(20)} ${range(eff, fmtK).padEnd(24)} ${(ratio ? range(ratio, (x) => `${x.toFixed(2)}×`) : '-').padEnd(26)} ${(inWindow.length ? range(stats(inWindow.map((r) => r.requests / (r.inWindowCpuS as number))), fmtK) : '-').padEnd(24)} ${range(stats(rs.map((r) => r.rps)), fmtK).padEnd(24)} ${range(stats(rs.map((r) => r.genCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.targetCpuS)), (x) => x.toFixed(2)).padEnd(18)} ${range(stats(rs.map((r) => r.foreignCpuS)), (x) => x.toFixed(2))}`,
+    );
+  }
+  lines.push('');
 }
 
 await main();

@@ -18,26 +18,20 @@
 // CPU 1, 1 M responses × 3, machine shared): ours 1.0–1.9 µs per response, llhttp 1.9–4.2 µs
 // (the JS↔C++ crossing and its header array cost more than parsing ~130 bytes in JS) — and it
 // is an internal API. So: hand-written.
-// Measured end to end (runner/bench/run.ts, 2026-11-25; node:http hello world on CPU 0, the
-// generator on CPU 1, 50 connections, 8 s, 3 rounds, machine shared but those rounds clean:
-// foreign CPU ≤ 1.2 s). Requests per generator CPU-second, whole process:
-//   autocannon 62–66 k; this client's standalone driver 71–83 k (1.14–1.28× autocannon, every
-//   latency in HDR); `stampede run` (constant-vus 50, every request in 4 HDR trends + counters)
-//   59–64 k (0.90–0.99×), or 67–70 k over the CPU of its load window alone (start-up ~0.6 CPU-s
-//   through tsx and zod, result.json and report.html writing excluded); before the hot-path
-//   work of that day 53–58 k (0.81–0.93×), in-run 61–66 k.
-// The node:http target saturates its core in these runs: every generator is then woken for few
-// responses at a time and pays ~9–10 µs per request outside JavaScript (write, wake-up, read,
-// libuv), so the ratios sit close together; against a target that is not the bottleneck the JS
-// cost per request (~3.5 µs here, ~5 µs in `stampede run`) weighs more (perf-anchors: 57–64 k vs
-// 25–30 k). Open model, 20,000/s for 10 s, same setup, `stampede run` (dense arrivals started in
-// 1 ms batches, executors.ts): 98.0–98.2 % of the schedule achieved (before: 66–98 %), generator
-// CPU ~40 % (before ~60–100 %: a spinning scheduler), send-lag p99 22–25 ms. With the scheduler
-// yielding to I/O after 1 ms of starts (so responses free VUs while it catches up): 100 % achieved,
-// 0 dropped, send-lag p99 24–39 ms (2 rounds, quiet machine). The send-lag goal (p99 < 5 ms) is not
-// met: the first second's iterations start late while every VU opens its connection to a cold
-// target, and the first seconds' snapshots stall the loop for ~10–30 ms; such a run is marked
-// saturated ("iterations started late").
+// Measured end to end (runner/bench/run.ts, 2026-11-25, second session; generator on CPU 1,
+// target on CPU 0, 50 connections, 8 s, 3 rounds, quiet machine). Requests per generator
+// CPU-second, whole process, ×autocannon in the same round:
+//   canned-response target (the generator is the bottleneck — its own efficiency):
+//     autocannon 64 k; this client's driver 95 k (1.50×); `stampede run` 79–91 k (1.21–1.44×,
+//     median 1.24×; 1.17× before that day's hot-path work: lazy headers, HDR without log2,
+//     3 clock reads per request, callbacks instead of a promise per request, no per-request
+//     timer refresh, the CLI bundled instead of loaded through tsx).
+//   node:http hello world (saturates its core, as every generator does: the figures depend
+//     on how the two processes interleave, ±10 %): autocannon 66–76 k; driver 1.04–1.19×;
+//     `stampede run` 0.89–1.14× (median 0.99×) — the 1.2× goal is not met on this setup.
+// Open model, 20,000/s for 10 s, `stampede run` (dense arrivals started in 1 ms batches,
+// executors.ts; the engine warmed before t = 0, warm-up.ts): 100 % achieved, 0 dropped,
+// send-lag p99 2.1–2.7 ms (before the warm-up: 12–39 ms, the first second's cold code).
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
