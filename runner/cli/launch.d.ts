@@ -2,3 +2,5 @@
 export function loadCli(): Promise<{ main(argv: string[]): Promise<number> }>;
 /** The path of an up-to-date bundle of the CLI (built when missing or stale). */
 export function freshBundle(): Promise<string>;
+/** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
+export function sourcePaths(): import('esbuild').Plugin;

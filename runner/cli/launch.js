@@ -15,8 +15,7 @@
 //  - `import.meta.url/dirname/filename` in a bundled module are replaced by its source file's
 //    values, so paths computed from them (worker entries, spawned scripts, report sources) still
 //    point into the source tree.
-//  - The user's scenario files are not bundled: TypeScript for them is registered on demand
-//    (runner/scenario/typescript.ts) just before one is imported.
+//  - The user's scenario files are compiled the same way when loaded (runner/scenario/compile.ts).
 //  - STAMPEDE_NO_BUNDLE=1, or a bundle that cannot be built (no esbuild, read-only folder),
 //    falls back to tsx for everything: slower start, same behaviour.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -39,8 +38,7 @@ export async function loadCli() {
       return null;
     });
     if (file !== null) {
-      // scenario files are TypeScript too: runner/scenario/typescript.ts registers tsx for
-      // them when the first one is loaded
+      // scenario files are TypeScript too: runner/scenario/compile.ts compiles them with esbuild
       /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('stampede.typescriptOnDemand')] = true;
       return import(pathToFileURL(file).href);
     }
@@ -129,7 +127,7 @@ async function removeOldBuilds(keep) {
 }
 
 /** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
-function sourcePaths() {
+export function sourcePaths() {
   return {
     name: 'stampede-source-paths',
     /** @param {import('esbuild').PluginBuild} b */

@@ -1,15 +1,14 @@
-// Loads a scenario module: imports it (TypeScript through tsx: typescript.ts), validates
+// Loads a scenario module: imports it (compiled by esbuild under the CLI: compile.ts), validates
 // and normalises its k6 `options`, and finds its journeys. Every failure is a StampedeError
 // (exit code 2) that names the file and, for options, the field; never a stack trace.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { StampedeError } from '../errors.ts';
 import type { Journey, SetupFn, TeardownFn } from './api.ts';
 import { formatFieldPath, normaliseOptionsWithWarnings } from './normalise.ts';
 import type { NormalisedOptions } from './types.ts';
-import { typescriptLoader } from './typescript.ts';
+import { importScenario } from './compile.ts';
 
 export interface LoadedScenario {
   /** the path as given */
@@ -37,8 +36,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 
   let mod: Record<string, unknown>;
   try {
-    await typescriptLoader();
-    mod = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    mod = await importScenario(absolute);
   } catch (e) {
     throw loadError(file, e);
   }
@@ -112,7 +110,7 @@ function hasExplicitExec(options: unknown, name: string): boolean {
 function loadError(file: string, e: unknown): StampedeError {
   const line = firstLine(e);
   const details: string[] = [];
-  if (/Cannot find (package|module) 'k6/.test(line)) {
+  if (/Cannot find (package|module) 'k6\/|Could not resolve "k6\//.test(line)) {
     details.push("k6 modules do not exist at run time: import k6 types with `import type { Options } from 'k6/options'`");
   }
   return new StampedeError('STAMPEDE_E_SCENARIO_LOAD', `${file}: failed to load: ${line}`, details, { cause: e });
@@ -121,8 +119,9 @@ function loadError(file: string, e: unknown): StampedeError {
 function firstLine(e: unknown): string {
   const name = e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : '';
   const message = e instanceof Error ? e.message : String(e);
-  const lines = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  // esbuild (tsx) reports "Transform failed with 1 error:" first and the real error below it
-  const useful = lines.find((l) => /\bERROR\b|error:/i.test(l) && !/^Transform failed/.test(l)) ?? lines[0] ?? 'unknown error';
-  return lines[0] !== undefined && /^Transform failed/.test(lines[0]) ? useful : `${name}${lines[0] ?? 'unknown error'}`;
+  // (esbuild names the plugin that reported an error: ours are no news to the user)
+  const lines = message.split('\n').map((l) => l.replace(/\[plugin: stampede-[\w-]+\] /, '').trim()).filter((l) => l !== '');
+  // esbuild (directly or through tsx) reports "Build/Transform failed with 1 error:" first and the real error below it
+  const useful = lines.find((l) => /\bERROR\b|error:/i.test(l) && !/^(Transform|Build) failed/.test(l)) ?? lines[0] ?? 'unknown error';
+  return lines[0] !== undefined && /^(Transform|Build) failed/.test(lines[0]) ? useful : `${name}${lines[0] ?? 'unknown error'}`;
 }

@@ -1,0 +1,61 @@
+// Scenario files under the real CLI (bundled: runner/cli/launch.js), compiled by esbuild
+// (compile.ts): sibling TypeScript modules, packages, import.meta paths of their own, and
+// compile errors on one line naming file, line and column.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, scratchDir, startServer, type TestServer } from '../testing/fixtures.ts';
+
+let server: TestServer;
+const scratch = scratchDir('compile');
+beforeAll(async () => {
+  server = await startServer((_req, res) => res.end('ok'));
+});
+afterAll(async () => {
+  await server.close();
+  scratch.remove();
+});
+
+describe('scenario files under the CLI', () => {
+  it('run with their own modules, packages and import.meta paths', async () => {
+    scratch.write('data.txt', 'hello from data\n');
+    scratch.write('helper.ts', `import { readFileSync } from 'node:fs';\nexport const greeting = (): string => readFileSync(new URL('./data.txt', import.meta.url), 'utf8').trim();\n`);
+    const file = scratch.write(
+      'main.ts',
+      `import type { Options } from 'k6/options';
+import { z } from 'zod';
+import { greeting } from './helper.ts';
+export const options: Options = { vus: 1, iterations: 3 };
+const schema = z.object({ n: z.number() });
+export default async (vu: any) => {
+  vu.check(schema.parse({ n: 1 }), { 'package': (v: { n: number }) => v.n === 1, 'sibling module': () => greeting() === 'hello from data', 'own folder': () => import.meta.dirname === ${JSON.stringify(scratch.dir)} });
+  await vu.http.get(vu.env.BASE + '/');
+};
+`,
+    );
+    const before = server.hits;
+    const r = await runCli(['run', file, '--env', `BASE=${server.url}`, '--out', `${scratch.dir}/out`, '--quiet', '--no-dashboard']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(server.hits - before).toBe(3);
+    const { readFileSync } = await import('node:fs');
+    const result = JSON.parse(readFileSync(`${scratch.dir}/out/result.json`, 'utf8')) as { metrics: { checks: { values: { passes: number; fails: number } } } };
+    expect(result.metrics.checks.values).toMatchObject({ passes: 9, fails: 0 });
+  });
+
+  it('a syntax error: exit 2, one line with file, line and column', async () => {
+    const file = scratch.write('bad.ts', 'export const options = { vus: 1,, };\nexport default function () {}\n');
+    const r = await runCli(['run', file, '--quiet', '--no-dashboard']);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error STAMPEDE_E_SCENARIO_LOAD: .*bad\.ts: failed to load: .*bad\.ts:1:32: ERROR: /);
+    expect(lines[0]).not.toMatch(/Build failed|plugin/);
+  });
+
+  it('a k6 module imported at run time: exit 2 and how to import k6 types instead', async () => {
+    const file = scratch.write('k6.ts', "import http from 'k6/http';\nexport default function () { http.get('x'); }\n");
+    const r = await runCli(['run', file, '--quiet', '--no-dashboard']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Could not resolve "k6/http"');
+    expect(r.stderr).toContain("import type { Options } from 'k6/options'");
+  });
+});
