@@ -183,12 +183,15 @@ function cliClosed(name: string, root: string): Generator {
     ],
     parse: (_out, dir) => {
       const r = readResult(dir) as {
+        meta: { durationMs: number };
         metrics: { http_reqs: { values: { count: number } }; http_req_failed?: { values: Record<string, number> } };
-        timeline: Array<{ generatorCpuPercent: number }>;
+        timeline: Array<{ t: number; generatorCpuPercent: number }>;
       };
       // the run's own per-second CPU samples (all threads of the process): the CPU of the load
-      // window without start-up, scenario loading, result/report writing and exit
-      const inWindowCpuS = r.timeline.reduce((a, p) => a + p.generatorCpuPercent / 100, 0);
+      // window without start-up, scenario loading, result/report writing and exit. The last
+      // second is partial: its percentage counts for the part of it the run lasted.
+      const runS = r.meta.durationMs / 1000;
+      const inWindowCpuS = r.timeline.reduce((a, p) => a + (p.generatorCpuPercent / 100) * Math.max(0, Math.min(1, runS - p.t)), 0);
       return { requests: r.metrics.http_reqs.values.count, inWindowCpuS, extra: { failed: r.metrics.http_req_failed?.values } };
     },
   };
