@@ -20,18 +20,18 @@
 // is an internal API. So: hand-written.
 // Measured end to end (runner/bench/run.ts, 2026-11-25, second session; generator on CPU 1,
 // target on CPU 0, 50 connections, 8 s, 3 rounds, quiet machine). Requests per generator
-// CPU-second, whole process, ×autocannon in the same round:
+// CPU-second, whole process, ×autocannon in the same round, median [range]:
 //   canned-response target (the generator is the bottleneck — its own efficiency):
-//     autocannon 64 k; this client's driver 95 k (1.50×); `stampede run` 79–91 k (1.21–1.44×,
-//     median 1.24×; 1.17× before that day's hot-path work: lazy headers, HDR without log2,
-//     3 clock reads per request, callbacks instead of a promise per request, no per-request
-//     timer refresh, the CLI bundled instead of loaded through tsx).
+//     autocannon 67.5 k; this client's driver 1.57×; `stampede run` 1.27× [1.18–1.36]
+//     (0.98× at the day's start: lazy headers, HDR without log2, 3 clock reads per request,
+//     callbacks instead of a promise per request, no per-request timer refresh, the CLI and
+//     the scenario compiled by esbuild instead of loaded through tsx).
 //   node:http hello world (saturates its core, as every generator does: the figures depend
-//     on how the two processes interleave, ±10 %): autocannon 66–76 k; driver 1.04–1.19×;
-//     `stampede run` 0.89–1.14× (median 0.99×) — the 1.2× goal is not met on this setup.
+//     on how the two processes interleave, ±10 %): autocannon 67.3 k; driver 1.24×;
+//     `stampede run` 1.07× [1.01–1.14] (0.99× at the day's start) — short of the 1.2× goal.
 // Open model, 20,000/s for 10 s, `stampede run` (dense arrivals started in 1 ms batches,
 // executors.ts; the engine warmed before t = 0, warm-up.ts): 100 % achieved, 0 dropped,
-// send-lag p99 2.1–2.7 ms (before the warm-up: 12–39 ms, the first second's cold code).
+// send-lag p99 2.1–3.7 ms (at the day's start: 9–27 ms, the first second's cold code).
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
