@@ -4,3 +4,5 @@ export function loadCli(): Promise<{ main(argv: string[]): Promise<number> }>;
 export function freshBundle(): Promise<string>;
 /** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
 export function sourcePaths(): import('esbuild').Plugin;
+/** How the CLI and scenario files are compiled: one ES module for this Node. */
+export const NODE_BUNDLE: { readonly bundle: true; readonly format: 'esm'; readonly platform: 'node'; readonly target: 'node20'; readonly logLevel: 'silent' };

@@ -30,6 +30,9 @@ const CACHE = path.join(ROOT, 'node_modules', '.cache', 'stampede', `cli-${creat
 const MANIFEST = path.join(CACHE, 'manifest.json');
 const META = /\bimport\.meta\.(url|dirname|filename)\b/g;
 
+/** How the CLI and scenario files are compiled: one ES module for this Node. */
+export const NODE_BUNDLE = /** @type {const} */ ({ bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
+
 /** @returns {Promise<{ main(argv: string[]): Promise<number> }>} */
 export async function loadCli() {
   if (process.env.STAMPEDE_NO_BUNDLE !== '1') {
@@ -84,18 +87,14 @@ async function build(esbuild, stamp) {
   const outdir = path.join(CACHE, dir);
   await mkdir(CACHE, { recursive: true });
   const result = await esbuild.build({
+    ...NODE_BUNDLE,
     entryPoints: { main: ENTRY },
-    bundle: true,
     splitting: true, // commands and the report builder stay separate chunks, loaded when used
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
     packages: 'external',
     outdir,
     // the metafile's input paths are relative to this: the project root, wherever we run from
     absWorkingDir: ROOT,
     metafile: true,
-    logLevel: 'silent',
     tsconfig: path.join(ROOT, 'tsconfig.json'),
     plugins: [sourcePaths()],
   });

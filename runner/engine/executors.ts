@@ -237,8 +237,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       }
       recorder.iterationStarted(now - intendedUs);
       recorder.vus++;
-      // (iterate() always yields before it settles, so add() comes before settled())
-      inFlight.add(vu);
+      inFlight.add(vu); // before iterate(), whose settled() counts it out
       void iterate(ctx, vu, now - intendedUs, settled);
     };
     const tick = () => {

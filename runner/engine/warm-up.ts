@@ -13,10 +13,10 @@
 // to a tiny HTTP server of its own on 127.0.0.1. The target never sees them, nothing is
 // recorded, and it costs ~0.1–0.3 s before the start. Journeys themselves are not run: they
 // would touch the target.
-import net, { type AddressInfo } from 'node:net';
 import type { Histogram } from '../recorder/histogram.ts';
 import { IntervalRecorder, type IntervalSnapshot } from '../recorder/interval.ts';
 import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
+import { startCannedServer } from './canned-server.js';
 import { nowUs } from './clock.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
@@ -25,8 +25,6 @@ export const WARM_UP_MIN_RATE = 1000;
 const WARM_UP_REQUESTS = 8000;
 const WARM_UP_MAX_MS = 1500;
 const WARM_UP_VUS = 32;
-const HEAD_END = Buffer.from('\r\n\r\n');
-const RESPONSE = Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nDate: Thu, 01 Jan 2026 00:00:00 GMT\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok');
 
 function peakRatePerSecond(s: NormalisedScenario): number {
   if (s.executor === 'constant-arrival-rate') return (s.rate * 1000) / s.timeUnitMs;
@@ -50,19 +48,10 @@ export interface WarmUpReport {
  * the caller can warm what it does with them each second too (merging, encoding).
  */
 export async function warmUpEngine(options: NormalisedOptions, onSnapshot?: (s: IntervalSnapshot<Histogram>) => void): Promise<WarmUpReport> {
-  // a canned keep-alive response per request head: the server side costs next to nothing, so
-  // the warm-up's CPU goes to the client code it is for
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      for (let at = chunk.indexOf(HEAD_END); at >= 0; at = chunk.indexOf(HEAD_END, at + 4)) socket.write(RESPONSE);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/warm-up`;
+  // canned responses: the server side costs next to nothing, so the warm-up's CPU goes to
+  // the client code it is for
+  const server = await startCannedServer();
+  const url = `http://127.0.0.1:${server.port}/warm-up`;
   const recorder = new IntervalRecorder(-1);
   const ctx = { recorder, options, env: {}, recordHttp: true, names: new RequestNames() };
   const vus = Array.from({ length: WARM_UP_VUS }, (_, i) => new VirtualUser(i + 1, i + 1, ctx));
@@ -73,12 +62,10 @@ export async function warmUpEngine(options: NormalisedOptions, onSnapshot?: (s: 
   const loop = async (vu: VirtualUser): Promise<void> => {
     while (requests < WARM_UP_REQUESTS && nowUs() < deadline) {
       requests++;
-      const due = nowUs();
       vu.beginIteration('warm-up', {}, ctx.env, 0);
-      recorder.iterationStarted(nowUs() - due);
+      recorder.iterationStarted(0); // the send-lag path too
       const t0 = nowUs();
-      const res = await vu.http.get(url);
-      void res.status;
+      await vu.http.get(url);
       recorder.recordIteration(vu.iterationCell(), nowUs() - t0);
       if (requests % 500 === 0) onSnapshot?.(recorder.snapshot(snapshots++));
     }
@@ -89,8 +76,7 @@ export async function warmUpEngine(options: NormalisedOptions, onSnapshot?: (s: 
   } finally {
     for (const vu of vus) vu.close();
     recorder.close();
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
   return { requests, ms: (nowUs() - started) / 1000 };
 }

@@ -10,7 +10,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { sourcePaths } from '../cli/launch.js';
+import { NODE_BUNDLE, sourcePaths } from '../cli/launch.js';
 
 const BUNDLED = Symbol.for('stampede.typescriptOnDemand');
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
@@ -21,16 +21,7 @@ export async function importScenario(absolute: string): Promise<Record<string, u
   const esbuild = await import('esbuild');
   let out: import('esbuild').BuildResult<{ write: false }>;
   try {
-    out = await esbuild.build({
-    entryPoints: [absolute],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-    plugins: [packagesWhereTheyAre(), sourcePaths()],
-    });
+    out = await esbuild.build({ ...NODE_BUNDLE, entryPoints: [absolute], write: false, plugins: [packagesWhereTheyAre(), sourcePaths()] });
   } finally {
     // the esbuild service process ends now, not at exit: its CPU is then counted as this run's
     await esbuild.stop();

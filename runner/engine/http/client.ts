@@ -458,8 +458,7 @@ export class HttpAgent {
 
   /** Never rejects: failures come back in `error`. */
   request(req: HttpRequest): Promise<HttpResult> {
-    if (this.maxRedirects > 0) return followRedirects(req, this.maxRedirects, (r) => this.requestOnce(r, nowUs()));
-    return this.requestOnce(req, nowUs());
+    return new Promise<HttpResult>((resolve) => this.requestThen(req, resolve));
   }
 
   /**
@@ -473,20 +472,20 @@ export class HttpAgent {
       followRedirects(req, this.maxRedirects, (r) => this.requestOnce(r, nowUs())).then(done, (e: unknown) => done(errorResult(null, 'other', errorMessage(e), start)));
       return;
     }
-    const t = this.plainTarget(req, start, done);
-    if (t === null) return;
-    const payload = this.payloadOf(req, t, start, done);
-    if (payload !== null) this.dispatch(req, t, payload, start, done);
+    this.send(req, start, done);
   }
 
   /** One request, no redirects. `start` lets a redirect chain keep its first start time. */
   requestOnce(req: HttpRequest, start: number): Promise<HttpResult> {
-    return new Promise<HttpResult>((resolve) => {
-      const t = this.plainTarget(req, start, resolve);
-      if (t === null) return;
-      const payload = this.payloadOf(req, t, start, resolve);
-      if (payload !== null) this.dispatch(req, t, payload, start, resolve);
-    });
+    return new Promise<HttpResult>((resolve) => this.send(req, start, resolve));
+  }
+
+  /** One request, no redirects, settled through `done`. */
+  private send(req: HttpRequest, start: number, done: (r: HttpResult) => void): void {
+    const t = this.plainTarget(req, start, done);
+    if (t === null) return;
+    const payload = this.payloadOf(req, t, start, done);
+    if (payload !== null) this.dispatch(req, t, payload, start, done);
   }
 
   /** The target of a plain-http request; anything else (https, bad URL, closed agent) is settled here and gives null. */
