@@ -1,14 +1,10 @@
 // The dashboard's capacity studies in Chromium: listed beside the runs, opened in the same
 // capacity view as capacity.html. Requests may go only to the dashboard's own server.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { needs, requirements } from '../runner/testing/requirements.ts';
-import { startDashboardServer, type DashboardServer } from './server/server.ts';
-import { launchChromium, offlinePage } from './testing/browser.ts';
+import { dashboardForSuite } from './testing/dashboard-suite.ts';
 import { capacityFull } from './testing/capacity-fixture.ts';
 import { formatRate } from './view/format.ts';
 
@@ -17,27 +13,12 @@ const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../rep
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
 describe.skipIf(skip)('capacity studies on the dashboard, in Chromium', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stampede-dash-capacity-e2e-'));
   const doc = capacityFull({ hostile: HOSTILE });
-  let server: DashboardServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(path.join(dir, 'study-a'), { recursive: true });
-    writeFileSync(path.join(dir, 'study-a', 'capacity.json'), JSON.stringify(doc));
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startDashboardServer({ runsDir: dir });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = dashboardForSuite({ 'study-a/capacity.json': doc }, SHOTS);
 
   it('lists the study and opens it in the capacity view', async () => {
-    const origin = server.url.replace(/\/$/, '');
-    const w = await offlinePage(browser, { allow: [origin, origin.replace('http', 'ws')] });
-    await w.page.goto(server.url);
+    const w = await suite.page();
+    await w.page.goto(suite.server().url);
     await w.page.waitForSelector('[data-table="capacity"] tr[data-row="0"]');
     expect(await w.page.locator('[data-capacity-id="study-a"]').innerText()).toBe(doc.meta.scenarioName);
     expect(await w.page.locator('[data-table="capacity"] tr[data-row="0"] [data-cell="mst"]').innerText()).toBe(formatRate(doc.answer!.mst));

@@ -1,16 +1,12 @@
 // The live dashboard in Chromium: the runs list, a past run, and a run streamed while the
 // page watches (counts rise, then the final verdict shows). Requests may go only to the
 // dashboard's own server.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { needs, requirements } from '../runner/testing/requirements.ts';
 import { connectLiveProducer } from './live/producer.ts';
-import { startDashboardServer, type DashboardServer } from './server/server.ts';
-import { launchChromium, offlinePage } from './testing/browser.ts';
+import { dashboardForSuite } from './testing/dashboard-suite.ts';
 import { buildRunFixture } from './testing/fixture.ts';
 import { summaryAfter } from './testing/live.ts';
 import { formatCount } from './view/format.ts';
@@ -19,27 +15,12 @@ const skip = await needs(requirements.chromium);
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../reports/out/screenshots');
 
 describe.skipIf(skip)('stampede dashboard in Chromium', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stampede-dash-e2e-'));
   const past = buildRunFixture({ hostile: '<img src=x onerror=alert(1)>' });
-  let server: DashboardServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    mkdirSync(path.join(dir, 'run-a'), { recursive: true });
-    writeFileSync(path.join(dir, 'run-a', 'result.json'), JSON.stringify(past));
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startDashboardServer({ runsDir: dir });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = dashboardForSuite({ 'run-a/result.json': past }, SHOTS);
 
   it('lists past runs and opens one with the run page', async () => {
-    const origin = server.url.replace(/\/$/, '');
-    const w = await offlinePage(browser, { allow: [origin, origin.replace('http', 'ws')] });
-    await w.page.goto(server.url);
+    const w = await suite.page();
+    await w.page.goto(suite.server().url);
     await w.page.waitForSelector('[data-table="runs"] tr[data-row="0"]');
     expect(await w.page.locator('[data-run-id="run-a"]').innerText()).toBe(past.meta.scenarioName);
     expect(await w.page.locator('[data-testid="connection"]').innerText()).toBe('live updates on');
@@ -56,13 +37,12 @@ describe.skipIf(skip)('stampede dashboard in Chromium', () => {
 
   it('shows a run live: counts rise while it goes, the final verdict when it ends', async () => {
     const run = buildRunFixture({ durationS: 20, stallAtS: 8 });
-    const origin = server.url.replace(/\/$/, '');
-    const w = await offlinePage(browser, { allow: [origin, origin.replace('http', 'ws')] });
-    const producer = await connectLiveProducer(server.ingestUrl, 'live-e2e');
+    const w = await suite.page();
+    const producer = await connectLiveProducer(suite.server().ingestUrl, 'live-e2e');
     producer.start(run.meta, run.options);
     for (let s = 1; s <= 3; s++) producer.snapshot(run.timeline.slice(s - 1, s), summaryAfter(run, s));
     // the viewer arrives late: it must see the three seconds already sent
-    await w.page.goto(server.url + '#/live/live-e2e');
+    await w.page.goto(suite.server().url + '#/live/live-e2e');
     await w.page.waitForSelector('[data-testid="live-status"]');
     const requests = async () => Number((await w.page.locator('[data-stat="requests"] .stat-value').innerText()).replace(/,/g, ''));
     await expect.poll(requests).toBe(summaryAfter(run, 3).metrics.http_reqs!.values.count);
