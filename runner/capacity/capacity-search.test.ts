@@ -3,6 +3,7 @@
 // the search takes about a minute. Tolerances allow for other work on the machine's 2 cores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, scenarioSource } from '../testing/fixtures.ts';
+import { capacityRequest } from '../testing/capacity-request.ts';
 import { runCapacity, type CapacityRequest } from './run-capacity.ts';
 import { parseSlo } from './slo.ts';
 import { startSlotTarget, type SlotTarget } from './fixtures/slot-target.ts';
@@ -26,27 +27,17 @@ afterAll(async () => {
 });
 
 function request(over: Partial<CapacityRequest>): CapacityRequest {
-  return {
+  return capacityRequest({
     file,
     env: { BASE: target.url },
     target: target.url,
     slo: parseSlo(['p(99)<150'], 'rate<0.01'),
     startRate: 150,
-    precision: 0.05,
-    warmupMs: 1000,
     windowMs: 3000,
-    maxProbes: 12,
-    confirmations: 1,
-    growthFactor: 2,
     cooldownMs: 300,
-    maxVUs: null,
     metricsUrl: `${target.url}/metrics`,
-    peak: null,
-    sweep: null,
-    threads: 1,
-    log: () => {},
     ...over,
-  };
+  });
 }
 
 describe('stampede capacity against a 200 req/s target', () => {

@@ -9,6 +9,7 @@ import { createTestDatabase, stopEmbedded, type TestDatabase } from '../../targe
 import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { startShop, type TargetStarter } from '../orchestrate/launch.ts';
 import { validateTargetConfig } from '../orchestrate/target-config.ts';
+import { capacityRequest } from '../testing/capacity-request.ts';
 import { runCapacity } from './run-capacity.ts';
 
 const FILE = new URL('./fixtures/product-read.ts', import.meta.url).pathname;
@@ -37,26 +38,13 @@ describe('stampede capacity --sweep workers against the shop', () => {
     };
     const { config } = validateTargetConfig({ variant: 'async', databaseUrl: db.url, products: '1000' }, 'test');
     const t0 = performance.now();
-    const doc = await runCapacity({
-      file: FILE,
-      env: { PRODUCTS: '1000' },
-      target: null,
-      slo: null,
-      startRate: null,
-      precision: 0.05,
-      warmupMs: 1000,
-      windowMs: 2000,
-      maxProbes: 12,
-      confirmations: 1,
-      growthFactor: 2,
-      cooldownMs: 200,
-      maxVUs: null,
-      metricsUrl: null,
-      peak: null,
-      sweep: { kind: 'workers', values: [1, 2, 3], repeat: 2, vus: 16, targetConfig: config, readyTimeoutMs: 60_000, starter, settle: { chunkMs: 2000, tolerance: 0.15, maxMs: 10_000 } },
-      threads: 1,
-      log: () => {},
-    });
+    const doc = await runCapacity(
+      capacityRequest({
+        file: FILE,
+        env: { PRODUCTS: '1000' },
+        sweep: { kind: 'workers', values: [1, 2, 3], repeat: 2, vus: 16, targetConfig: config, readyTimeoutMs: 60_000, starter, settle: { chunkMs: 2000, tolerance: 0.15, maxMs: 10_000 } },
+      }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     const s = doc.sweep!;
     process.stdout.write(

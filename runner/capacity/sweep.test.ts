@@ -11,6 +11,7 @@ import { validateTargetConfig } from '../orchestrate/target-config.ts';
 import type { TargetStarter } from '../orchestrate/launch.ts';
 import { scratchDir, scenarioSource } from '../testing/fixtures.ts';
 import { startSlotTarget } from './fixtures/slot-target.ts';
+import { capacityRequest } from '../testing/capacity-request.ts';
 import { runCapacity } from './run-capacity.ts';
 import { uslThroughput } from './usl.ts';
 
@@ -45,26 +46,12 @@ describe('stampede capacity --sweep workers=1,2,3,4', () => {
     };
     const base = validateTargetConfig({ variant: 'sync', pool: '7' }, 'test').config;
     const t0 = performance.now();
-    const doc = await runCapacity({
-      file,
-      env: {},
-      target: null,
-      slo: null,
-      startRate: null,
-      precision: 0.05,
-      warmupMs: 1000,
-      windowMs: 2000,
-      maxProbes: 12,
-      confirmations: 1,
-      growthFactor: 2,
-      cooldownMs: 200,
-      maxVUs: null,
-      metricsUrl: null,
-      peak: null,
-      sweep: { kind: 'workers', values: [1, 2, 3, 4], repeat: 2, vus: 32, targetConfig: base, readyTimeoutMs: 10_000, starter, settle: { chunkMs: 1000, tolerance: 0.1, maxMs: 5000 } },
-      threads: 1,
-      log: () => {},
-    });
+    const doc = await runCapacity(
+      capacityRequest({
+        file,
+        sweep: { kind: 'workers', values: [1, 2, 3, 4], repeat: 2, vus: 32, targetConfig: base, readyTimeoutMs: 10_000, starter, settle: { chunkMs: 1000, tolerance: 0.1, maxMs: 5000 } },
+      }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     const s = doc.sweep!;
     process.stdout.write(
