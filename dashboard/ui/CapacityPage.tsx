@@ -6,6 +6,7 @@ import type { CapacityDocument } from '../../runner/result/capacity-schema.ts';
 import { buildCapacityView, type CapacityView, type ProbeRow } from '../view/capacity.ts';
 import { LATENCY, DURATION } from '../view/labels.ts';
 import { HpaCharts, LatencyThroughputChart, UslChart } from './CapacityCharts.tsx';
+import { Facts, Notes, Stats } from './Headline.tsx';
 import './capacity.css';
 
 function ProbeVerdict({ row }: { row: ProbeRow }) {
@@ -21,20 +22,9 @@ function Header({ view }: { view: CapacityView }) {
         <h1><span className="kind">capacity</span> {view.title}</h1>
         {a ? <span className={a.ok ? 'badge ok' : 'badge bad'} data-testid="answer-status">{a.status}</span> : <span className="badge" data-testid="answer-status">sweep only</span>}
       </div>
-      {view.warnings.length > 0 ? <ul className="warnings" data-testid="warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul> : null}
-      <div className="stats">
-        {view.stats.map((st) => (
-          <div key={st.id} className={`stat ${st.tone ?? ''}`} data-stat={st.id}>
-            <div className="stat-value">{st.value}</div>
-            <div className="stat-label">{st.label}</div>
-          </div>
-        ))}
-      </div>
-      <dl className="facts">
-        {view.facts.map((f, i) => (
-          <div key={i}><dt>{f.label}</dt><dd>{f.value}</dd></div>
-        ))}
-      </dl>
+      <Notes items={view.warnings} testId="warnings" />
+      <Stats stats={view.stats} />
+      <Facts facts={view.facts} />
     </header>
   );
 }

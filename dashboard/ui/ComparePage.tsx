@@ -8,6 +8,7 @@ import { buildCompareView, MARK_TEXT, type CompareCell, type CompareRow, type Co
 import { DURATION, LATENCY } from '../view/labels.ts';
 import { colorAt } from './colors.ts';
 import { OverTimeCharts, P99Bars, RateBars } from './CompareCharts.tsx';
+import { Facts, Notes, Stats } from './Headline.tsx';
 import './compare.css';
 
 function Header({ view }: { view: CompareView }) {
@@ -18,20 +19,9 @@ function Header({ view }: { view: CompareView }) {
       </div>
       <p className="best" data-testid="best">{view.best ? <>Ranked first: <strong>{view.best}</strong></> : 'No configuration ran successfully.'}</p>
       {view.partial ? <div className="banner partial" role="alert" data-testid="partial">This comparison was interrupted: not every configuration was run {view.source === 'comparison' ? `${view.repeats} time(s)` : 'to the end'}.</div> : null}
-      {view.notes.length > 0 ? <ul className="warnings" data-testid="notes">{view.notes.map((n, i) => <li key={i}>{n}</li>)}</ul> : null}
-      <div className="stats">
-        {view.stats.map((st) => (
-          <div key={st.id} className={`stat ${st.tone ?? ''}`} data-stat={st.id}>
-            <div className="stat-value">{st.value}</div>
-            <div className="stat-label">{st.label}</div>
-          </div>
-        ))}
-      </div>
-      <dl className="facts">
-        {view.facts.map((f, i) => (
-          <div key={i}><dt>{f.label}</dt><dd>{f.value}</dd></div>
-        ))}
-      </dl>
+      <Notes items={view.notes} testId="notes" />
+      <Stats stats={view.stats} />
+      <Facts facts={view.facts} />
     </header>
   );
 }

@@ -1,5 +1,6 @@
 // The top of a run page: scenario, verdict, the saturated-generator banner, warnings, headline numbers.
 import type { RunView } from '../view/run.ts';
+import { Facts, Notes, Stats } from './Headline.tsx';
 
 export function Header({ view, live }: { view: RunView; live?: 'running' | 'ended' | undefined }) {
   const s = view.summary;
@@ -17,22 +18,9 @@ export function Header({ view, live }: { view: RunView; live?: 'running' | 'ende
         </div>
       ) : null}
       {s.partial && live !== 'running' ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
-      {view.warnings.length > 0 ? (
-        <ul className="warnings" data-testid="warnings">{view.warnings.map((w, i) => <li key={i}>{w}</li>)}</ul>
-      ) : null}
-      <div className="stats">
-        {s.stats.map((st) => (
-          <div key={st.id} className={`stat ${st.tone ?? ''}`} data-stat={st.id}>
-            <div className="stat-value">{st.value}</div>
-            <div className="stat-label">{st.label}</div>
-          </div>
-        ))}
-      </div>
-      <dl className="facts">
-        {s.facts.map((f) => (
-          <div key={f.label}><dt>{f.label}</dt><dd>{f.value}</dd></div>
-        ))}
-      </dl>
+      <Notes items={view.warnings} testId="warnings" />
+      <Stats stats={s.stats} />
+      <Facts facts={s.facts} />
     </header>
   );
 }

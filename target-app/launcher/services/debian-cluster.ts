@@ -4,10 +4,9 @@
 // replica.ts is exercised against one of these, whose pg_hba.conf we choose.
 import { writeFileSync, chownSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { spawnChild } from './child.ts';
 import { freePort } from './free-port.ts';
-import { makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
+import { canQuery, makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
 
 export interface DebianClusterOptions {
   major?: number;
@@ -49,7 +48,7 @@ export async function startDebianCluster(opts: DebianClusterOptions = {}): Promi
     folder.remove();
   };
   try {
-    await waitUntilReady(child, () => canQuery(url), 30_000);
+    await waitUntilReady(child, () => canQuery({ connectionString: url }), 30_000);
   } catch (err) {
     await stop();
     throw err;
@@ -57,16 +56,3 @@ export async function startDebianCluster(opts: DebianClusterOptions = {}): Promi
   return { url, stop };
 }
 
-async function canQuery(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}

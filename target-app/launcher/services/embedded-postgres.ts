@@ -21,7 +21,7 @@ import pg from 'pg';
 import { StampedeError } from '../../../runner/errors.ts';
 import { spawnChild } from './child.ts';
 import { freePort } from './free-port.ts';
-import { makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
+import { canQuery, makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
 
 export const EMBEDDED_DATABASE = 'shop';
 
@@ -128,16 +128,3 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresHandle> {
   return { url: `postgres://postgres:${password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`, stop };
 }
 
-async function canQuery(config: pg.ClientConfig): Promise<boolean> {
-  const c = new pg.Client({ ...config, connectionTimeoutMillis: 1000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}

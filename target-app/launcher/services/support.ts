@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, chownSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { StampedeError } from '../../../runner/errors.ts';
 import type { Child, ChildOptions } from './child.ts';
 import { onExitCleanup, removeDirSync, spawnChild } from './child.ts';
@@ -126,5 +127,20 @@ export async function runToCompletion(opts: ChildOptions, what: string, timeoutM
       `${what} failed (${opts.name} exit code ${info.code ?? 'none'}${info.signal ? `, signal ${info.signal}` : ''})`,
       outputLines(child),
     );
+  }
+}
+
+/** True when a PostgreSQL server answers `SELECT 1` with this configuration (1 s to connect). */
+export async function canQuery(config: pg.ClientConfig): Promise<boolean> {
+  const c = new pg.Client({ ...config, connectionTimeoutMillis: 1000 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
   }
 }
