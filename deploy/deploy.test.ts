@@ -13,7 +13,8 @@ import { configFromFlags, KNOBS } from '../target-app/launcher/config.ts';
 import { RunAggregate } from '../runner/recorder/aggregate.ts';
 import { IntervalRecorder } from '../runner/recorder/interval.ts';
 import { formatPrometheus } from '../runner/ci-outputs/prometheus.ts';
-import { needs, tcpReachable, type Requirement } from '../runner/testing/requirements.ts';
+import { needs, type Requirement } from '../runner/testing/requirements.ts';
+import { portOpen } from '../target-app/launcher/services/free-port.ts';
 import { composeFile, prometheusConfig } from './compose.ts';
 import { generateDeployFiles, ROOT } from './generate.ts';
 import { metricsInExpr, PANELS, SYNTHETIC_METRICS } from './grafana.ts';
@@ -164,7 +165,7 @@ describe('deploy files', async () => {
 });
 
 describe('grafana dashboard', async () => {
-  const redisUrl = process.env.REDIS_URL ?? ((await tcpReachable('127.0.0.1', 6379)) ? 'redis://127.0.0.1:6379' : null);
+  const redisUrl = process.env.REDIS_URL ?? ((await portOpen(6379)) ? 'redis://127.0.0.1:6379' : null);
   const skip = await needs({ name: 'redis (REDIS_URL or 127.0.0.1:6379)', missing: async () => (redisUrl ? null : 'no Redis reachable') });
   let families = new Set<string>();
   let stop: (() => Promise<void>) | null = null;

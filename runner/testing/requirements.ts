@@ -3,7 +3,6 @@
 // with STAMPEDE_REQUIRE_ALL=1 (CI) a missing part is a failure instead, so CI runs everything.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 
 export const REQUIRE_ALL = process.env.STAMPEDE_REQUIRE_ALL === '1';
 
@@ -15,18 +14,6 @@ export function onPath(binary: string): string | null {
   }
 }
 
-export function tcpReachable(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
-}
 
 export interface Requirement {
   name: string;
