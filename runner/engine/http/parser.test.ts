@@ -132,4 +132,33 @@ describe('ResponseParser', () => {
     const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`;
     expect(parse(big, [1000]).p.error).toContain('larger than 64 KiB');
   });
+  it('gives a reused connection the same results for a repeated head, and new ones when the head or the method changes', () => {
+    const p = new ResponseParser();
+    const sink = { onBody: () => undefined };
+    const feed = (raw: string, isHead = false) => {
+      p.reset(isHead);
+      const b = Buffer.from(raw, 'latin1');
+      const at = p.execute(b, 0, b.length, sink);
+      return { at, status: p.status, kind: p.bodyKind, cl: p.contentLength, close: p.closeAfter, done: p.done, head: p.head };
+    };
+    const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok';
+    const first = feed(ok);
+    expect(first).toMatchObject({ status: 200, kind: Body.Length, cl: 2, close: false, done: true, at: ok.length });
+    expect(feed(ok)).toEqual(first);
+    // same bytes for a HEAD request: no body, the response ends with the head
+    expect(feed(ok.slice(0, -2), true)).toMatchObject({ status: 200, kind: Body.None, done: true, at: ok.length - 2 });
+    // a head that differs late (the Connection value) is parsed anew
+    const closing = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok';
+    expect(feed(closing)).toMatchObject({ status: 200, kind: Body.Length, close: true, done: true });
+    expect(feed(ok)).toEqual(first);
+    // a 1xx then the final response, then the final response alone: each framed as its own
+    const cont = 'HTTP/1.1 100 Continue\r\n\r\n' + ok;
+    expect(feed(cont)).toMatchObject({ status: 200, kind: Body.Length, cl: 2, close: false, done: true, at: cont.length });
+    expect(feed(ok)).toEqual(first);
+    // an invalid head after a valid one still fails
+    p.reset(false);
+    const bad = Buffer.from('HTTP/1.1 2x0 OK\r\n\r\n', 'latin1');
+    p.execute(bad, 0, bad.length, sink);
+    expect(p.error).toMatch(/invalid status line/);
+  });
 });
