@@ -3,7 +3,7 @@
 // writeCapacityReport after capacity.json; `stampede report` rebuilds either.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeEnvelope } from '../dashboard/model/embedded.ts';
+import { encodeEnvelopeInNode } from './envelope.ts';
 import { runResultSchema, type RunResult } from '../runner/result/schema.ts';
 import { capacityDocumentSchema, type CapacityDocument } from '../runner/result/capacity-schema.ts';
 import { validateOrThrow } from '../runner/result/validate.ts';
@@ -28,7 +28,7 @@ export async function renderReportHtml(kind: ReportKind, doc: RunResult | Capaci
     title = `${d.meta.scenarioName} — Stampede run report`;
     valid = d;
   }
-  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelope(kind, valid)]);
+  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelopeInNode(kind, valid)]);
   return renderHtml({ title, bundle, envelope });
 }
 

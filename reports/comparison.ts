@@ -5,7 +5,7 @@
 // result.json is missing or unreadable leaves a note on the page, not a failed report.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeEnvelope } from '../dashboard/model/embedded.ts';
+import { encodeEnvelopeInNode } from './envelope.ts';
 import { parseComparison, parseComparisonReport, representativeRun, timelineOf, type Comparison, type ComparisonReport, type ConfigurationTimeline } from '../dashboard/model/compare.ts';
 import { readJsonFile } from '../runner/result/io.ts';
 import { runResultSchema } from '../runner/result/schema.ts';
@@ -44,7 +44,7 @@ export function comparisonTitle(report: ComparisonReport): string {
 
 export async function renderComparisonHtml(report: ComparisonReport): Promise<string> {
   const valid = parseComparisonReport(report, 'comparison report');
-  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelope('comparison', valid)]);
+  const [bundle, envelope] = await Promise.all([ensureUiBundle(), encodeEnvelopeInNode('comparison', valid)]);
   return renderHtml({ title: comparisonTitle(valid), bundle, envelope });
 }
 

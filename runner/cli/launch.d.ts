@@ -6,3 +6,7 @@ export function freshBundle(): Promise<string>;
 export function sourcePaths(): import('esbuild').Plugin;
 /** How the CLI and scenario files are compiled: one ES module for this Node. */
 export const NODE_BUNDLE: { readonly bundle: true; readonly format: 'esm'; readonly platform: 'node'; readonly target: 'node20'; readonly logLevel: 'silent' };
+/** The esbuild and Node versions a compiled output depends on (without loading esbuild). */
+export function compilerStamp(): Promise<string>;
+/** Every input (path → [mtimeMs, size], relative to `base` or absolute) is as recorded. */
+export function unchanged(inputs: Record<string, [number, number]>, base: string): Promise<boolean>;

@@ -1,4 +1,5 @@
 // HDR percentiles against exact percentiles of the same samples: within 0.1 %.
+import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue } from './histogram.ts';
 
@@ -42,6 +43,24 @@ describe('HDR histogram accuracy', () => {
     merged.add(decodeHistogram(encodeHistogram(b)));
     expect(merged.totalCount).toBe(5000);
     for (const p of [1, 50, 99, 99.9]) expect(merged.getValueAtPercentile(p)).toBe(all.getValueAtPercentile(p));
+  });
+
+  it('is the library index\'s histogram and encoding (its modules are loaded one by one)', () => {
+    const ours = newHistogram();
+    const theirs = hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+    for (let i = 1; i <= 20_000; i++) {
+      ours.recordValue(i * i);
+      theirs.recordValue(i * i);
+    }
+    const encoded = encodeHistogram(ours);
+    expect(encoded).toBe(hdr.encodeIntoCompressedBase64(theirs));
+    const back = decodeHistogram(`  ${hdr.encodeIntoCompressedBase64(theirs)}\n`);
+    const libraryBack = hdr.decodeFromCompressedBase64(encoded, 32, false);
+    expect(back.totalCount).toBe(20_000);
+    for (const p of [0, 10, 50, 90, 99, 99.99, 100]) expect(back.getValueAtPercentile(p)).toBe(libraryBack.getValueAtPercentile(p));
+    expect(encodeHistogram(back)).toBe(encoded);
+    back.recordValue(2 ** 40); // decoded histograms still grow
+    expect(back.maxValue).toBeGreaterThanOrEqual(2 ** 40);
   });
 });
 

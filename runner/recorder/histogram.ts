@@ -1,20 +1,28 @@
 // HDR histograms as Stampede uses them: integer microseconds, 3 significant digits (a value is
 // known to within 1/1024 ≈ 0.1 %), auto-resizing so no latency is ever out of range. Memory is
 // bounded by the value range, not by the number of samples.
-import * as hdr from 'hdr-histogram-js';
+//
+// The library's modules are required one by one (the pinned 3.x layout), not through its index:
+// the index also loads its WebAssembly build (a base64 blob decoded at load), its log writer
+// (which builds Intl number formats at load) and the wasm-aware encoders — ~25 ms of every
+// process start and of every engine thread, for code Stampede never calls. What is used: the
+// 32-bit JsHistogram and the V2 compressed encoding (JsHistogram.encoding adds
+// encodeIntoCompressedBase64 and JsHistogram.decode). histogram.test.ts checks against the index.
+import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
 
 export type { Histogram };
 
+const require = createRequire(import.meta.url);
+const Int32Histogram = (require('hdr-histogram-js/dist/Int32Histogram.js') as typeof import('hdr-histogram-js/dist/Int32Histogram.js')).default;
+const encoding = require('hdr-histogram-js/dist/JsHistogram.encoding.js') as typeof import('hdr-histogram-js/dist/JsHistogram.encoding.js');
+const { JsHistogram } = require('hdr-histogram-js/dist/JsHistogram.js') as typeof import('hdr-histogram-js/dist/JsHistogram.js');
+
+/** As hdr.build({ bitBucketSize: 32, autoResize: true, lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3 }). */
 export function newHistogram(): Histogram {
-  return hdr.build({
-    bitBucketSize: 32,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 2,
-    numberOfSignificantValueDigits: 3,
-    useWebAssembly: false,
-  });
+  const h = new Int32Histogram(1, 2, 3);
+  h.autoResize = true;
+  return h;
 }
 
 /**
@@ -61,11 +69,14 @@ export function recordUs(h: Histogram, us: number): void {
 }
 
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return (h as InstanceType<typeof JsHistogram>).encodeIntoCompressedBase64();
 }
 
+/** As hdr.decodeFromCompressedBase64(base64, 32, false), auto-resizing. */
 export function decodeHistogram(base64: string): Histogram {
-  const h = hdr.decodeFromCompressedBase64(base64, 32, false);
+  // a copy in a buffer of its own: the library reads the bytes through typed-array views
+  const bytes = Uint8Array.from(Buffer.from(base64.trim(), 'base64'));
+  const h = JsHistogram.decode(encoding.decompress(bytes), 32, 0);
   h.autoResize = true;
   return h;
 }

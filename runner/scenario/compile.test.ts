@@ -1,6 +1,9 @@
 // Scenario files under the real CLI (bundled: runner/cli/launch.js), compiled by esbuild
 // (compile.ts): sibling TypeScript modules, packages, import.meta paths of their own, and
 // compile errors on one line naming file, line and column.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, scratchDir, startServer, type TestServer } from '../testing/fixtures.ts';
 
@@ -57,5 +60,32 @@ export default async (vu: any) => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Could not resolve "k6/http"');
     expect(r.stderr).toContain("import type { Options } from 'k6/options'");
+  });
+  it('reuse their compiled module until the scenario or a module it imports changes', async () => {
+    const helper = scratch.write('version.ts', `export const version = 'one';\n`);
+    const file = scratch.write(
+      'versioned.ts',
+      `import { version } from './version.ts';
+export const options = { vus: 1, iterations: 1 };
+export default async (vu: any) => { vu.check(version, { 'the version wanted': (v: string) => v === vu.env.WANT }); };
+`,
+    );
+    const index = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules/.cache/stampede/scenarios', `index-${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`);
+    const passes = async (want: string): Promise<number> => {
+      const r = await runCli(['run', file, '--env', `WANT=${want}`, '--out', `${scratch.dir}/out-v`, '--quiet', '--no-dashboard']);
+      expect(r.stderr).toBe('');
+      const result = JSON.parse(readFileSync(`${scratch.dir}/out-v/result.json`, 'utf8')) as { metrics: { checks: { values: { passes: number } } } };
+      return result.metrics.checks.values.passes;
+    };
+    expect(await passes('one')).toBe(1);
+    const compiled = statSync(index).mtimeMs;
+    expect(await passes('one')).toBe(1);
+    expect(statSync(index).mtimeMs).toBe(compiled); // not compiled again
+    // the imported module changes (same size, a later mtime): compiled again, the new value runs
+    scratch.write('version.ts', `export const version = 'two';\n`);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(helper, later, later);
+    expect(await passes('two')).toBe(1);
+    expect(statSync(index).mtimeMs).not.toBe(compiled);
   });
 });

@@ -5,12 +5,18 @@
 // imported afterwards — the report builder at the end included — resolved through it
 // (~0.15–0.2 CPU-s a run). Run any other way (tsx, vitest), TypeScript already loads and the
 // scenario is imported as it is.
+//
+// A compiled scenario is reused while nothing it was built from changed: beside the module, an
+// index per scenario path records the compiler stamp and the size and mtime of every input
+// (the scenario, the project files it imports, the package entry files its imports resolved
+// to). Checking them is a few stat() calls; compiling meant starting esbuild's service process
+// (~60–80 ms of CPU on every run).
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { NODE_BUNDLE, sourcePaths } from '../cli/launch.js';
+import { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged } from '../cli/launch.js';
 
 const BUNDLED = Symbol.for('stampede.typescriptOnDemand');
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
@@ -18,31 +24,75 @@ const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_module
 /** Imports a scenario module (absolute path). Errors are the compiler's or the module's own. */
 export async function importScenario(absolute: string): Promise<Record<string, unknown>> {
   if ((globalThis as Record<symbol, unknown>)[BUNDLED] !== true) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
-  const esbuild = await import('esbuild');
-  let out: import('esbuild').BuildResult<{ write: false }>;
+  const file = (await cachedCompile(absolute)) ?? (await compile(absolute));
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+interface CompileIndex {
+  stamp: string;
+  /** the compiled module's file name in CACHE */
+  module: string;
+  /** absolute path → [mtimeMs, size] */
+  inputs: Record<string, [number, number]>;
+}
+
+function indexFile(absolute: string): string {
+  return path.join(CACHE, `index-${createHash('sha256').update(absolute).digest('hex').slice(0, 24)}.json`);
+}
+
+/** The cached module of this scenario, when it was compiled from exactly the files there are now. */
+async function cachedCompile(absolute: string): Promise<string | null> {
   try {
-    out = await esbuild.build({ ...NODE_BUNDLE, entryPoints: [absolute], write: false, plugins: [packagesWhereTheyAre(), sourcePaths()] });
+    const index = JSON.parse(await readFile(indexFile(absolute), 'utf8')) as CompileIndex;
+    const file = path.join(CACHE, path.basename(index.module));
+    if (index.stamp !== (await compilerStamp()) || !(await unchanged(index.inputs, CACHE))) return null;
+    await stat(file);
+    return file;
+  } catch {
+    return null; // no index yet, unreadable, or the module is gone: compile
+  }
+}
+
+async function compile(absolute: string): Promise<string> {
+  const esbuild = await import('esbuild');
+  const packages = new Set<string>();
+  let out: import('esbuild').BuildResult<{ write: false; metafile: true }>;
+  try {
+    out = await esbuild.build({ ...NODE_BUNDLE, entryPoints: [absolute], write: false, metafile: true, plugins: [packagesWhereTheyAre(packages), sourcePaths()] });
   } finally {
     // the esbuild service process ends now, not at exit: its CPU is then counted as this run's
     await esbuild.stop();
   }
   const code = out.outputFiles[0]?.text ?? '';
-  const file = path.join(CACHE, `${createHash('sha256').update(code).digest('hex').slice(0, 24)}.mjs`);
-  if (!(await stat(file).catch(() => null))) {
-    await mkdir(CACHE, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, code);
-    await rename(tmp, file);
+  const name = `${createHash('sha256').update(code).digest('hex').slice(0, 24)}.mjs`;
+  const file = path.join(CACHE, name);
+  await mkdir(CACHE, { recursive: true });
+  if (!(await stat(file).catch(() => null))) await writeAtomic(file, code);
+  // the metafile's inputs are relative to esbuild's working directory (this process')
+  const inputs: Record<string, [number, number]> = {};
+  for (const input of [...Object.keys(out.metafile.inputs).map((f) => path.resolve(f)), ...packages]) {
+    const s = await stat(input).catch(() => null);
+    if (s === null) return file; // not a file on disk (a virtual input): never reuse this compile
+    inputs[input] = [s.mtimeMs, s.size];
   }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const index: CompileIndex = { stamp: await compilerStamp(), module: name, inputs };
+  await writeAtomic(indexFile(absolute), JSON.stringify(index));
+  return file;
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
 }
 
 /**
  * Bare imports (packages) stay imports, by absolute URL: resolved here as Node would from the
  * importing file (esbuild's resolver, node platform and conditions), so the compiled module
- * finds the scenario's packages wherever the cache file lives.
+ * finds the scenario's packages wherever the cache file lives. The resolved files are noted:
+ * if one changes or vanishes (a package updated or removed), the scenario is compiled again.
  */
-function packagesWhereTheyAre(): Plugin {
+function packagesWhereTheyAre(resolved: Set<string>): Plugin {
   return {
     name: 'stampede-packages-where-they-are',
     setup(b) {
@@ -51,6 +101,7 @@ function packagesWhereTheyAre(): Plugin {
         const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
         if (r.errors.length > 0) return { errors: r.errors };
         if (r.external || !path.isAbsolute(r.path)) return { path: args.path, external: true }; // a builtin
+        resolved.add(r.path);
         return { path: pathToFileURL(r.path).href, external: true };
       });
     },
