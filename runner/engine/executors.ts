@@ -287,13 +287,16 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   const loops: Promise<void>[] = [];
   const inFlight = new InFlight(() => vus);
   const wanted = () => targetAt((nowUs() - ctx.startUs) / 1000);
+  // the target as the controller last computed it (every 20 ms): a VU's check between
+  // iterations is then a comparison, not a clock read and a walk over the stages
+  let want = 0;
   const loop = async (vu: VirtualUser, index: number) => {
-    await vuLoop(ctx, vu, inFlight, () => index < wanted());
+    await vuLoop(ctx, vu, inFlight, () => index < want);
     running.delete(index);
     rampedDownAt.delete(index);
   };
   const control = () => {
-    const want = wanted();
+    want = wanted();
     const now = nowUs();
     for (let index = 0; index < want; index++) {
       if (running.has(index)) continue;
@@ -324,6 +327,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   await Promise.race([new Promise<void>((r) => (durationTimer = setTimeout(r, durationMs))), ctx.stop.stopped]);
   clearTimeout(durationTimer);
   clearInterval(timer);
+  want = 0; // no new iterations
   // duration over: running iterations get gracefulStop, then are interrupted
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
   await Promise.allSettled(loops);

@@ -118,6 +118,8 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
 // One read buffer for every connection of this thread: `onread` callbacks run synchronously
 // one at a time, and whatever is kept is copied out before the callback returns.
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+// Body pieces up to this size are copied byte by byte (see onBody).
+const SMALL_COPY = 32;
 // Bodies up to this size with a known Content-Length are copied into one preallocated Buffer.
 const MAX_PREALLOC = 64 * 1024 * 1024;
 
@@ -231,7 +233,11 @@ class Conn implements BodySink {
       else ex.chunks = [];
     }
     if (ex.bodyBuf !== null) {
-      buf.copy(ex.bodyBuf, ex.bodyLen, start, end);
+      const dst = ex.bodyBuf;
+      if (n <= SMALL_COPY) {
+        // a byte loop: Buffer#copy's argument checks and typed-array view cost more than the copy
+        for (let k = 0, at = ex.bodyLen; k < n; k++) dst[at + k] = buf[start + k] as number;
+      } else buf.copy(dst, ex.bodyLen, start, end);
       ex.bodyLen += n;
     } else if (ex.chunks !== null) {
       const c = Buffer.allocUnsafe(n);
