@@ -155,6 +155,17 @@ describe('ResponseParser', () => {
     const cont = 'HTTP/1.1 100 Continue\r\n\r\n' + ok;
     expect(feed(cont)).toMatchObject({ status: 200, kind: Body.Length, cl: 2, close: false, done: true, at: cont.length });
     expect(feed(ok)).toEqual(first);
+    // the same head split across reads, and followed by a different body, after it was memoised
+    for (const size of [1, 7, ok.length - 3]) {
+      p.reset(false);
+      const b = Buffer.from(ok, 'latin1');
+      for (let off = 0; off < b.length && !p.done; off += size) p.execute(b, off, Math.min(off + size, b.length), sink);
+      expect({ status: p.status, kind: p.bodyKind, cl: p.contentLength, close: p.closeAfter, done: p.done, head: p.head }).toEqual({ status: 200, kind: Body.Length, cl: 2, close: false, done: true, head: first.head });
+    }
+    // a head that only starts like the memoised one (a longer header value) is its own
+    const longer = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive, x\r\n\r\nok';
+    expect(feed(longer)).toMatchObject({ status: 200, kind: Body.Length, close: false, done: true, at: longer.length });
+    expect(feed(ok)).toEqual(first);
     // an invalid head after a valid one still fails
     p.reset(false);
     const bad = Buffer.from('HTTP/1.1 2x0 OK\r\n\r\n', 'latin1');
