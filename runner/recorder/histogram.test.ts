@@ -1,7 +1,7 @@
 // HDR percentiles against exact percentiles of the same samples: within 0.1 %.
 import * as hdr from 'hdr-histogram-js';
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue, summarize, trendValues } from './histogram.ts';
 
 function exactPercentile(sorted: number[], p: number): number {
   // HdrHistogram's definition: the smallest value with at least p % of samples ≤ it
@@ -86,5 +86,26 @@ describe('recordValue (the hot path without Math.log2)', () => {
     recordValue(decoded, 12_345);
     theirs.recordValue(12_345);
     expect(encodeHistogram(decoded)).toBe(encodeHistogram(theirs));
+  });
+});
+
+describe('summarize (mean and percentiles in one pass)', () => {
+  it('gives the library\'s mean and getValueAtPercentile, bit for bit', () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ps = [0, 0.001, 1, 25, 50, 90, 95, 99, 99.9, 99.99, 99.999, 100];
+    const shapes: Array<() => number> = [() => Math.floor(Math.exp(rand() * 16)), () => 250 + Math.floor(rand() * 10), () => 7, () => (rand() < 0.99 ? 300 : 1_000_000 + Math.floor(rand() * 5e6))];
+    for (const [s, shape] of shapes.entries()) {
+      for (const count of [1, 2, 3, 17, 1000, 100_003]) {
+        const h = newHistogram();
+        for (let i = 0; i < count; i++) recordValue(h, shape());
+        const { mean, values } = summarize(h, ps);
+        expect(mean, `shape ${s}, ${count} values: mean`).toBe(h.mean);
+        ps.forEach((p, k) => expect(values[k], `shape ${s}, ${count} values: p${p}`).toBe(h.getValueAtPercentile(p)));
+        const t = trendValues(h);
+        expect([t.count, t.avg, t.min, t.med, t.max, t['p(99)']]).toEqual([count, h.mean / 1000, h.getValueAtPercentile(0) / 1000, h.getValueAtPercentile(50) / 1000, h.maxValue / 1000, h.getValueAtPercentile(99) / 1000]);
+      }
+    }
+    expect(summarize(newHistogram(), ps)).toEqual({ mean: 0, values: ps.map(() => 0) });
   });
 });
