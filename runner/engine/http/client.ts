@@ -127,8 +127,13 @@ const MAX_PREALLOC = 64 * 1024 * 1024;
 let httpsModule: Promise<typeof import('./https.ts')> | null = null;
 let httpsLoaded = false;
 
-/** One request on its way; moves to a fresh connection if a stale kept-alive one is retried. */
-class Exchange {
+/**
+ * One request on its way; moves to a fresh connection if a stale kept-alive one is retried.
+ * Once complete it is also the result and its own timings (HttpResult and HttpTimings): no
+ * result or timings object per request. Its header record is built from the head on first use
+ * (parser.ts headerRecord): most journeys never read most headers.
+ */
+class Exchange implements HttpResult, HttpTimings {
   readonly method: string;
   readonly target: Target;
   readonly payload: Buffer;
@@ -152,6 +157,13 @@ class Exchange {
   bodyBuf: Buffer | null = null;
   bodyLen = 0;
   chunks: Buffer[] | null = null;
+  // the result, set when the response is complete (errors settle with an errorResult instead)
+  status = 0;
+  head = '';
+  body: Buffer | null = null;
+  end = 0;
+  readonly error = null;
+  private record: Record<string, string> | undefined;
 
   constructor(
     method: string,
@@ -171,6 +183,14 @@ class Exchange {
     this.deadlineUs = start + this.timeoutMs * 1000;
     this.start = start;
     this.resolve = resolve;
+  }
+
+  get headers(): Record<string, string> {
+    return (this.record ??= headerRecord(this.head));
+  }
+
+  get timings(): HttpTimings {
+    return this;
   }
 }
 
@@ -310,10 +330,11 @@ class Conn implements BodySink {
     let body: Buffer | null = null;
     if (ex.bodyBuf !== null) body = ex.bodyLen === ex.bodyBuf.length ? ex.bodyBuf : ex.bodyBuf.subarray(0, ex.bodyLen);
     else if (ex.chunks !== null) body = ex.chunks.length === 1 ? (ex.chunks[0] as Buffer) : Buffer.concat(ex.chunks, ex.bodyLen);
-    settle(
-      ex,
-      new CompletedResult(p.status, p.head, body, { start: ex.start, connectStart: ex.connectStart, connected: ex.connected, sent: ex.sent, firstByte: ex.firstByte, end }, ex.bytesSent, ex.bytesReceived, ex.reused),
-    );
+    ex.status = p.status;
+    ex.head = p.head;
+    ex.body = body;
+    ex.end = end;
+    settle(ex, ex);
   }
 
   /** The socket ended, errored or closed. */
@@ -385,25 +406,6 @@ class Conn implements BodySink {
     this.connectTimer = null;
     const ex = this.ex;
     if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
-  }
-}
-
-/** A complete response. Its header record is built from the head on first use (parser.ts). */
-class CompletedResult implements HttpResult {
-  readonly error = null;
-  private record: Record<string, string> | undefined;
-  constructor(
-    readonly status: number,
-    private readonly head: string,
-    readonly body: Buffer | null,
-    readonly timings: HttpTimings,
-    readonly bytesSent: number,
-    readonly bytesReceived: number,
-    readonly reused: boolean,
-  ) {}
-
-  get headers(): Record<string, string> {
-    return (this.record ??= headerRecord(this.head));
   }
 }
 

@@ -6,7 +6,7 @@
 // The result is the final hop's, with `timings.start` = the first call (so the chain's time
 // counts), byte counts summed over all hops, `finalUrl` and `redirects` set.
 import { nowUs } from '../clock.ts';
-import type { HttpRequest, HttpResult } from './client.ts';
+import type { HttpRequest, HttpResult, HttpTimings } from './client.ts';
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const DROP_ON_ORIGIN_CHANGE = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -55,14 +55,14 @@ export async function followRedirects(
     if (left <= 0) {
       const end = nowUs();
       return {
-        ...res,
         status: 0,
         headers: {},
         body: null,
         error: { kind: 'timeout', message: `request timed out after ${req.timeoutMs} ms while following redirects` },
-        timings: { ...res.timings, start, end },
+        timings: timingsOf(res.timings, start, end),
         bytesSent: sent,
         bytesReceived: received,
+        reused: res.reused,
         finalUrl: cur.url.href,
         redirects: n,
       };
@@ -72,5 +72,24 @@ export async function followRedirects(
     sent += res.bytesSent;
     received += res.bytesReceived;
   }
-  return { ...res, timings: { ...res.timings, start }, bytesSent: sent, bytesReceived: received, finalUrl: cur.url.href, redirects: n };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: res.body,
+    error: res.error,
+    timings: timingsOf(res.timings, start, res.timings.end),
+    bytesSent: sent,
+    bytesReceived: received,
+    reused: res.reused,
+    finalUrl: cur.url.href,
+    redirects: n,
+  };
+}
+
+/**
+ * The last hop's phases with the chain's start and the given end. Field by field: a result may
+ * be the client's exchange object (its own timings, getters and all), which a spread would not copy.
+ */
+function timingsOf(t: HttpTimings, start: number, end: number): HttpTimings {
+  return { start, connectStart: t.connectStart, connected: t.connected, sent: t.sent, firstByte: t.firstByte, end };
 }
