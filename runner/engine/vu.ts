@@ -95,6 +95,8 @@ export class VirtualUser implements VU {
   /** how late (µs) the generator started the current iteration */
   private lagUs = 0;
   private sleepTimers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** the cell of this VU's last recorded request, and what it was for (finish()) */
+  private lastCell: { rawName: string; method: string; status: number; gen: number; cell: HttpCell } | null = null;
   private lastRawUrl = '';
   private lastUrl: URL | null = null;
 
@@ -142,6 +144,7 @@ export class VirtualUser implements VU {
     this.baseKey = tagsKey(this.baseTags);
     this.cells.clear();
     this.iterCell = null;
+    this.lastCell = null;
   }
 
   tag(key: string, value: string | undefined): void {
@@ -240,9 +243,26 @@ export class VirtualUser implements VU {
       const err = r.error;
       const status = r.status;
       const errorKind = err !== null ? err.kind : status >= 500 ? 'status_5xx' : status >= 400 ? 'status_4xx' : status < 200 ? 'status_other' : '';
-      const name = this.names.bound(params?.name ?? url.href);
+      const rawName = params?.name ?? url.href;
       const extra = params?.tags;
-      const cell = err === null && extra === undefined ? this.cachedCell(name, method, status) : this.slowCell(name, method, status, extra, err?.kind);
+      let cell: HttpCell;
+      const last = this.lastCell;
+      if (err === null && extra === undefined) {
+        // the same name, method and status as this VU's previous request in this interval (a
+        // journey's usual case; `url.href` is the same string each time): no Set or Map lookup
+        if (last !== null && last.rawName === rawName && last.method === method && last.status === status && last.gen === this.recorder.generation) cell = last.cell;
+        else {
+          cell = this.cachedCell(this.names.bound(rawName), method, status);
+          if (last === null) this.lastCell = { rawName, method, status, gen: this.recorder.generation, cell };
+          else {
+            last.rawName = rawName;
+            last.method = method;
+            last.status = status;
+            last.gen = this.recorder.generation;
+            last.cell = cell;
+          }
+        }
+      } else cell = this.slowCell(this.names.bound(rawName), method, status, extra, err?.kind);
       this.recorder.recordHttp(
         cell,
         errorKind !== '',

@@ -85,4 +85,49 @@ export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/item/' + v
       await server.close();
     }
   });
+  it('the same URL back to back is filed under its group, method and status as they change', async () => {
+    let n = 0;
+    const server = await startServer((_req, res) => {
+      res.statusCode = n++ % 3 === 2 ? 503 : 200; // every third request fails
+      res.end('x');
+    });
+    try {
+      const file = scratch.write(
+        'same-url.ts',
+        `export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 1, iterations: 4 } } };
+export default async (vu: any) => {
+  const url = vu.env.BASE + '/a';
+  await vu.http.get(url);
+  await vu.group('g', async () => { await vu.http.get(url); });
+  await vu.http.post(url, 'p');
+  vu.tag('phase', 'late');
+  await vu.http.get(url);
+  vu.tag('phase', undefined);
+};`,
+      );
+      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      expect(result.metrics.http_reqs?.values.count).toBe(16);
+      const count = (match: Record<string, string | undefined>) =>
+        result.tagged
+          .filter((t) => t.metric === 'http_reqs' && Object.entries(match).every(([k, v]) => t.tags[k] === v))
+          .reduce((a, t) => a + (t.values.count ?? 0), 0);
+      // requests 0..15 in order: GET, GET in g, POST, GET phase=late; status 503 when index % 3 === 2
+      const expected = { get: [0, 0], group: [0, 0], post: [0, 0], late: [0, 0] };
+      const kinds = ['get', 'group', 'post', 'late'] as const;
+      for (let i = 0; i < 16; i++) {
+        const slot = expected[kinds[i % 4] as (typeof kinds)[number]];
+        slot[i % 3 === 2 ? 1 : 0] = (slot[i % 3 === 2 ? 1 : 0] as number) + 1;
+      }
+      expect(count({ method: 'GET', group: '', phase: undefined, status: '200' })).toBe(expected.get[0]);
+      expect(count({ method: 'GET', group: '', phase: undefined, status: '503' })).toBe(expected.get[1]);
+      expect(count({ method: 'GET', group: '::g', status: '200' })).toBe(expected.group[0]);
+      expect(count({ method: 'GET', group: '::g', status: '503' })).toBe(expected.group[1]);
+      expect(count({ method: 'POST', status: '200' })).toBe(expected.post[0]);
+      expect(count({ method: 'POST', status: '503' })).toBe(expected.post[1]);
+      expect(count({ method: 'GET', phase: 'late', status: '200' })).toBe(expected.late[0]);
+      expect(count({ method: 'GET', phase: 'late', status: '503' })).toBe(expected.late[1]);
+    } finally {
+      await server.close();
+    }
+  });
 });
