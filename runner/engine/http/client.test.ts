@@ -361,6 +361,42 @@ describe('HttpAgent over plain http', () => {
     expect(srv.connections()).toBe(1);
   });
 
+  it('sends each request as asked when one URL object is reused with other methods, bodies and origins', async () => {
+    const seen: string[] = [];
+    const one = await httpServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        seen.push(`one ${req.method} ${req.url} ${body}`);
+        res.end(req.method === 'HEAD' ? undefined : `one:${req.method}`);
+      });
+    });
+    const two = await httpServer((req, res) => {
+      seen.push(`two ${req.method} ${req.url}`);
+      res.end('two');
+    });
+    const a = agent();
+    const u = one.url('/x');
+    const v = two.url('/y');
+    const texts: string[] = [];
+    for (const r of [
+      { method: 'GET', url: u },
+      { method: 'GET', url: u },
+      { method: 'HEAD', url: u },
+      { method: 'GET', url: v },
+      { method: 'POST', url: u, body: 'b1' },
+      { method: 'GET', url: u, headers: { 'x-a': '1' } },
+      { method: 'GET', url: u },
+    ]) {
+      const res = await a.request({ ...r, timeoutMs: 2000 });
+      texts.push(res.body?.toString() ?? '-');
+    }
+    expect(texts).toEqual(['one:GET', 'one:GET', '-', 'two', 'one:POST', 'one:GET', 'one:GET']);
+    expect(seen).toEqual(['one GET /x ', 'one GET /x ', 'one HEAD /x ', 'two GET /y', 'one POST /x b1', 'one GET /x ', 'one GET /x ']);
+    expect(one.connections()).toBe(1);
+    expect(two.connections()).toBe(1);
+  });
+
   it('skips a 100 Continue before the response', async () => {
     const srv = await rawServer((s) => s.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone'));
     const r = await get(agent(), srv.url());
