@@ -18,20 +18,24 @@
 // CPU 1, 1 M responses × 3, machine shared): ours 1.0–1.9 µs per response, llhttp 1.9–4.2 µs
 // (the JS↔C++ crossing and its header array cost more than parsing ~130 bytes in JS) — and it
 // is an internal API. So: hand-written.
-// Measured end to end (runner/bench/run.ts, 2026-11-25, second session; generator on CPU 1,
-// target on CPU 0, 50 connections, 8 s, 3 rounds, quiet machine). Requests per generator
-// CPU-second, whole process, ×autocannon in the same round, median [range]:
+// Measured end to end (runner/bench/run.ts, 2026-11-25, third session; generator on CPU 1,
+// target on CPU 0, 50 connections, 8 s, 3 rounds). Requests per generator CPU-second, whole
+// process (start-up and exit included), ×autocannon in the same round, median [range]:
 //   canned-response target (the generator is the bottleneck — its own efficiency):
-//     autocannon 67.5 k; this client's driver 1.57×; `stampede run` 1.27× [1.18–1.36]
-//     (0.98× at the day's start: lazy headers, HDR without log2, 3 clock reads per request,
-//     callbacks instead of a promise per request, no per-request timer refresh, the CLI and
-//     the scenario compiled by esbuild instead of loaded through tsx).
+//     autocannon 101.8 k; this client's driver 1.99×; `stampede run` 1.79× [1.72–1.83].
 //   node:http hello world (saturates its core, as every generator does: the figures depend
-//     on how the two processes interleave, ±10 %): autocannon 67.3 k; driver 1.24×;
-//     `stampede run` 1.07× [1.01–1.14] (0.99× at the day's start) — short of the 1.2× goal.
+//     on how the two processes interleave): autocannon 110.0 k; driver 1.40×; `stampede run`
+//     1.20× [1.18–1.21] (1.07× at the second session's end, 0.99× at its start).
+//   What got it there, in order of effect: the last response head per connection recognised
+//   by one memcmp (parser.ts), the CLI's start and end (compiled scenarios reused, hdr modules
+//   loaded one by one, report gzip through node:zlib), lazy headers, HDR without log2,
+//   callbacks instead of a promise per request, the exchange as its own result, per-VU and
+//   per-agent caches of the last request's cell and target, fewer clock reads. What is left is
+//   mostly the kernel's (~60 % of the generator's CPU is the loopback write and read) and
+//   Node's per-write WriteWrap and per-read callback scope.
 // Open model, 20,000/s for 10 s, `stampede run` (dense arrivals started in 1 ms batches,
 // executors.ts; the engine warmed before t = 0, warm-up.ts): 100 % achieved, 0 dropped,
-// send-lag p99 2.1–3.7 ms (at the day's start: 9–27 ms, the first second's cold code).
+// send-lag p99 1.6 ms [1.55–1.86].
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
