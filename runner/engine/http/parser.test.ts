@@ -166,6 +166,14 @@ describe('ResponseParser', () => {
     const longer = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive, x\r\n\r\nok';
     expect(feed(longer)).toMatchObject({ status: 200, kind: Body.Length, close: false, done: true, at: longer.length });
     expect(feed(ok)).toEqual(first);
+    // heads that differ every time (a request id): every one parsed right, memo or not
+    for (let k = 0; k < 200; k++) {
+      const varying = `HTTP/1.1 20${k % 2} OK\r\nX-Request-Id: ${k}\r\nContent-Length: 2\r\n\r\nok`;
+      expect(feed(varying)).toMatchObject({ status: 200 + (k % 2), kind: Body.Length, cl: 2, done: true, at: varying.length });
+      expect(p.headers['x-request-id']).toBe(String(k));
+    }
+    expect(feed(ok)).toEqual(first);
+    expect(feed(ok)).toEqual(first);
     // an invalid head after a valid one still fails
     p.reset(false);
     const bad = Buffer.from('HTTP/1.1 2x0 OK\r\n\r\n', 'latin1');

@@ -43,6 +43,8 @@ export interface BodySink {
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 /** reads up to this many bytes are searched as a string (see execute) */
 const SMALL_READ = 2048;
+/** misses in a row after which heads are memoised only now and then (parseHead) */
+const MEMO_TRIES = 4;
 
 interface HeadMemo {
   head: string;
@@ -94,6 +96,8 @@ export class ResponseParser {
    * pure function of (head, isHead), so the reuse cannot change a result.
    */
   private memo: HeadMemo | null = null;
+  /** heads parsed since the memo last matched (see parseHead) */
+  private memoMisses = 0;
   /** a Uint32Array over the memory of the buffer read last (startsWithMemo) */
   private words: Uint32Array | null = null;
   private wordsOf: ArrayBufferLike | null = null;
@@ -129,10 +133,11 @@ export class ResponseParser {
         case St.Head: {
           if (i >= end) return end;
           const m = this.memo;
-          if (m !== null && this.pending === null && m.isHead === this.isHead && this.startsWithMemo(m, buf, i, end)) {
+          if (m !== null && this.memoMisses <= MEMO_TRIES && this.pending === null && m.isHead === this.isHead && this.startsWithMemo(m, buf, i, end)) {
             // Byte for byte the head of the last response on this connection (terminator
             // included, so it ends here too): its results without converting or searching.
             this.useMemo(m);
+            this.memoMisses = 0;
             this.headBytes += m.bytes.length;
             i += m.bytes.length;
           } else {
@@ -371,12 +376,18 @@ export class ResponseParser {
 
   /** Status line and header fields from the head (without the final CRLFCRLF). */
   private parseHead(h: string): boolean {
+    // A target whose heads differ every time (a request id, a per-response cookie) would only
+    // pay for memos: after a few misses in a row, execute() stops comparing bytes, and one head
+    // in 64 is memoised and compared with the next; when that matches, all resumes.
     const m = this.memo;
-    if (m !== null && m.head === h && m.isHead === this.isHead) {
+    const trying = this.memoMisses <= MEMO_TRIES || (this.memoMisses & 63) === 0;
+    if (trying && m !== null && m.head === h && m.isHead === this.isHead) {
+      this.memoMisses = 0;
       this.useMemo(m);
       return true;
     }
     if (!this.parseHeadFully(h)) return false;
+    if (++this.memoMisses > MEMO_TRIES && (this.memoMisses & 63) !== 0) return true;
     // the head's bytes as they arrive, terminator included, for execute()'s byte comparison
     const bytes = Buffer.from(`${h}\r\n\r\n`, 'latin1');
     const words = new Uint32Array((bytes.length + 3) >>> 2);
