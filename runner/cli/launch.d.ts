@@ -10,3 +10,5 @@ export const NODE_BUNDLE: { readonly bundle: true; readonly format: 'esm'; reado
 export function compilerStamp(): Promise<string>;
 /** Every input (path → [mtimeMs, size], relative to `base` or absolute) is as recorded. */
 export function unchanged(inputs: Record<string, [number, number]>, base: string): Promise<boolean>;
+/** Writes a file whole or not at all (a temporary file renamed over it). */
+export function writeAtomic(file: string, text: string): Promise<void>;

@@ -82,6 +82,17 @@ async function readManifest() {
 }
 
 /**
+ * Writes a file whole or not at all (a temporary file renamed over it): a concurrent start
+ * never reads half of it.
+ * @param {string} file @param {string} text
+ */
+export async function writeAtomic(file, text) {
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+/**
  * Every input still has the size and mtime recorded when the output was built.
  * @param {Record<string, [number, number]>} inputs paths relative to `base` (or absolute)
  * @param {string} base
@@ -120,9 +131,7 @@ async function build(esbuild, stamp) {
     const s = await stat(path.join(ROOT, file));
     inputs[file] = [s.mtimeMs, s.size];
   }
-  const tmp = `${MANIFEST}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ stamp, dir, inputs }));
-  await rename(tmp, MANIFEST);
+  await writeAtomic(MANIFEST, JSON.stringify({ stamp, dir, inputs }));
   await removeOldBuilds(dir);
   return path.join(outdir, 'main.js');
 }

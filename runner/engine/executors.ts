@@ -102,7 +102,8 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
  * when it has settled (the arrival-rate executor's bookkeeping, without a .then per iteration).
  */
 async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
-  const t0 = beginIteration(ctx, vu, lagUs);
+  beginIteration(ctx, vu, lagUs);
+  const t0 = nowUs();
   try {
     await ctx.journey(vu, ctx.setupData);
   } catch (e) {
@@ -112,11 +113,10 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, aft
   if (after !== undefined) after(vu);
 }
 
-/** The start of an iteration; returns its start time (µs). */
-function beginIteration(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): number {
+/** The start of an iteration on `vu` (the caller takes the start time). */
+function beginIteration(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): void {
   const s = ctx.scenario;
   vu.beginIteration(s.name, s.tags, ctx.env, lagUs);
-  return nowUs();
 }
 
 /** Records the iteration that began at t0; returns the clock reading it ended at. */
@@ -133,7 +133,6 @@ function endIteration(ctx: ExecutorContext, vu: VirtualUser, t0: number): number
  */
 async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight, more: () => boolean): Promise<void> {
   const recorder = ctx.recorder;
-  const s = ctx.scenario;
   // Back to back, an iteration begins when the one before ended: one clock reading serves as
   // both (what lies between is this loop's bookkeeping, well under a microsecond).
   let t0 = nowUs();
@@ -141,7 +140,7 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
     recorder.iterationStarted(null);
     recorder.vus++;
     inFlight.add(vu);
-    vu.beginIteration(s.name, s.tags, ctx.env, 0);
+    beginIteration(ctx, vu, 0);
     try {
       await ctx.journey(vu, ctx.setupData);
     } catch (e) {

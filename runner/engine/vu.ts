@@ -253,14 +253,7 @@ export class VirtualUser implements VU {
         if (last !== null && last.rawName === rawName && last.method === method && last.status === status && last.gen === this.recorder.generation) cell = last.cell;
         else {
           cell = this.cachedCell(this.names.bound(rawName), method, status);
-          if (last === null) this.lastCell = { rawName, method, status, gen: this.recorder.generation, cell };
-          else {
-            last.rawName = rawName;
-            last.method = method;
-            last.status = status;
-            last.gen = this.recorder.generation;
-            last.cell = cell;
-          }
+          this.lastCell = { rawName, method, status, gen: this.recorder.generation, cell };
         }
       } else cell = this.slowCell(this.names.bound(rawName), method, status, extra, err?.kind);
       this.recorder.recordHttp(

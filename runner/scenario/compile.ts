@@ -12,11 +12,11 @@
 // to). Checking them is a few stat() calls; compiling meant starting esbuild's service process
 // (~60–80 ms of CPU on every run).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged } from '../cli/launch.js';
+import { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic } from '../cli/launch.js';
 
 const BUNDLED = Symbol.for('stampede.typescriptOnDemand');
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
@@ -24,7 +24,8 @@ const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_module
 /** Imports a scenario module (absolute path). Errors are the compiler's or the module's own. */
 export async function importScenario(absolute: string): Promise<Record<string, unknown>> {
   if ((globalThis as Record<symbol, unknown>)[BUNDLED] !== true) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
-  const file = (await cachedCompile(absolute)) ?? (await compile(absolute));
+  const stamp = await compilerStamp();
+  const file = (await cachedCompile(absolute, stamp)) ?? (await compile(absolute, stamp));
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
@@ -41,11 +42,11 @@ function indexFile(absolute: string): string {
 }
 
 /** The cached module of this scenario, when it was compiled from exactly the files there are now. */
-async function cachedCompile(absolute: string): Promise<string | null> {
+async function cachedCompile(absolute: string, stamp: string): Promise<string | null> {
   try {
     const index = JSON.parse(await readFile(indexFile(absolute), 'utf8')) as CompileIndex;
     const file = path.join(CACHE, path.basename(index.module));
-    if (index.stamp !== (await compilerStamp()) || !(await unchanged(index.inputs, CACHE))) return null;
+    if (index.stamp !== stamp || !(await unchanged(index.inputs, CACHE))) return null;
     await stat(file);
     return file;
   } catch {
@@ -53,7 +54,7 @@ async function cachedCompile(absolute: string): Promise<string | null> {
   }
 }
 
-async function compile(absolute: string): Promise<string> {
+async function compile(absolute: string, stamp: string): Promise<string> {
   const esbuild = await import('esbuild');
   const packages = new Set<string>();
   let out: import('esbuild').BuildResult<{ write: false; metafile: true }>;
@@ -75,15 +76,9 @@ async function compile(absolute: string): Promise<string> {
     if (s === null) return file; // not a file on disk (a virtual input): never reuse this compile
     inputs[input] = [s.mtimeMs, s.size];
   }
-  const index: CompileIndex = { stamp: await compilerStamp(), module: name, inputs };
+  const index: CompileIndex = { stamp, module: name, inputs };
   await writeAtomic(indexFile(absolute), JSON.stringify(index));
   return file;
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
 }
 
 /**

@@ -392,18 +392,7 @@ export class ResponseParser {
     const bytes = Buffer.from(`${h}\r\n\r\n`, 'latin1');
     const words = new Uint32Array((bytes.length + 3) >>> 2);
     new Uint8Array(words.buffer).set(bytes);
-    if (m === null) this.memo = { head: h, bytes, words, isHead: this.isHead, minor: this.minor, status: this.status, closeAfter: this.closeAfter, bodyKind: this.bodyKind, contentLength: this.contentLength };
-    else {
-      m.head = h;
-      m.bytes = bytes;
-      m.words = words;
-      m.isHead = this.isHead;
-      m.minor = this.minor;
-      m.status = this.status;
-      m.closeAfter = this.closeAfter;
-      m.bodyKind = this.bodyKind;
-      m.contentLength = this.contentLength;
-    }
+    this.memo = { head: h, bytes, words, isHead: this.isHead, minor: this.minor, status: this.status, closeAfter: this.closeAfter, bodyKind: this.bodyKind, contentLength: this.contentLength };
     return true;
   }
 
