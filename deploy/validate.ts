@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 
@@ -108,8 +108,11 @@ const k8sValidators = new Map<string, K8sValidate>();
 async function k8sValidator(definition: string): Promise<K8sValidate> {
   let v = k8sValidators.get(definition);
   if (!v) {
-    const spec = definition.startsWith('IoK8sApimachinery') ? `@kubernetes-models/apimachinery/_schemas/${definition}` : `kubernetes-models/_schemas/${definition}`;
-    v = ((await import(spec)) as { validate: K8sValidate }).validate;
+    // The generated validators are files of the package that its exports map does not list
+    // (kubernetes-models 4, the major that supports Node 20): loaded by path from the package root.
+    const pkg = definition.startsWith('IoK8sApimachinery') ? '@kubernetes-models/apimachinery' : 'kubernetes-models';
+    const root = path.dirname(require.resolve(pkg));
+    v = ((await import(pathToFileURL(path.join(root, '_schemas', `${definition}.mjs`)).href)) as { validate: K8sValidate }).validate;
     k8sValidators.set(definition, v);
   }
   return v;
