@@ -44,6 +44,13 @@ export interface ExecutorContext {
 /** How long in-flight iterations get when the whole run is stopped early. */
 const RUN_STOP_GRACE_MS = 1000;
 /**
+ * How long a scenario waits, after interrupting its stragglers, for their loops to unwind. An
+ * interrupted journey that awaits anything of the VU's (a request, a sleep) resumes at once; one
+ * awaiting a promise that never settles never does, and the scenario must end anyway (its
+ * iteration is already counted as interrupted, and everything the VU does later is a no-op).
+ */
+const LOOP_UNWIND_MS = 100;
+/**
  * The scheduler sleeps on a timer when the next arrival is further away than this and spins
  * (setImmediate) closer in: timers fire ~1 ms late, spinning costs CPU. 300 µs keeps the
  * send lag well under a millisecond without burning a core at low rates.
@@ -138,7 +145,6 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
   let t0 = nowUs();
   while (!ctx.stop.stopping && !vu.interrupted && more()) {
     recorder.iterationStarted(null);
-    recorder.vus++;
     inFlight.add(vu);
     beginIteration(ctx, vu, 0);
     try {
@@ -148,32 +154,45 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
     }
     t0 = endIteration(ctx, vu, t0);
     inFlight.done(vu);
-    recorder.vus--;
   }
 }
 
 /**
- * Counts the VUs with an iteration running, so a scenario can wait for them, then interrupt the
- * stragglers. No promise and no set entry per iteration (the hot path): each VU carries its own
- * `iterating` flag, and done() wakes a waiting drain when the count reaches 0.
+ * Counts the VUs with an iteration running (and the recorder's `vus` gauge with them), so a
+ * scenario can wait for them, then interrupt the stragglers. No promise and no set entry per
+ * iteration (the hot path): each VU carries its own `iterating` flag, and done() wakes a waiting
+ * drain when the count reaches 0. An interrupted iteration is done at once, whether or not its
+ * journey ever settles: the scenario never waits on user code past its grace.
  */
 class InFlight {
   private count = 0;
   private onEmpty: (() => void) | null = null;
 
   /** `all`: every VU of the scenario, for interrupting the ones still iterating */
-  constructor(private readonly all: () => Iterable<VirtualUser>) {}
+  constructor(
+    private readonly all: () => Iterable<VirtualUser>,
+    private readonly recorder: IntervalRecorder,
+  ) {}
 
   add(vu: VirtualUser): void {
     vu.iterating = true;
     this.count++;
+    this.recorder.vus++;
   }
 
   done(vu: VirtualUser): void {
     if (!vu.iterating) return;
     vu.iterating = false;
     this.count--;
+    this.recorder.vus--;
     if (this.count === 0 && this.onEmpty !== null) this.onEmpty();
+  }
+
+  /** Stops `vu` now; an iteration it was running counts as interrupted (k6's "interrupted iterations"). */
+  interrupt(vu: VirtualUser): void {
+    if (vu.iterating) this.recorder.interruptedIteration(vu.iterationTags());
+    vu.interrupt();
+    this.done(vu);
   }
 
   get size(): number {
@@ -190,11 +209,7 @@ class InFlight {
       this.onEmpty = null;
       clearTimeout(timer);
     }
-    for (const vu of this.all()) {
-      if (!vu.iterating) continue;
-      vu.interrupt();
-      this.done(vu);
-    }
+    for (const vu of this.all()) if (vu.iterating) this.interrupt(vu);
   }
 }
 
@@ -202,12 +217,19 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits for `loops` to end, but no longer than LOOP_UNWIND_MS (see there). */
+async function unwind(loops: Promise<void>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(loops), new Promise<void>((r) => (timer = setTimeout(r, LOOP_UNWIND_MS)))]);
+  clearTimeout(timer);
+}
+
 function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: ArrivalRateScenario): Promise<void> {
   const { recorder } = ctx;
   const schedule = arrivalSchedule(plan, ctx.segment);
   const free: VirtualUser[] = [];
   const everyVu: VirtualUser[] = [];
-  const inFlight = new InFlight(() => everyVu);
+  const inFlight = new InFlight(() => everyVu, recorder);
   const maxVUs = Math.max(s.maxVUs, s.preAllocatedVUs);
   let allocated = 0;
   const allocate = () => {
@@ -230,21 +252,18 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       resolve();
     };
     const settled = (vu: VirtualUser) => {
-      recorder.vus--;
       inFlight.done(vu);
       if (!vu.interrupted) free.push(vu);
     };
     // the most recently freed VU first: its connection is the one most likely still open
-    const launch = (intendedUs: number, now: number) => {
+    // false when no VU is free and maxVUs are in use
+    const launch = (intendedUs: number, now: number): boolean => {
       const vu = free.pop() ?? (allocated < maxVUs ? allocate() : undefined);
-      if (!vu) {
-        recorder.dropped(dropTags);
-        return;
-      }
+      if (!vu) return false;
       recorder.iterationStarted(now - intendedUs);
-      recorder.vus++;
       inFlight.add(vu); // before iterate(), whose settled() counts it out
       void iterate(ctx, vu, now - intendedUs, settled);
+      return true;
     };
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
@@ -262,8 +281,15 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
           setImmediate(tick);
           return;
         }
-        launch(due, now);
-        next++;
+        if (launch(due, now)) next++;
+        else {
+          // no VU now: every iteration due by now is dropped, counted at once (one by one, a
+          // schedule far beyond what the VUs can start made the counting itself the bottleneck
+          // and kept the scheduler running long after the schedule's end)
+          const upTo = Math.max(next + 1, Math.min(total, schedule.countBefore((now - ctx.startUs) / 1000)));
+          recorder.dropped(dropTags, upTo - next);
+          next = upTo;
+        }
       }
       if (next >= total) return void finish();
       const waitUs = due - now;
@@ -291,13 +317,15 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   const running = new Set<number>();
   const rampedDownAt = new Map<number, number>();
   const loops: Promise<void>[] = [];
-  const inFlight = new InFlight(() => vus);
+  const inFlight = new InFlight(() => vus, recorder);
   const wanted = () => targetAt((nowUs() - ctx.startUs) / 1000);
   // the target as the controller last computed it (every 20 ms): a VU's check between
   // iterations is then a comparison, not a clock read and a walk over the stages
   let want = 0;
   const loop = async (vu: VirtualUser, index: number) => {
     await vuLoop(ctx, vu, inFlight, () => index < want);
+    // (a VU interrupted on ramp-down may have been replaced at this index meanwhile)
+    if (vus[index] !== vu) return;
     running.delete(index);
     rampedDownAt.delete(index);
   };
@@ -322,7 +350,14 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
       }
       const since = rampedDownAt.get(index);
       if (since === undefined) rampedDownAt.set(index, now);
-      else if (now - since > rampDownGraceMs * 1000) vus[index]?.interrupt();
+      else if (now - since > rampDownGraceMs * 1000) {
+        // its iteration counts as interrupted and the index is free again at once: a journey
+        // that never settles must not hold the slot (a later ramp-up gives it a new VU)
+        const vu = vus[index];
+        if (vu) inFlight.interrupt(vu);
+        running.delete(index);
+        rampedDownAt.delete(index);
+      }
     }
   };
   // re-evaluate the target often enough to follow the stages (k6 steps VUs one by one)
@@ -336,7 +371,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   want = 0; // no new iterations
   // duration over: running iterations get gracefulStop, then are interrupted
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
-  await Promise.allSettled(loops);
+  await unwind(loops);
   for (const vu of vus) vu.close();
 }
 
@@ -348,7 +383,7 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
   const deadlineUs = ctx.startUs + maxDurationMs * 1000;
   let timeUp = false;
   const vus = Array.from({ length: vusCount }, () => ctx.newVu());
-  const inFlight = new InFlight(() => vus);
+  const inFlight = new InFlight(() => vus, recorder);
   recorder.vusMax += vus.length;
   const loops = vus.map((vu) => vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
   let timer: NodeJS.Timeout | undefined;
@@ -357,6 +392,6 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
   clearTimeout(timer);
   timeUp = true;
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
-  await Promise.allSettled(loops);
+  await unwind(loops);
   for (const vu of vus) vu.close();
 }
