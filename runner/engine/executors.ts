@@ -72,6 +72,13 @@ const DENSE_GAP_US = 1000;
  * VU and connection, and the tick ran on until maxVUs were used up and the rest was dropped.
  */
 const TICK_BUDGET_US = 1000;
+/**
+ * The longest VUs are created for in one go. A VU costs ~20 µs and ~4 KB to create: 100,000 of
+ * them made in one synchronous loop held the event loop for seconds (no timer, no response, no
+ * Ctrl-C), and a count far beyond the machine never let the run reach its end. Past this, the
+ * rest are created on later turns of the event loop, as the executor's timers allow.
+ */
+const VU_START_BUDGET_US = 2000;
 
 export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   const s = ctx.scenario;
@@ -239,13 +246,23 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
     everyVu.push(vu);
     return vu;
   };
-  for (let i = 0; i < s.preAllocatedVUs; i++) free.push(allocate());
+  let ended = false;
+  // preallocated in slices (VU_START_BUDGET_US); until then, launch() allocates on demand
+  const preallocate = () => {
+    const yieldAt = nowUs() + VU_START_BUDGET_US;
+    while (allocated < s.preAllocatedVUs && !ended) {
+      if (nowUs() > yieldAt) return void setImmediate(preallocate);
+      free.push(allocate());
+    }
+  };
+  preallocate();
   const dropTags = { ...s.tags, scenario: s.name };
   let next = 0; // index of the next iteration of this segment
   const total = schedule.total;
 
   return new Promise<void>((resolve) => {
     const finish = async () => {
+      ended = true;
       // the rest of the schedule, if the run was stopped early, is not dropped: it was never due
       await inFlight.drain(s.gracefulStopMs, ctx.stop);
       for (const vu of free) vu.close();
@@ -322,6 +339,12 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   // the target as the controller last computed it (every 20 ms): a VU's check between
   // iterations is then a comparison, not a clock read and a walk over the stages
   let want = 0;
+  let over = false;
+  let resumeQueued = false;
+  const resume = () => {
+    resumeQueued = false;
+    control();
+  };
   const loop = async (vu: VirtualUser, index: number) => {
     await vuLoop(ctx, vu, inFlight, () => index < want);
     // (a VU interrupted on ramp-down may have been replaced at this index meanwhile)
@@ -330,12 +353,20 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
     rampedDownAt.delete(index);
   };
   const control = () => {
+    if (over) return;
     want = wanted();
     const now = nowUs();
+    const yieldAt = now + VU_START_BUDGET_US;
     for (let index = 0; index < want; index++) {
       if (running.has(index)) continue;
       let vu = vus[index];
       if (!vu || vu.interrupted) {
+        // a large count is started over several turns of the event loop (VU_START_BUDGET_US)
+        if (nowUs() > yieldAt) {
+          if (!resumeQueued) setImmediate(resume);
+          resumeQueued = true;
+          break;
+        }
         vu = ctx.newVu();
         vus[index] = vu;
         if (index >= recorder.vusMax) recorder.vusMax = index + 1;
@@ -368,6 +399,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   await Promise.race([new Promise<void>((r) => (durationTimer = setTimeout(r, durationMs))), ctx.stop.stopped]);
   clearTimeout(durationTimer);
   clearInterval(timer);
+  over = true;
   want = 0; // no new iterations
   // duration over: running iterations get gracefulStop, then are interrupted
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
@@ -382,12 +414,26 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
   const take = makeBudget();
   const deadlineUs = ctx.startUs + maxDurationMs * 1000;
   let timeUp = false;
-  const vus = Array.from({ length: vusCount }, () => ctx.newVu());
+  const vus: VirtualUser[] = [];
+  const loops: Promise<void>[] = [];
   const inFlight = new InFlight(() => vus, recorder);
-  recorder.vusMax += vus.length;
-  const loops = vus.map((vu) => vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
+  // the VUs start as they are created, in slices (VU_START_BUDGET_US)
+  let allStarted!: () => void;
+  const started = new Promise<void>((r) => (allStarted = r));
+  const startVus = () => {
+    const yieldAt = nowUs() + VU_START_BUDGET_US;
+    while (vus.length < vusCount && !timeUp && !ctx.stop.stopping && nowUs() < deadlineUs) {
+      if (nowUs() > yieldAt) return void setImmediate(startVus);
+      const vu = ctx.newVu();
+      vus.push(vu);
+      recorder.vusMax++;
+      loops.push(vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
+    }
+    allStarted();
+  };
+  startVus();
   let timer: NodeJS.Timeout | undefined;
-  const all = Promise.all(loops);
+  const all = started.then(() => Promise.all(loops));
   await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, maxDurationMs))), ctx.stop.stopped]);
   clearTimeout(timer);
   timeUp = true;

@@ -108,6 +108,36 @@ describe('schedules the VUs cannot hold', () => {
   });
 });
 
+describe('VU counts the machine cannot create', () => {
+  // a VU costs ~20 µs and ~4 KB: 1e9 of them would take hours and far more memory than there is.
+  // They are created in slices between the executor's timers, so the run still ends at its
+  // planned end plus gracefulStop with the VUs made so far (each stuck in its first iteration)
+  const billion = (o: Parameters<NonNullable<Parameters<typeof runTest>[0]['transformOptions']>>[0]) => ({
+    ...o,
+    // (and 300 ms long, below the schema's 1 s minimum: fewer VUs made, less memory)
+    scenarios: o.scenarios.map((s) => {
+      const short = 'maxDurationMs' in s ? { ...s, maxDurationMs: 300 } : 'durationMs' in s ? { ...s, durationMs: 300 } : s;
+      return 'vus' in short ? { ...short, vus: 1e9 } : 'preAllocatedVUs' in short ? { ...short, preAllocatedVUs: 1e9, maxVUs: 1e9 } : short;
+    }),
+  });
+  for (const scenario of [
+    { executor: 'constant-vus', vus: 1, duration: '1s', gracefulStop: '200ms' },
+    { executor: 'per-vu-iterations', vus: 1, iterations: 1, maxDuration: '1s', gracefulStop: '200ms' },
+    { executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '1s', preAllocatedVUs: 1, maxVUs: 1, gracefulStop: '200ms' },
+  ]) {
+    it(`${scenario.executor} with 1e9 VUs ends on time`, async () => {
+      const r = await run(`billion-${scenario.executor}`, scenario, NEVER, billion);
+      const made = r.metrics.vus_max?.values.max ?? 0;
+      expect(made).toBeGreaterThan(10);
+      expect(made).toBeLessThan(1e9);
+      // every VU that started an iteration was interrupted in it
+      const started = scenario.executor === 'constant-arrival-rate' ? 6 : made;
+      expect(count(r, 'interrupted_iterations')).toBe(started);
+      endedNear(r, 500);
+    });
+  }
+});
+
 describe('journeys that throw', () => {
   it('every throw counted by message; the iterations still count', async () => {
     const r = await run('throws', { executor: 'per-vu-iterations', vus: 2, iterations: 15, maxDuration: '5s' }, `await vu.http.get(vu.env.BASE + '/'); if (vu.iteration % 3 === 0) throw new Error('boom'); if (vu.iteration % 3 === 1) throw 'a string'`);
