@@ -136,3 +136,15 @@ describe('a journey that never yields', () => {
     expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   }, 60_000);
 });
+
+  it('in a worker thread, Ctrl-C: the spinning thread is terminated after the stop’s grace, exit 130 with a result', async () => {
+    const journey = `${STARTED} await vu.http.get(vu.env.BASE + '/'); if (vu.idInTest === 1) { for (;;) {} } await vu.sleep(0.02)`;
+    const file = scratch.write('spin-sigint.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 2, duration: '60s' } } }, journey));
+    const out = path.join(scratch.dir, 'out-spin-sigint');
+    const r = await runAndInterrupt(['run', file, '--out', out, '--quiet', '--threads', '2', '--env', `BASE=${server.url}`], { signals: 1, waitFor: /started [12]\n[^]*started [12]\n/ });
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(6000);
+    const result = readResult(out);
+    expect(result.stopReason).toMatch(/Ctrl-C/);
+    expect(result.warnings.some((w) => /engine thread 0 did not end .* terminated/.test(w))).toBe(true);
+  }, 60_000);
