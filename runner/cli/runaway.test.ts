@@ -119,6 +119,22 @@ describe('what user code leaves behind', () => {
   }, 60_000);
 });
 
+describe('more VUs than the machine holds', () => {
+  it('VUs stop being made when the heap is 60 % full: the run ends on time with a warning, not out of memory', async () => {
+    // a small heap stands in for a small machine: ~15,000 VUs fit in 64 MB, 50,000 do not
+    const file = scratch.write('many-vus.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 50_000, duration: '5s', gracefulStop: '200ms' } } }, NEVER));
+    const out = path.join(scratch.dir, 'out-many-vus');
+    const r = await runCli(['run', file, '--out', out, '--quiet'], { timeoutMs: 60_000, env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=64 --max-semi-space-size=1' } });
+    expect(r.code).toBe(0);
+    const result = readResult(out);
+    const made = result.metrics.vus_max?.values.max ?? 0;
+    expect(made).toBeGreaterThan(1000);
+    expect(made).toBeLessThan(50_000);
+    expect(count(result, 'interrupted_iterations')).toBe(made);
+    expect(result.warnings.filter((w) => w.includes("made no more VUs"))).toEqual([expect.stringMatching(new RegExp(`^the engine made no more VUs after ${made}: its heap was`))]);
+  }, 60_000);
+});
+
 describe('a journey that never yields', () => {
   it('in a worker thread (--threads 2): the thread is terminated past the planned end; the other thread’s load and the result are kept', async () => {
     // VU 1 (thread 0) spins for ever once it has made one request; VU 2 (thread 1) behaves

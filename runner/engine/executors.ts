@@ -35,8 +35,8 @@ export interface ExecutorContext {
   journey: Journey;
   setupData: unknown;
   env: Record<string, string>;
-  /** a new VU for this scenario (the thread numbers them) */
-  newVu(): VirtualUser;
+  /** a new VU for this scenario (the thread numbers them); null once the thread can hold no more */
+  newVu(): VirtualUser | null;
   stop: StopControl;
   onJourneyError(error: unknown, vu: VirtualUser): void;
 }
@@ -239,10 +239,11 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
   const inFlight = new InFlight(() => everyVu, recorder);
   const maxVUs = Math.max(s.maxVUs, s.preAllocatedVUs);
   let allocated = 0;
-  const allocate = () => {
+  const allocate = (): VirtualUser | null => {
+    const vu = ctx.newVu();
+    if (vu === null) return null;
     allocated++;
     recorder.vusMax += 1;
-    const vu = ctx.newVu();
     everyVu.push(vu);
     return vu;
   };
@@ -252,7 +253,9 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
     const yieldAt = nowUs() + VU_START_BUDGET_US;
     while (allocated < s.preAllocatedVUs && !ended) {
       if (nowUs() > yieldAt) return void setImmediate(preallocate);
-      free.push(allocate());
+      const vu = allocate();
+      if (vu === null) return;
+      free.push(vu);
     }
   };
   preallocate();
@@ -275,7 +278,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
     // the most recently freed VU first: its connection is the one most likely still open
     // false when no VU is free and maxVUs are in use
     const launch = (intendedUs: number, now: number): boolean => {
-      const vu = free.pop() ?? (allocated < maxVUs ? allocate() : undefined);
+      const vu = free.pop() ?? (allocated < maxVUs ? allocate() : null);
       if (!vu) return false;
       recorder.iterationStarted(now - intendedUs);
       inFlight.add(vu); // before iterate(), whose settled() counts it out
@@ -367,7 +370,9 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
           resumeQueued = true;
           break;
         }
-        vu = ctx.newVu();
+        const made = ctx.newVu();
+        if (made === null) break;
+        vu = made;
         vus[index] = vu;
         if (index >= recorder.vusMax) recorder.vusMax = index + 1;
       }
@@ -425,6 +430,7 @@ async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDur
     while (vus.length < vusCount && !timeUp && !ctx.stop.stopping && nowUs() < deadlineUs) {
       if (nowUs() > yieldAt) return void setImmediate(startVus);
       const vu = ctx.newVu();
+      if (vu === null) break;
       vus.push(vu);
       recorder.vusMax++;
       loops.push(vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));

@@ -38,6 +38,7 @@ async function run(runStartUs: number): Promise<void> {
     runStartUs,
     segment: init.segment,
     onJourneyError: (message) => post({ type: 'journey-error', message }),
+    onNote: (message) => post({ type: 'note', message }),
   });
   engine = e;
   if (stopRequested) e.stop();

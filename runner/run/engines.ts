@@ -58,6 +58,7 @@ export interface WorkerEngineInput {
   env: Record<string, string>;
   setupData: unknown;
   onJourneyError(message: string): void;
+  onNote(message: string): void;
 }
 
 /**
@@ -92,6 +93,7 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
             const last = decodeSnapshot(m.last);
             onSnapshot(last.t >= 0 ? last : { ...last, t: secondOf(runStartUs) });
           } else if (m.type === 'journey-error') input.onJourneyError(m.message);
+          else if (m.type === 'note') input.onNote(m.message);
           else if (m.type === 'error') reject(new Error(`engine thread ${index}: ${m.message}`));
         });
         w.on('error', (e) => reject(e));

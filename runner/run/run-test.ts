@@ -123,23 +123,28 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     if (n <= MAX_ERROR_PRINTS) log(`journey error: ${message}${n === MAX_ERROR_PRINTS ? ' (further repeats counted, not printed)' : ''}`);
   };
 
+  const onNote = (message: string) => {
+    log(message);
+    engineNotes.push(message);
+  };
   let runStartUs: number;
-  // errors user code throws where no journey awaits them are counted, not fatal (a worker
-  // thread has its own catcher)
-  const releaseStrayErrors = threads === 1 ? catchStrayErrors(onJourneyError) : () => undefined;
+  // errors user code throws where no journey awaits them are counted, not fatal, until after
+  // teardown() (a worker thread has its own catcher)
+  let releaseStrayErrors = () => undefined as void;
   if (threads === 1) {
     // the engine's code warmed first (warm-up.ts), and this thread's per-second merging with it
     if (needsWarmUp(options)) {
       const scratch = new RunAggregate(1, offeredAt);
       await warmUpEngine(options, (snap) => scratch.add(snap));
     }
+    releaseStrayErrors = catchStrayErrors(onJourneyError);
     runStartUs = nowUs() + 20_000;
     engine = startInProcess(
-      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError },
+      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError, onNote },
       (snap) => aggregate.add(snap),
     );
   } else {
-    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError }, (snap) => aggregate.add(snap));
+    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
     engine = w;
     runStartUs = w.runStartUs;
   }
@@ -211,6 +216,9 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
 
   try {
     await engine.done;
+  } catch (e) {
+    releaseStrayErrors();
+    throw e;
   } finally {
     clearTimeout(everySecond);
     clearTimeout(abandonTimer);
