@@ -90,6 +90,19 @@ describe('journeys that never settle', () => {
   });
 });
 
+describe('journeys that never settle, in worker threads', () => {
+  it('--threads 2: each thread interrupts its stuck VUs at gracefulStop; the counts merge', async () => {
+    const file = scratch.write('threads.ts', scenarioSource({ scenarios: { a: { executor: 'shared-iterations', vus: 4, iterations: 40, maxDuration: '1s', gracefulStop: '300ms' }, b: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2, maxVUs: 2, gracefulStop: '300ms' } } }, NEVER));
+    const { result: r } = await runTest({ file, env: {}, threads: 2, log: () => undefined });
+    // 4 VUs of a, 2 of b (one per thread), each stuck in its first iteration; b drops the other 8
+    expect(count(r, 'interrupted_iterations')).toBe(6);
+    expect(count(r, 'dropped_iterations')).toBe(8);
+    expect(count(r, 'iterations')).toBe(0);
+    expect(r.partial).toBe(false);
+    endedNear(r, 1300);
+  });
+});
+
 describe('schedules the VUs cannot hold', () => {
   it('1e12 iterations/s for 1 s with one VU: the drops are counted at once, the run ends on time', async () => {
     // the schema may refuse such a rate from a scenario file: set it past validation, as a
