@@ -151,6 +151,36 @@ describe('VU counts the machine cannot create', () => {
   }
 });
 
+describe('a stop while setup() or teardown() never settles', () => {
+  const lifecycle = (which: 'setup' | 'teardown') =>
+    `export const options = ${JSON.stringify({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '30s' } } })};\n` +
+    `export async function ${which}() { await new Promise(() => {}); }\n` +
+    `export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/'); await vu.sleep(0.02); };\n`;
+
+  it('setup(): the stop skips the load; the result is partial, with nothing run', async () => {
+    const file = scratch.write('stuck-setup.ts', lifecycle('setup'));
+    const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 300));
+    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: () => undefined, stopRequested });
+    expect(r.partial).toBe(true);
+    expect(r.stopReason).toBe('interrupted (Ctrl-C)');
+    expect(count(r, 'iterations')).toBe(0);
+    expect(count(r, 'http_reqs')).toBe(0);
+  });
+
+  it('teardown(): cut short after the stop; the load before it is in the result', async () => {
+    const file = scratch.write('stuck-teardown.ts', lifecycle('teardown'));
+    const lines: string[] = [];
+    const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 1500));
+    const startedAt = Date.now();
+    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: (l) => lines.push(l), stopRequested });
+    expect(r.stopReason).toBe('interrupted (Ctrl-C)');
+    expect(count(r, 'iterations')).toBeGreaterThan(5);
+    expect(lines.some((l) => l.startsWith('teardown() cut short'))).toBe(true);
+    // 30 s planned, teardown's own timeout 60 s: a cap
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+});
+
 describe('journeys that throw', () => {
   it('every throw counted by message; the iterations still count', async () => {
     const r = await run('throws', { executor: 'per-vu-iterations', vus: 2, iterations: 15, maxDuration: '5s' }, `await vu.http.get(vu.env.BASE + '/'); if (vu.iteration % 3 === 0) throw new Error('boom'); if (vu.iteration % 3 === 1) throw 'a string'`);
