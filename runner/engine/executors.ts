@@ -224,6 +224,17 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits for the scenario's startTime; false when the run was stopped first (nothing to run then). */
+async function waitForStart(ctx: ExecutorContext): Promise<boolean> {
+  const waitMs = (ctx.startUs - nowUs()) / 1000;
+  if (waitMs > 0 && !ctx.stop.stopping) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => (timer = setTimeout(r, waitMs))), ctx.stop.stopped]);
+    clearTimeout(timer);
+  }
+  return !ctx.stop.stopping;
+}
+
 /** Waits for `loops` to end, but no longer than LOOP_UNWIND_MS (see there). */
 async function unwind(loops: Promise<void>[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -319,8 +330,19 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       else setImmediate(tick);
     };
     const startIn = (ctx.startUs - nowUs()) / 1000;
-    if (startIn > 1) setTimeout(tick, Math.floor(startIn));
-    else setImmediate(tick);
+    if (startIn > 1) {
+      // a run stopped before this scenario's startTime ends it then, not at its start
+      let startTimer: NodeJS.Timeout | undefined = setTimeout(() => {
+        startTimer = undefined;
+        tick();
+      }, Math.floor(startIn));
+      void ctx.stop.stopped.then(() => {
+        if (startTimer === undefined) return;
+        clearTimeout(startTimer);
+        startTimer = undefined;
+        void finish();
+      });
+    } else setImmediate(tick);
   });
 }
 
@@ -332,7 +354,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
  */
 async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number) => number, durationMs: number, rampDownGraceMs: number): Promise<void> {
   const { recorder } = ctx;
-  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  if (!(await waitForStart(ctx))) return;
   const vus: VirtualUser[] = [];
   const running = new Set<number>();
   const rampedDownAt = new Map<number, number>();
@@ -415,7 +437,7 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
 /** per-vu-iterations and shared-iterations: VUs loop while the budget allows, up to maxDuration. */
 async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDurationMs: number, makeBudget: () => (vu: VirtualUser) => boolean): Promise<void> {
   const { recorder } = ctx;
-  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  if (!(await waitForStart(ctx))) return;
   const take = makeBudget();
   const deadlineUs = ctx.startUs + maxDurationMs * 1000;
   let timeUp = false;

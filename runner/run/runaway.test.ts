@@ -184,6 +184,34 @@ describe('a stop while setup() or teardown() never settles', () => {
   });
 });
 
+describe('a stop before a scenario has started', () => {
+  it('scenarios due at startTime 60s end with the stop, not at their start', async () => {
+    const later = { startTime: '60s', gracefulStop: '30s' };
+    const file = scratch.write(
+      'later.ts',
+      scenarioSource(
+        {
+          scenarios: {
+            now: { executor: 'constant-vus', vus: 1, duration: '30s' },
+            car: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '10s', preAllocatedVUs: 2, maxVUs: 2, ...later },
+            rv: { executor: 'ramping-vus', startVUs: 1, stages: [{ duration: '10s', target: 2 }], ...later },
+            si: { executor: 'shared-iterations', vus: 1, iterations: 5, maxDuration: '10s', ...later },
+          },
+        },
+        `await vu.http.get(vu.env.BASE + '/'); await vu.sleep(0.02)`,
+      ),
+    );
+    const startedAt = Date.now();
+    const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 800));
+    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: () => undefined, stopRequested });
+    expect(r.stopReason).toBe('interrupted (Ctrl-C)');
+    // only the scenario that had started ran; nothing had to be abandoned
+    expect(r.tagged.filter((t) => t.metric === 'iterations').map((t) => t.tags.scenario)).toEqual(['now']);
+    expect(r.warnings.some((w) => w.includes('left behind'))).toBe(false);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  });
+});
+
 describe('journeys that throw', () => {
   it('every throw counted by message; the iterations still count', async () => {
     const r = await run('throws', { executor: 'per-vu-iterations', vus: 2, iterations: 15, maxDuration: '5s' }, `await vu.http.get(vu.env.BASE + '/'); if (vu.iteration % 3 === 0) throw new Error('boom'); if (vu.iteration % 3 === 1) throw 'a string'`);
