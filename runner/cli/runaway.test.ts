@@ -97,6 +97,22 @@ describe('Ctrl-C ends any run', () => {
   }, 60_000);
 });
 
+describe('the progress line', () => {
+  it('shows the interrupted iterations once there are any', async () => {
+    // two VUs stuck from the start, ramped down at 1 s (gracefulRampDown 0): interrupted then;
+    // a log (not a terminal) gets a progress line every 5 s
+    const stages = [{ duration: '0s', target: 2 }, { duration: '1s', target: 2 }, { duration: '0s', target: 0 }, { duration: '6s', target: 0 }];
+    const file = scratch.write('progress.ts', scenarioSource({ scenarios: { s: { executor: 'ramping-vus', startVUs: 0, stages, gracefulRampDown: '0s', gracefulStop: '0s' } } }, NEVER));
+    const out = path.join(scratch.dir, 'out-progress');
+    const r = await runCli(['run', file, '--out', out], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('running '));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[lines.length - 1]).toContain('interrupted 2');
+    expect(r.stdout).toMatch(/interrupted_iterations \.+: 2 /);
+  }, 60_000);
+});
+
 describe('what user code leaves behind', () => {
   it('a timer of an hour, a throw in a callback, a rejection nobody awaits: counted, and the process exits with its result', async () => {
     const journey = [
