@@ -4,4 +4,8 @@
 import { loadCli } from './launch.js';
 
 const { main } = await loadCli();
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// the command is over when main() returns: what user code left behind (a journey's timer or
+// socket that never settles) must not keep the process alive after its result is written
+setTimeout(() => process.exit(code), 500).unref();

@@ -20,7 +20,10 @@ export function handleInterrupts(whatStops: string): InterruptHandle {
     if (interrupts === 1) {
       process.stderr.write(`\nstopping ${whatStops} (Ctrl-C again to abort)…\n`);
       requestStop('interrupted (Ctrl-C)');
-    } else process.exit(EXIT.aborted);
+    } else {
+      process.stderr.write('aborted: nothing more is written\n');
+      process.exit(EXIT.aborted);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

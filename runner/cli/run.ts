@@ -128,8 +128,9 @@ export async function run(argv: string[]): Promise<number> {
     if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n');
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
-    if (thresholdsFailed) return EXIT.thresholdsFailed;
+    // interrupted wins over a failed threshold: the run did not finish, so no verdict is final
     if (interrupts.interrupted()) return EXIT.aborted;
+    if (thresholdsFailed) return EXIT.thresholdsFailed;
     return EXIT.ok;
   } finally {
     await metrics?.close();

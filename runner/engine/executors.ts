@@ -35,14 +35,21 @@ export interface ExecutorContext {
   journey: Journey;
   setupData: unknown;
   env: Record<string, string>;
-  /** a new VU for this scenario (the thread numbers them) */
-  newVu(): VirtualUser;
+  /** a new VU for this scenario (the thread numbers them); null once the thread can hold no more */
+  newVu(): VirtualUser | null;
   stop: StopControl;
   onJourneyError(error: unknown, vu: VirtualUser): void;
 }
 
 /** How long in-flight iterations get when the whole run is stopped early. */
 const RUN_STOP_GRACE_MS = 1000;
+/**
+ * How long a scenario waits, after interrupting its stragglers, for their loops to unwind. An
+ * interrupted journey that awaits anything of the VU's (a request, a sleep) resumes at once; one
+ * awaiting a promise that never settles never does, and the scenario must end anyway (its
+ * iteration is already counted as interrupted, and everything the VU does later is a no-op).
+ */
+const LOOP_UNWIND_MS = 100;
 /**
  * The scheduler sleeps on a timer when the next arrival is further away than this and spins
  * (setImmediate) closer in: timers fire ~1 ms late, spinning costs CPU. 300 µs keeps the
@@ -65,6 +72,13 @@ const DENSE_GAP_US = 1000;
  * VU and connection, and the tick ran on until maxVUs were used up and the rest was dropped.
  */
 const TICK_BUDGET_US = 1000;
+/**
+ * The longest VUs are created for in one go. A VU costs ~20 µs and ~4 KB to create: 100,000 of
+ * them made in one synchronous loop held the event loop for seconds (no timer, no response, no
+ * Ctrl-C), and a count far beyond the machine never let the run reach its end. Past this, the
+ * rest are created on later turns of the event loop, as the executor's timers allow.
+ */
+const VU_START_BUDGET_US = 2000;
 
 export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   const s = ctx.scenario;
@@ -138,7 +152,6 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
   let t0 = nowUs();
   while (!ctx.stop.stopping && !vu.interrupted && more()) {
     recorder.iterationStarted(null);
-    recorder.vus++;
     inFlight.add(vu);
     beginIteration(ctx, vu, 0);
     try {
@@ -148,32 +161,45 @@ async function vuLoop(ctx: ExecutorContext, vu: VirtualUser, inFlight: InFlight,
     }
     t0 = endIteration(ctx, vu, t0);
     inFlight.done(vu);
-    recorder.vus--;
   }
 }
 
 /**
- * Counts the VUs with an iteration running, so a scenario can wait for them, then interrupt the
- * stragglers. No promise and no set entry per iteration (the hot path): each VU carries its own
- * `iterating` flag, and done() wakes a waiting drain when the count reaches 0.
+ * Counts the VUs with an iteration running (and the recorder's `vus` gauge with them), so a
+ * scenario can wait for them, then interrupt the stragglers. No promise and no set entry per
+ * iteration (the hot path): each VU carries its own `iterating` flag, and done() wakes a waiting
+ * drain when the count reaches 0. An interrupted iteration is done at once, whether or not its
+ * journey ever settles: the scenario never waits on user code past its grace.
  */
 class InFlight {
   private count = 0;
   private onEmpty: (() => void) | null = null;
 
   /** `all`: every VU of the scenario, for interrupting the ones still iterating */
-  constructor(private readonly all: () => Iterable<VirtualUser>) {}
+  constructor(
+    private readonly all: () => Iterable<VirtualUser>,
+    private readonly recorder: IntervalRecorder,
+  ) {}
 
   add(vu: VirtualUser): void {
     vu.iterating = true;
     this.count++;
+    this.recorder.vus++;
   }
 
   done(vu: VirtualUser): void {
     if (!vu.iterating) return;
     vu.iterating = false;
     this.count--;
+    this.recorder.vus--;
     if (this.count === 0 && this.onEmpty !== null) this.onEmpty();
+  }
+
+  /** Stops `vu` now; an iteration it was running counts as interrupted (k6's "interrupted iterations"). */
+  interrupt(vu: VirtualUser): void {
+    if (vu.iterating) this.recorder.interruptedIteration(vu.iterationTags());
+    vu.interrupt();
+    this.done(vu);
   }
 
   get size(): number {
@@ -190,11 +216,7 @@ class InFlight {
       this.onEmpty = null;
       clearTimeout(timer);
     }
-    for (const vu of this.all()) {
-      if (!vu.iterating) continue;
-      vu.interrupt();
-      this.done(vu);
-    }
+    for (const vu of this.all()) if (vu.iterating) this.interrupt(vu);
   }
 }
 
@@ -202,49 +224,77 @@ function sleepMs(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits for the scenario's startTime; false when the run was stopped first (nothing to run then). */
+async function waitForStart(ctx: ExecutorContext): Promise<boolean> {
+  const waitMs = (ctx.startUs - nowUs()) / 1000;
+  if (waitMs > 0 && !ctx.stop.stopping) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => (timer = setTimeout(r, waitMs))), ctx.stop.stopped]);
+    clearTimeout(timer);
+  }
+  return !ctx.stop.stopping;
+}
+
+/** Waits for `loops` to end, but no longer than LOOP_UNWIND_MS (see there). */
+async function unwind(loops: Promise<void>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(loops), new Promise<void>((r) => (timer = setTimeout(r, LOOP_UNWIND_MS)))]);
+  clearTimeout(timer);
+}
+
 function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: ArrivalRateScenario): Promise<void> {
   const { recorder } = ctx;
   const schedule = arrivalSchedule(plan, ctx.segment);
   const free: VirtualUser[] = [];
   const everyVu: VirtualUser[] = [];
-  const inFlight = new InFlight(() => everyVu);
+  const inFlight = new InFlight(() => everyVu, recorder);
   const maxVUs = Math.max(s.maxVUs, s.preAllocatedVUs);
   let allocated = 0;
-  const allocate = () => {
+  const allocate = (): VirtualUser | null => {
+    const vu = ctx.newVu();
+    if (vu === null) return null;
     allocated++;
     recorder.vusMax += 1;
-    const vu = ctx.newVu();
     everyVu.push(vu);
     return vu;
   };
-  for (let i = 0; i < s.preAllocatedVUs; i++) free.push(allocate());
+  let ended = false;
+  // preallocated in slices (VU_START_BUDGET_US); until then, launch() allocates on demand
+  const preallocate = () => {
+    const yieldAt = nowUs() + VU_START_BUDGET_US;
+    while (allocated < s.preAllocatedVUs && !ended) {
+      if (nowUs() > yieldAt) return void setImmediate(preallocate);
+      const vu = allocate();
+      if (vu === null) return;
+      free.push(vu);
+    }
+  };
+  preallocate();
   const dropTags = { ...s.tags, scenario: s.name };
   let next = 0; // index of the next iteration of this segment
   const total = schedule.total;
 
   return new Promise<void>((resolve) => {
     const finish = async () => {
+      ended = true;
       // the rest of the schedule, if the run was stopped early, is not dropped: it was never due
       await inFlight.drain(s.gracefulStopMs, ctx.stop);
       for (const vu of free) vu.close();
       resolve();
     };
     const settled = (vu: VirtualUser) => {
-      recorder.vus--;
       inFlight.done(vu);
       if (!vu.interrupted) free.push(vu);
     };
     // the most recently freed VU first: its connection is the one most likely still open
-    const launch = (intendedUs: number, now: number) => {
-      const vu = free.pop() ?? (allocated < maxVUs ? allocate() : undefined);
-      if (!vu) {
-        recorder.dropped(dropTags);
-        return;
-      }
+    // false when no VU is free and maxVUs are in use
+    const launch = (intendedUs: number, now: number): boolean => {
+      const vu = free.pop() ?? (allocated < maxVUs ? allocate() : null);
+      if (!vu) return false;
       recorder.iterationStarted(now - intendedUs);
-      recorder.vus++;
       inFlight.add(vu); // before iterate(), whose settled() counts it out
       void iterate(ctx, vu, now - intendedUs, settled);
+      return true;
     };
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
@@ -262,8 +312,15 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
           setImmediate(tick);
           return;
         }
-        launch(due, now);
-        next++;
+        if (launch(due, now)) next++;
+        else {
+          // no VU now: every iteration due by now is dropped, counted at once (one by one, a
+          // schedule far beyond what the VUs can start made the counting itself the bottleneck
+          // and kept the scheduler running long after the schedule's end)
+          const upTo = Math.max(next + 1, Math.min(total, schedule.countBefore((now - ctx.startUs) / 1000)));
+          recorder.dropped(dropTags, upTo - next);
+          next = upTo;
+        }
       }
       if (next >= total) return void finish();
       const waitUs = due - now;
@@ -273,8 +330,19 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       else setImmediate(tick);
     };
     const startIn = (ctx.startUs - nowUs()) / 1000;
-    if (startIn > 1) setTimeout(tick, Math.floor(startIn));
-    else setImmediate(tick);
+    if (startIn > 1) {
+      // a run stopped before this scenario's startTime ends it then, not at its start
+      let startTimer: NodeJS.Timeout | undefined = setTimeout(() => {
+        startTimer = undefined;
+        tick();
+      }, Math.floor(startIn));
+      void ctx.stop.stopped.then(() => {
+        if (startTimer === undefined) return;
+        clearTimeout(startTimer);
+        startTimer = undefined;
+        void finish();
+      });
+    } else setImmediate(tick);
   });
 }
 
@@ -286,29 +354,47 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
  */
 async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number) => number, durationMs: number, rampDownGraceMs: number): Promise<void> {
   const { recorder } = ctx;
-  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  if (!(await waitForStart(ctx))) return;
   const vus: VirtualUser[] = [];
   const running = new Set<number>();
   const rampedDownAt = new Map<number, number>();
   const loops: Promise<void>[] = [];
-  const inFlight = new InFlight(() => vus);
+  const inFlight = new InFlight(() => vus, recorder);
   const wanted = () => targetAt((nowUs() - ctx.startUs) / 1000);
   // the target as the controller last computed it (every 20 ms): a VU's check between
   // iterations is then a comparison, not a clock read and a walk over the stages
   let want = 0;
+  let over = false;
+  let resumeQueued = false;
+  const resume = () => {
+    resumeQueued = false;
+    control();
+  };
   const loop = async (vu: VirtualUser, index: number) => {
     await vuLoop(ctx, vu, inFlight, () => index < want);
+    // (a VU interrupted on ramp-down may have been replaced at this index meanwhile)
+    if (vus[index] !== vu) return;
     running.delete(index);
     rampedDownAt.delete(index);
   };
   const control = () => {
+    if (over) return;
     want = wanted();
     const now = nowUs();
+    const yieldAt = now + VU_START_BUDGET_US;
     for (let index = 0; index < want; index++) {
       if (running.has(index)) continue;
       let vu = vus[index];
       if (!vu || vu.interrupted) {
-        vu = ctx.newVu();
+        // a large count is started over several turns of the event loop (VU_START_BUDGET_US)
+        if (nowUs() > yieldAt) {
+          if (!resumeQueued) setImmediate(resume);
+          resumeQueued = true;
+          break;
+        }
+        const made = ctx.newVu();
+        if (made === null) break;
+        vu = made;
         vus[index] = vu;
         if (index >= recorder.vusMax) recorder.vusMax = index + 1;
       }
@@ -322,7 +408,14 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
       }
       const since = rampedDownAt.get(index);
       if (since === undefined) rampedDownAt.set(index, now);
-      else if (now - since > rampDownGraceMs * 1000) vus[index]?.interrupt();
+      else if (now - since > rampDownGraceMs * 1000) {
+        // its iteration counts as interrupted and the index is free again at once: a journey
+        // that never settles must not hold the slot (a later ramp-up gives it a new VU)
+        const vu = vus[index];
+        if (vu) inFlight.interrupt(vu);
+        running.delete(index);
+        rampedDownAt.delete(index);
+      }
     }
   };
   // re-evaluate the target often enough to follow the stages (k6 steps VUs one by one)
@@ -333,30 +426,46 @@ async function runLoopingVus(ctx: ExecutorContext, targetAt: (elapsedMs: number)
   await Promise.race([new Promise<void>((r) => (durationTimer = setTimeout(r, durationMs))), ctx.stop.stopped]);
   clearTimeout(durationTimer);
   clearInterval(timer);
+  over = true;
   want = 0; // no new iterations
   // duration over: running iterations get gracefulStop, then are interrupted
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
-  await Promise.allSettled(loops);
+  await unwind(loops);
   for (const vu of vus) vu.close();
 }
 
 /** per-vu-iterations and shared-iterations: VUs loop while the budget allows, up to maxDuration. */
 async function runIterationBudget(ctx: ExecutorContext, vusCount: number, maxDurationMs: number, makeBudget: () => (vu: VirtualUser) => boolean): Promise<void> {
   const { recorder } = ctx;
-  await sleepMs(Math.max(0, (ctx.startUs - nowUs()) / 1000));
+  if (!(await waitForStart(ctx))) return;
   const take = makeBudget();
   const deadlineUs = ctx.startUs + maxDurationMs * 1000;
   let timeUp = false;
-  const vus = Array.from({ length: vusCount }, () => ctx.newVu());
-  const inFlight = new InFlight(() => vus);
-  recorder.vusMax += vus.length;
-  const loops = vus.map((vu) => vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
+  const vus: VirtualUser[] = [];
+  const loops: Promise<void>[] = [];
+  const inFlight = new InFlight(() => vus, recorder);
+  // the VUs start as they are created, in slices (VU_START_BUDGET_US)
+  let allStarted!: () => void;
+  const started = new Promise<void>((r) => (allStarted = r));
+  const startVus = () => {
+    const yieldAt = nowUs() + VU_START_BUDGET_US;
+    while (vus.length < vusCount && !timeUp && !ctx.stop.stopping && nowUs() < deadlineUs) {
+      if (nowUs() > yieldAt) return void setImmediate(startVus);
+      const vu = ctx.newVu();
+      if (vu === null) break;
+      vus.push(vu);
+      recorder.vusMax++;
+      loops.push(vuLoop(ctx, vu, inFlight, () => !timeUp && nowUs() < deadlineUs && take(vu)));
+    }
+    allStarted();
+  };
+  startVus();
   let timer: NodeJS.Timeout | undefined;
-  const all = Promise.all(loops);
+  const all = started.then(() => Promise.all(loops));
   await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, maxDurationMs))), ctx.stop.stopped]);
   clearTimeout(timer);
   timeUp = true;
   await inFlight.drain(ctx.scenario.gracefulStopMs, ctx.stop);
-  await Promise.allSettled(loops);
+  await unwind(loops);
   for (const vu of vus) vu.close();
 }

@@ -1,6 +1,7 @@
 // One engine thread: runs every scenario of the test (this thread's segment of each) with its
 // own VUs and its own interval recorder. With --threads 1 it runs in the main thread; with more,
 // each worker thread runs one (worker.ts) and the main thread merges their snapshots.
+import { getHeapStatistics } from 'node:v8';
 import type { Journey } from '../scenario/api.ts';
 import type { NormalisedOptions } from '../scenario/types.ts';
 import { segmentScenario } from '../scenario/plan.ts';
@@ -19,7 +20,17 @@ export interface ThreadEngineInput {
   segment: Segment;
   /** called for an error thrown by a journey (the iteration still counts) */
   onJourneyError(message: string): void;
+  /** something the result should say about this thread (a line for its warnings) */
+  onNote?(message: string): void;
 }
+
+/**
+ * VUs stop being made once this thread's heap is this full: a VU costs ~4 KB, and a count far
+ * beyond the machine would otherwise end the process out of memory, without a result.
+ */
+const HEAP_SHARE_FOR_VUS = 0.6;
+/** the heap is checked once every this many VUs (a check costs about a microsecond) */
+const HEAP_CHECK_EVERY = 256;
 
 export class ThreadEngine {
   readonly recorder: IntervalRecorder;
@@ -27,6 +38,7 @@ export class ThreadEngine {
   private nextVuId = 1;
   private readonly names = new RequestNames();
   private stopping = false;
+  private vuLimitReached = false;
   private resolveStopped!: () => void;
   private readonly stopControl: StopControl;
 
@@ -80,7 +92,20 @@ export class ThreadEngine {
     this.recorder.close();
   }
 
-  private newVu(env: Record<string, string>): VirtualUser {
+  private newVu(env: Record<string, string>): VirtualUser | null {
+    if (this.vuLimitReached) return null;
+    if (this.nextVuId % HEAP_CHECK_EVERY === 0) {
+      const heap = getHeapStatistics();
+      if (heap.used_heap_size > HEAP_SHARE_FOR_VUS * heap.heap_size_limit) {
+        this.vuLimitReached = true;
+        const { index, count } = this.input.segment;
+        const where = count > 1 ? `engine thread ${index}` : 'the engine';
+        this.input.onNote?.(
+          `${where} made no more VUs after ${this.nextVuId - 1}: its heap was ${Math.round((heap.used_heap_size / heap.heap_size_limit) * 100)} % full (a VU costs ~4 KB); the scenario asks for more VUs than this machine holds`,
+        );
+        return null;
+      }
+    }
     const id = this.nextVuId++;
     const { index, count } = this.input.segment;
     return new VirtualUser(id, (id - 1) * count + index + 1, { recorder: this.recorder, options: this.input.options, env, recordHttp: true, names: this.names });

@@ -18,6 +18,8 @@ export type WorkerMessage =
   /** the final snapshot; its t is -1: the main thread files it under the last second */
   | { type: 'done'; last: IntervalSnapshot<string> }
   | { type: 'journey-error'; message: string }
+  /** a line for the result's warnings */
+  | { type: 'note'; message: string }
   | { type: 'error'; message: string };
 
 /** 'start' is sent once every worker is ready, so all threads share one t = 0. */

@@ -6,6 +6,7 @@ import { encodeSnapshot } from '../recorder/interval.ts';
 import { ThreadEngine } from './thread-engine.ts';
 import { startTicker } from './ticker.ts';
 import { needsWarmUp, warmUpEngine } from './warm-up.ts';
+import { catchStrayErrors } from './stray-errors.ts';
 import type { WorkerInit, WorkerMessage, MainMessage } from './worker-protocol.ts';
 
 const init = workerData as WorkerInit;
@@ -27,6 +28,8 @@ if (needsWarmUp(init.options)) await warmUpEngine(init.options, (snap) => void e
 post({ type: 'ready' });
 
 async function run(runStartUs: number): Promise<void> {
+  // from here this thread runs journeys: an error their code throws where nothing awaits it is counted
+  catchStrayErrors((message) => post({ type: 'journey-error', message }));
   const e = new ThreadEngine({
     journeys: loaded.journeys,
     options: init.options,
@@ -35,6 +38,7 @@ async function run(runStartUs: number): Promise<void> {
     runStartUs,
     segment: init.segment,
     onJourneyError: (message) => post({ type: 'journey-error', message }),
+    onNote: (message) => post({ type: 'note', message }),
   });
   engine = e;
   if (stopRequested) e.stop();

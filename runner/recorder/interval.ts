@@ -249,6 +249,11 @@ export class IntervalRecorder {
     this.counts.dropped += n;
   }
 
+  /** An iteration still running when its grace (gracefulStop, gracefulRampDown, the run's stop) ran out. */
+  interruptedIteration(tags: Tags): void {
+    this.seriesFor(tags).count('interrupted_iterations', 1);
+  }
+
   check(tags: Tags, passed: boolean): void {
     this.seriesFor(tags).rate('checks', passed);
     if (passed) this.counts.checksPassed++;

@@ -18,6 +18,7 @@ export const BUILTIN_METRICS = {
   iterations: { type: 'counter', contains: 'default', description: 'journey iterations completed' },
   iteration_duration: { type: 'trend', contains: 'time', description: 'from the start to the end of one journey iteration' },
   dropped_iterations: { type: 'counter', contains: 'default', description: 'iterations the schedule asked for that could not start (no free VU, or stopped)' },
+  interrupted_iterations: { type: 'counter', contains: 'default', description: 'iterations still running when their gracefulStop (or gracefulRampDown, or the run\'s stop) ran out: interrupted, not in iterations (k6: "interrupted iterations")' },
   checks: { type: 'rate', contains: 'default', description: 'share of passed checks' },
   vus: { type: 'gauge', contains: 'default', description: 'active VUs' },
   vus_max: { type: 'gauge', contains: 'default', description: 'allocated VUs' },

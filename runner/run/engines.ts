@@ -13,6 +13,14 @@ export interface EngineHandle {
   /** resolves when every scenario of every thread has ended and the last snapshot was delivered */
   done: Promise<void>;
   stop(): void;
+  /**
+   * The last resort once stop() has had its grace: ends the engine whatever its journeys are
+   * doing, so `done` resolves. In this thread, the engine's run is left behind and its last
+   * snapshot taken (this needs the event loop: a journey that never yields it cannot be left);
+   * a worker thread not finished is terminated (this works even when its journey never yields).
+   * Returns a line per thread given up, for the result's warnings; none when all had ended.
+   */
+  abandon(): string[];
 }
 
 type OnSnapshot = (s: IntervalSnapshot<Histogram>) => void;
@@ -20,12 +28,26 @@ type OnSnapshot = (s: IntervalSnapshot<Histogram>) => void;
 export function startInProcess(input: ThreadEngineInput, onSnapshot: OnSnapshot): EngineHandle {
   const engine = new ThreadEngine(input);
   const stopTicker = startTicker(input.runStartUs, (t) => onSnapshot(engine.recorder.snapshot(t)));
-  const done = engine.run().finally(() => {
+  let leave!: () => void;
+  const left = new Promise<void>((r) => (leave = r));
+  let ended = false;
+  const running = engine.run();
+  running.catch(() => undefined); // once left behind, its failure is nobody's to report
+  const done = Promise.race([running, left]).finally(() => {
+    ended = true;
     const next = stopTicker();
     onSnapshot(engine.recorder.snapshot(next));
     engine.close();
   });
-  return { done, stop: () => engine.stop() };
+  return {
+    done,
+    stop: () => engine.stop(),
+    abandon: () => {
+      if (ended) return [];
+      leave();
+      return ['the engine did not end within its grace after the stop and was left behind: iterations it still ran are not in the result'];
+    },
+  };
 }
 
 export interface WorkerEngineInput {
@@ -36,6 +58,7 @@ export interface WorkerEngineInput {
   env: Record<string, string>;
   setupData: unknown;
   onJourneyError(message: string): void;
+  onNote(message: string): void;
 }
 
 /**
@@ -46,11 +69,16 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const workers: Worker[] = [];
   const ready: Promise<void>[] = [];
   const finished: Promise<void>[] = [];
+  /** per worker: it sent its last snapshot; it was terminated by abandon() */
+  const sentDone: boolean[] = [];
+  const terminated: boolean[] = [];
   let runStartUs = 0;
   for (let index = 0; index < input.threads; index++) {
     const init: WorkerInit = { file: input.file, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);
+    sentDone.push(false);
+    terminated.push(false);
     let markReady!: () => void;
     ready.push(new Promise<void>((r) => (markReady = r)));
     finished.push(
@@ -61,13 +89,15 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
           else if (m.type === 'snapshot') onSnapshot(decodeSnapshot(m.snapshot));
           else if (m.type === 'done') {
             sawDone = true;
+            sentDone[index] = true;
             const last = decodeSnapshot(m.last);
             onSnapshot(last.t >= 0 ? last : { ...last, t: secondOf(runStartUs) });
           } else if (m.type === 'journey-error') input.onJourneyError(m.message);
+          else if (m.type === 'note') input.onNote(m.message);
           else if (m.type === 'error') reject(new Error(`engine thread ${index}: ${m.message}`));
         });
         w.on('error', (e) => reject(e));
-        w.on('exit', (code) => (sawDone ? resolve() : reject(new Error(`engine thread ${index} exited (code ${code}) before finishing`))));
+        w.on('exit', (code) => (sawDone || terminated[index] ? resolve() : reject(new Error(`engine thread ${index} exited (code ${code}) before finishing`))));
       }),
     );
   }
@@ -80,6 +110,16 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
     done: Promise.all(finished).then(() => undefined),
     stop: () => {
       for (const w of workers) w.postMessage({ type: 'stop' } satisfies MainMessage);
+    },
+    abandon: () => {
+      const lines: string[] = [];
+      workers.forEach((w, index) => {
+        if (sentDone[index] || terminated[index]) return;
+        terminated[index] = true;
+        void w.terminate();
+        lines.push(`engine thread ${index} did not end within its grace after the stop (a journey that never yields, such as a synchronous loop?) and was terminated: its samples since its last one-second snapshot are lost`);
+      });
+      return lines;
     },
   };
 }

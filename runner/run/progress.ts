@@ -1,5 +1,5 @@
 // The live progress line: elapsed/total, VUs, requests per second, the last second's p99 (from
-// the intended start), errors and dropped iterations. On a terminal it rewrites one line; in a
+// the intended start), errors, dropped and (when any) interrupted iterations. On a terminal it rewrites one line; in a
 // log (CI) it prints a line every 5 seconds.
 import type { LiveState } from './run-test.ts';
 import { fmtMs } from './summary.ts';
@@ -16,6 +16,7 @@ export function progressReporter(stream: NodeJS.WriteStream): { update(s: LiveSt
       const elapsed = (s.elapsedMs / 1000).toFixed(0);
       const planned = (s.plannedMs / 1000).toFixed(0);
       const remaining = Math.max(0, (s.plannedMs - s.elapsedMs) / 1000).toFixed(0);
+      const interrupted = s.aggregate.view('interrupted_iterations')?.aggregate('count') ?? 0;
       const line = [
         `running ${elapsed}s/${planned}s (${remaining}s left)`,
         `vus ${last?.vus ?? 0}/${last?.vusMax ?? 0}`,
@@ -23,6 +24,7 @@ export function progressReporter(stream: NodeJS.WriteStream): { update(s: LiveSt
         `p99 ${last?.latency ? fmtMs(last.latency.p99) : '—'}`,
         `errors ${totals.failed}/${totals.requests}`,
         `dropped ${totals.dropped}`,
+        ...(interrupted > 0 ? [`interrupted ${interrupted}`] : []),
       ].join('  ');
       if (tty) {
         stream.write(`\r\x1b[2K${line}`);

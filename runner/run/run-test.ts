@@ -4,7 +4,7 @@
 // and still writes a partial result; a second Ctrl-C aborts at once.
 import { cpus } from 'node:os';
 import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
-import { arrivalSchedule, plannedDurationMs } from '../scenario/plan.ts';
+import { arrivalSchedule, plannedDurationMs, scenarioEndMs } from '../scenario/plan.ts';
 import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { RunAggregate } from '../recorder/aggregate.ts';
@@ -18,6 +18,8 @@ import { buildRunResult } from './build-result.ts';
 import type { RunResult, ThresholdVerdict } from '../result/schema.ts';
 import { StampedeError } from '../errors.ts';
 import { errorMessage } from '../engine/thread-engine.ts';
+import { ABANDON_AFTER_STOP_MS, OVERRUN_SLACK_MS, TEARDOWN_AFTER_INTERRUPT_MS, callAt } from './run-guard.ts';
+import { catchStrayErrors } from '../engine/stray-errors.ts';
 
 export interface RunTestOptions {
   file: string;
@@ -70,6 +72,30 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const options = loaded.options;
   const startedAt = new Date();
 
+  // a stop (the caller's, abortOnFail's, the deadline's) stops the engine once there is one; a
+  // stop before that (Ctrl-C during setup()) skips the load. The engine gets its grace, then is
+  // abandoned, so a run ends whatever its journeys do.
+  let stopReason: string | null = null;
+  let engine: EngineHandle | null = null;
+  let abandonTimer: NodeJS.Timeout | undefined;
+  const engineNotes: string[] = [];
+  const stopEngine = (e: EngineHandle) => {
+    e.stop();
+    abandonTimer = setTimeout(() => engineNotes.push(...e.abandon()), ABANDON_AFTER_STOP_MS);
+  };
+  const stop = (reason: string) => {
+    if (stopReason) return;
+    stopReason = reason;
+    if (engine) stopEngine(engine);
+  };
+  // the caller's stop also cuts setup() and teardown() short
+  const userStopped = opts.stopRequested?.then((reason) => {
+    stop(reason);
+    return null;
+  });
+  const unlessStopped = <T>(p: Promise<T>, graceMs: number): Promise<T | null> =>
+    userStopped ? Promise.race([p, userStopped.then(() => new Promise<null>((r) => setTimeout(() => r(null), graceMs)))]) : p;
+
   // setup() and teardown() run here, with their own VU whose requests are not measured
   const lifecycleRecorder = new IntervalRecorder(-1);
   const lifecycleVu = new VirtualUser(0, 0, { recorder: lifecycleRecorder, options, env, recordHttp: false, names: new RequestNames() });
@@ -77,8 +103,8 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   if (loaded.setup) {
     try {
       lifecycleVu.beginIteration('setup', {}, env, 0);
-      setupData = await withTimeout(Promise.resolve(loaded.setup(lifecycleVu)), options.setupTimeoutMs, 'setup()');
-      setupData = JSON.parse(JSON.stringify(setupData ?? null));
+      const data = await unlessStopped(withTimeout(Promise.resolve(loaded.setup(lifecycleVu)).then((d) => ({ d })), options.setupTimeoutMs, 'setup()'), 0);
+      setupData = JSON.parse(JSON.stringify(data?.d ?? null));
     } catch (e) {
       lifecycleVu.close();
       lifecycleRecorder.close();
@@ -97,33 +123,40 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     if (n <= MAX_ERROR_PRINTS) log(`journey error: ${message}${n === MAX_ERROR_PRINTS ? ' (further repeats counted, not printed)' : ''}`);
   };
 
-  let engine: EngineHandle;
+  const onNote = (message: string) => {
+    log(message);
+    engineNotes.push(message);
+  };
   let runStartUs: number;
+  // errors user code throws where no journey awaits them are counted, not fatal, until after
+  // teardown() (a worker thread has its own catcher)
+  let releaseStrayErrors = () => undefined as void;
   if (threads === 1) {
     // the engine's code warmed first (warm-up.ts), and this thread's per-second merging with it
     if (needsWarmUp(options)) {
       const scratch = new RunAggregate(1, offeredAt);
       await warmUpEngine(options, (snap) => scratch.add(snap));
     }
+    releaseStrayErrors = catchStrayErrors(onJourneyError);
     runStartUs = nowUs() + 20_000;
     engine = startInProcess(
-      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError },
+      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError, onNote },
       (snap) => aggregate.add(snap),
     );
   } else {
-    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError }, (snap) => aggregate.add(snap));
+    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
     engine = w;
     runStartUs = w.runStartUs;
   }
 
-  let stopReason: string | null = null;
+  if (stopReason) stopEngine(engine);
   let abortVerdicts: ThresholdVerdict[] | null = null;
-  const stop = (reason: string) => {
-    if (stopReason) return;
-    stopReason = reason;
-    engine.stop();
-  };
-  void opts.stopRequested?.then((reason) => stop(reason));
+  // every scenario ends by itself at its planned end plus gracefulStop, interrupting what still
+  // runs: a run past that is stopped (then abandoned), whatever the schedule or the journeys
+  const hardEndMs = Math.max(0, ...options.scenarios.map(scenarioEndMs));
+  const cancelDeadline = callAt(runStartUs + (hardEndMs + OVERRUN_SLACK_MS) * 1000, () =>
+    stop(`the run was still going ${OVERRUN_SLACK_MS / 1000} s past its planned end plus gracefulStop (${hardEndMs / 1000} s): stopped`),
+  );
 
   const resultSoFar = (): RunResult =>
     buildRunResult({
@@ -183,8 +216,13 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
 
   try {
     await engine.done;
+  } catch (e) {
+    releaseStrayErrors();
+    throw e;
   } finally {
     clearTimeout(everySecond);
+    clearTimeout(abandonTimer);
+    cancelDeadline();
   }
   const endUs = nowUs();
   aggregate.elapsedMs = (endUs - runStartUs) / 1000;
@@ -194,13 +232,15 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   if (loaded.teardown) {
     try {
       lifecycleVu.beginIteration('teardown', {}, env, 0);
-      await withTimeout(Promise.resolve(loaded.teardown(lifecycleVu, setupData)), options.teardownTimeoutMs, 'teardown()');
+      const ran = await unlessStopped(withTimeout(Promise.resolve(loaded.teardown(lifecycleVu, setupData)).then(() => true), options.teardownTimeoutMs, 'teardown()'), TEARDOWN_AFTER_INTERRUPT_MS);
+      if (ran === null) log(`teardown() cut short: the run was stopped (${stopReason})`);
     } catch (e) {
       log(`teardown() failed: ${errorMessage(e)}`);
       stopReason ??= `teardown() failed: ${errorMessage(e)}`;
     }
   }
   lifecycleVu.close();
+  releaseStrayErrors();
   aggregate.add({ ...lifecycleRecorder.snapshot(lastT), thread: -1 });
   lifecycleRecorder.close();
   aggregate.finish();
@@ -223,6 +263,9 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     journeyErrors: errorCounts,
     cpuCount: cpus().length,
   });
+  const interrupted = result.metrics.interrupted_iterations?.values.count ?? 0;
+  if (interrupted > 0) result.warnings.push(`${interrupted} iteration(s) were still running when their gracefulStop, gracefulRampDown or the run's stop ran out: interrupted, and not counted in iterations (interrupted_iterations)`);
+  result.warnings.push(...engineNotes);
   return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000 };
 }
 

@@ -17,6 +17,8 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
   iterations: 'counter',
   iteration_duration: 'trend',
   dropped_iterations: 'counter',
+  /** Stampede: k6 shows "N interrupted iterations" in its progress line, not as a metric */
+  interrupted_iterations: 'counter',
   checks: 'rate',
   vus: 'gauge',
   vus_max: 'gauge',
