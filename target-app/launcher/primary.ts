@@ -48,13 +48,10 @@ if (rt.config.replica) {
   });
 }
 let accepted = Number(process.env[ACCEPTED_BASE_ENV] ?? '0') || 0;
-// The launcher keeps the count too, so a restarted primary continues it (sent at most every 50 ms).
-let acceptedReport: NodeJS.Timeout | null = null;
+// The launcher keeps the count too, so a restarted primary continues it. Sent at every change:
+// only a message in flight when this process dies is lost (at most one per request in flight).
 function reportAccepted(): void {
-  acceptedReport ??= setTimeout(() => {
-    acceptedReport = null;
-    process.send?.({ t: 'accepted-total', n: accepted });
-  }, 50);
+  if (process.connected) process.send?.({ t: 'accepted-total', n: accepted }, undefined, {}, () => undefined);
 }
 const acceptedGauge = new client.Gauge({ name: 'orders_accepted_since_reset', help: 'checkouts answered 2xx/202 since the last admin reset', registers: [own] });
 
@@ -126,7 +123,7 @@ async function answer(w: Worker, op: Extract<WorkerToPrimary, { t: 'rpc' }>['op'
       return accepted;
     case 'accepted-reset':
       accepted = 0;
-      process.send?.({ t: 'accepted-total', n: 0 });
+      reportAccepted();
       return true;
     case 'cache-clear':
       for (const other of Object.values(cluster.workers ?? {})) if (other && other !== w) other.send({ t: 'cache-clear' } satisfies PrimaryToWorker);

@@ -16,7 +16,10 @@ const deps = buildWorkerDeps(rt);
 
 const pending = new Map<number, (value: unknown) => void>();
 let nextId = 1;
-const send = (m: WorkerToPrimary) => process.send?.(m);
+// After the primary died (until 'disconnect' ends us) a send would fail with EPIPE: dropped.
+const send = (m: WorkerToPrimary) => {
+  if (process.connected) process.send?.(m, undefined, {}, () => undefined);
+};
 function rpc(op: Extract<WorkerToPrimary, { t: 'rpc' }>['op'], timeoutMs = 10_000): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {

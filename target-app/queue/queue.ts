@@ -39,7 +39,10 @@ export const jobOptions = (orderId: string) => ({
 });
 
 export function bullmqQueue(loc: QueueLocation): OrderQueue {
-  const queue = new Queue(PAYMENT_QUEUE, { connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: null }), prefix: loc.prefix });
+  // One retry, not ioredis' "wait for ever" (null, which only BullMQ workers need): while Redis
+  // is away a checkout's enqueue fails within about a second and is answered 503 with the unit
+  // given back, instead of every request hanging until Redis returns.
+  const queue = new Queue(PAYMENT_QUEUE, { connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: 1 }), prefix: loc.prefix });
   queue.on('error', () => undefined);
   return {
     async enqueue(job) {

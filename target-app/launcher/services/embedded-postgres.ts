@@ -32,7 +32,7 @@ export const EMBEDDED_DATABASE = 'shop';
  * cannot enter a private folder (a clone under /root); the native tree is then placed in a
  * cache folder it can reach (reachable-binaries.ts).
  */
-async function runnableBinaries(bin: EmbeddedBinaries, owner: OsUser | null): Promise<EmbeddedBinaries> {
+export async function runnableBinaries(bin: EmbeddedBinaries, owner: OsUser | null): Promise<EmbeddedBinaries> {
   if (!owner) return bin;
   try {
     const dir = reachableNativeDir(bin.nativeDir, bin.version, owner);
