@@ -199,7 +199,7 @@ export async function runScenario(target: RunningTarget, http: Client, name: str
 /** A line for the test log: what happened, in numbers. */
 export function describeOutcome(name: string, o: ScenarioOutcome): string {
   const inv = o.invariants;
-  return `[fault] ${name}: recovery ${o.recoveryMs} ms, first accepted after fault ${o.firstAcceptedAfterFaultMs ?? '-'} ms, drain ${o.drainMs} ms; not-ready samples ${o.notReady.length}; checkouts ${JSON.stringify(o.traffic.checkouts)}; accepted ${o.traffic.acceptedIds.length} (after recovery ${o.acceptedAfterRecovery}), missing ${inv.missingOrderIds.length}, acceptedButMissing ${inv.acceptedButMissing}, sold ${inv.sold}, oversold ${inv.oversold}, ordersByStatus ${JSON.stringify(inv.ordersByStatus)}`;
+  return `[fault] ${name}: recovery ${o.recoveryMs} ms, first accepted after fault ${o.firstAcceptedAfterFaultMs ?? '-'} ms, drain ${o.drainMs} ms; not-ready samples ${o.notReady.length}; logins ${JSON.stringify(o.traffic.logins)}; checkouts ${JSON.stringify(o.traffic.checkouts)}; accepted ${o.traffic.acceptedIds.length} (after recovery ${o.acceptedAfterRecovery}), missing ${inv.missingOrderIds.length}, acceptedButMissing ${inv.acceptedButMissing}, sold ${inv.sold}, oversold ${inv.oversold}, ordersByStatus ${JSON.stringify(inv.ordersByStatus)}`;
 }
 
 /** The value of an unlabelled series of the shop's /metrics, or null when it is absent. */
