@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs, requirements } from '../../runner/testing/requirements.ts';
 import { startTarget, type RunningTarget } from '../launcher/start.ts';
-import { eventually, processGone } from '../launcher/services/test-helpers.ts';
+import { descendants, eventually, processGone } from '../launcher/services/test-helpers.ts';
 import { restartablePostgres, restartableRedis, type RestartableServer } from './fault-services.ts';
 import { client, describeOutcome, metric, runScenario, type Client, type ScenarioOutcome } from './faults.ts';
 
@@ -75,8 +75,12 @@ describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
     const old = target.supervised().primary.pid as number;
     const o = await runScenario(target, http, 'primary', {
       async inject() {
+        // its workers notice (IPC 'disconnect') and exit, answering on the connections they
+        // hold until then: recovery is timed from the moment the last of them is gone
+        const workers = descendants(old);
         process.kill(old, 'SIGKILL');
         expect(await eventually(() => processGone(old))).toBe(true);
+        expect(await eventually(() => workers.every(processGone), 15_000)).toBe(true);
       },
     });
     assertHeld('primary', o);
