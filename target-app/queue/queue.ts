@@ -8,8 +8,12 @@ import type { BlockingBridge } from '../sync/bridge.ts';
 
 export const PAYMENT_QUEUE = 'payments';
 export const PAYMENT_JOB = 'pay';
-/** transient provider errors are retried; declines are final on the first attempt */
-export const PAYMENT_ATTEMPTS = 3;
+/**
+ * Transient provider errors are retried; declines are final on the first attempt. Five attempts
+ * with exponential backoff from 250 ms span about 4 s: a payment service restarting (about 1–2 s
+ * for ours) fails no order, a provider that stays away fails them and releases their units.
+ */
+export const PAYMENT_ATTEMPTS = 5;
 
 export interface PaymentJob {
   orderId: string;
@@ -33,7 +37,7 @@ export interface QueueLocation {
 export const jobOptions = (orderId: string) => ({
   jobId: orderId,
   attempts: PAYMENT_ATTEMPTS,
-  backoff: { type: 'fixed' as const, delay: 200 },
+  backoff: { type: 'exponential' as const, delay: 250 },
   removeOnComplete: 1000,
   removeOnFail: 5000,
 });
