@@ -3,13 +3,13 @@
 // that folder, so the binaries are placed where it can), and as a normal user it runs from
 // the private folder itself.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binariesIn, embeddedBinaries, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { reachableBy } from './reachable-binaries.ts';
+import { cacheDirFor, reachableBy } from './reachable-binaries.ts';
 import { isRoot, serverUser } from './support.ts';
 
 const tsx = path.resolve(import.meta.dirname, '../../../node_modules/tsx/dist/esm/index.mjs');
@@ -59,11 +59,18 @@ describe('the embedded PostgreSQL from a private (mode 700) folder', () => {
     // the situation of issue 0: the server's user cannot reach the binaries where they are
     expect(reachableBy(path.join(nativeDir, 'bin', 'initdb'), owner)).toBe(false);
 
+    // a half-placed tree of a launcher that died while copying is removed, not used
+    const dead = spawn('true');
+    await new Promise((r) => dead.once('exit', r));
+    const partial = `${cacheDirFor(nativeDir, version)}.partial-${dead.pid}-deadbeef`;
+    mkdirSync(path.join(partial, 'bin'), { recursive: true });
+
     const first = await startEmbeddedPostgres({ binaries: binariesIn(nativeDir, version) });
     const exe1 = await serverExe(first.url);
     await first.stop();
     const placed = cacheDirs();
     expect(placed).toHaveLength(1);
+    expect(existsSync(partial)).toBe(false);
     expect(exe1).toBe(path.join(placed[0] as string, 'bin', 'postgres'));
     expect(exe1.startsWith(path.dirname(nativeDir))).toBe(false);
     expect(reachableBy(exe1, owner)).toBe(true);

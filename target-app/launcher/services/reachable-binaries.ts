@@ -88,17 +88,46 @@ function place(src: string, dst: string): void {
   }
 }
 
+/** The cache folder for a native tree: named by version and the source's path, size and mtime. */
+export function cacheDirFor(nativeDir: string, version: string, cacheRoot = os.tmpdir(), probe = 'postgres'): string {
+  const probeStat = statSync(path.join(nativeDir, 'bin', probe));
+  const id = createHash('sha256').update(`${path.resolve(nativeDir)}\0${probeStat.size}\0${probeStat.mtimeMs}`).digest('hex').slice(0, 12);
+  const safeVersion = version.replace(/[^A-Za-z0-9.-]/g, '_');
+  return path.join(cacheRoot, `stampede-pgbin-${safeVersion}-${id}`);
+}
+
+/** Half-placed trees (`<base>.partial-<pid>-<hex>`) of launchers that died while copying. */
+function removeDeadPartials(base: string): void {
+  const prefix = `${path.basename(base)}.partial-`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(path.dirname(base));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // its launcher is still placing it
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+    }
+    removeDirSync(path.join(path.dirname(base), name));
+  }
+}
+
 /**
  * `nativeDir` itself when `user` can run `nativeDir/bin/<probe>`; otherwise a placed copy of it
  * in a cache folder under `cacheRoot` (default os.tmpdir()) that the user can reach.
  */
 export function reachableNativeDir(nativeDir: string, version: string, user: OsUser, cacheRoot = os.tmpdir(), probe = 'postgres'): string {
   if (reachableBy(path.join(nativeDir, 'bin', probe), user)) return nativeDir;
-  const probeStat = statSync(path.join(nativeDir, 'bin', probe));
-  const id = createHash('sha256').update(`${path.resolve(nativeDir)}\0${probeStat.size}\0${probeStat.mtimeMs}`).digest('hex').slice(0, 12);
-  const safeVersion = version.replace(/[^A-Za-z0-9.-]/g, '_');
-  const base = path.join(cacheRoot, `stampede-pgbin-${safeVersion}-${id}`);
+  const base = cacheDirFor(nativeDir, version, cacheRoot, probe);
   if (trustworthy(base)) return base;
+  removeDeadPartials(base);
   // Built under a temporary name and renamed into place, so no one ever sees half a tree.
   const tmp = `${base}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
