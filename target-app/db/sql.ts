@@ -31,11 +31,28 @@ export function pgErrorInfo(e: unknown): { code?: string; constraint?: string } 
   return {};
 }
 
+/**
+ * True when an error means the server or the connection is gone (refused, reset, terminated,
+ * admin shutdown, too many clients) rather than a statement failing: the database is unavailable.
+ */
+export function isConnectionError(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTCONN|57P0[123]|53300|08\d{3})$/.test(code)) return true;
+  const msg = e instanceof Error ? e.message : String(e);
+  return /Connection terminated|connection is closed|could not connect|connection to server .* failed|server closed the connection|no connection to the server|terminating connection|the database system is (starting up|shutting down)|Connection refused|timeout exceeded when trying to connect|too many clients|could not (send|receive) data/i.test(msg);
+}
+
 /** The async driver: a pg Pool of `max` connections, with its occupancy and wait time measured. */
 export function asyncSql(name: string, url: string, max: number): Sql {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 });
-  // An idle client's backend error must not crash the worker (pg-pool docs).
+  // An idle client's backend error must not crash the worker (pg-pool docs). A checked-out
+  // client has no pool listener: when its server goes away (restart, outage) it emits 'error'
+  // as well as failing the query, and with no listener of its own that 'error' would end the
+  // process. Every client gets one when it is created; the failed query still rejects.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   dbMetrics.watchPool(name, pool);
   return {
     name,
@@ -43,11 +60,16 @@ export function asyncSql(name: string, url: string, max: number): Sql {
       const t0 = performance.now();
       const client = await pool.connect();
       dbMetrics.waitSeconds.observe({ db: name }, (performance.now() - t0) / 1000);
+      let broken: Error | undefined;
       try {
         const res = await client.query<R>(text, params as unknown[]);
         return res.rows;
+      } catch (e) {
+        // A connection-level failure: the pool must discard this client, not hand it out again.
+        if (isConnectionError(e)) broken = e instanceof Error ? e : new Error(String(e));
+        throw e;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),
@@ -73,7 +95,7 @@ export function syncSql(name: string, url: string): Sql {
         return Promise.resolve(rows);
       } catch (e) {
         // A broken connection is dropped so the next request reconnects.
-        if (client && /connection|terminat|server closed|could not (send|receive)/i.test(String((e as Error).message))) {
+        if (client && (isConnectionError(e) || /connection|terminat/i.test(String((e as Error).message)))) {
           try {
             client.end();
           } catch {

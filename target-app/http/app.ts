@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { z } from 'zod';
 import type { Cache } from '../cache/cache.ts';
 import type { Databases } from '../db/routing.ts';
+import { isConnectionError } from '../db/sql.ts';
 import { addToCart, getCart } from '../domain/cart.ts';
 import { getProduct, listProducts, productExists } from '../domain/catalogue.ts';
 import { checkout } from '../domain/checkout.ts';
@@ -74,11 +75,8 @@ function sameToken(a: string, b: string): boolean {
 /** Errors that mean a dependency is down (answered 503), not a bug. */
 function isUnavailable(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
-  const code = (e as { code?: unknown }).code;
-  return (
-    (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01|57P03|53300|08\d{3})$/.test(code)) ||
-    /timeout exceeded when trying to connect|Connection terminated|connection is closed|could not connect|too many clients|timed out/i.test(msg)
-  );
+  // ioredis with its offline queue full or closed, a BullMQ call while Redis is away
+  return isConnectionError(e) || /timed out|Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED/i.test(msg);
 }
 
 export function createApp(deps: AppDeps): express.Express {

@@ -73,6 +73,14 @@ export function buildWorkerDeps(rt: Runtime): WorkerDeps {
       if (dbs.sharded) for (const [i, db] of dbs.orderDbs.entries()) out[`shard${i}`] = await check(db.query('SELECT 1'));
       // The queue lives in Redis: Redis answering is the queue being reachable.
       if (kv) out[c.queue === 'bullmq' ? 'redis+queue' : 'redis'] = await check(kv.ping());
+      // The payment provider (a process the launcher restarts if it dies). Asked with an
+      // ordinary fetch even in the sync variant: readiness is not the path being measured.
+      out.payment = await check(
+        fetch(`${rt.paymentUrl}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => {
+          if (!r.ok) throw new Error(`the payment service answered ${r.status}`);
+          return r.arrayBuffer();
+        }),
+      );
       return out;
     },
     async close() {

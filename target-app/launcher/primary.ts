@@ -8,10 +8,11 @@
 // the primary's own gauges. prom-client's clusterMetrics() is not used: it only knows cluster
 // workers, and the queue worker's payment latency and pool would be missing.
 import cluster, { type Worker } from 'node:cluster';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
 import { PAYMENT_QUEUE, queueMonitor, type QueueMonitor } from '../queue/queue.ts';
-import { keyPrefix, runtimeFromEnv, tsxExecArgv, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
+import { ACCEPTED_BASE_ENV, keyPrefix, runtimeFromEnv, tsxExecArgv, WORKER_PORT_ENV, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
 
 const rt = runtimeFromEnv();
 // The primary's own metrics (not summed across workers): queue depth, replication lag.
@@ -46,7 +47,12 @@ if (rt.config.replica) {
     },
   });
 }
-let accepted = 0;
+let accepted = Number(process.env[ACCEPTED_BASE_ENV] ?? '0') || 0;
+// The launcher keeps the count too, so a restarted primary continues it. Sent at every change:
+// only a message in flight when this process dies is lost (at most one per request in flight).
+function reportAccepted(): void {
+  if (process.connected) process.send?.({ t: 'accepted-total', n: accepted }, undefined, {}, () => undefined);
+}
 const acceptedGauge = new client.Gauge({ name: 'orders_accepted_since_reset', help: 'checkouts answered 2xx/202 since the last admin reset', registers: [own] });
 
 // Launcher round trips (replication lag lives in the launcher, which owns the replica).
@@ -117,6 +123,7 @@ async function answer(w: Worker, op: Extract<WorkerToPrimary, { t: 'rpc' }>['op'
       return accepted;
     case 'accepted-reset':
       accepted = 0;
+      reportAccepted();
       return true;
     case 'cache-clear':
       for (const other of Object.values(cluster.workers ?? {})) if (other && other !== w) other.send({ t: 'cache-clear' } satisfies PrimaryToWorker);
@@ -126,14 +133,42 @@ async function answer(w: Worker, op: Extract<WorkerToPrimary, { t: 'rpc' }>['op'
 
 cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker.ts', import.meta.url)), execArgv: tsxExecArgv() });
 let stopping = false;
-let port = 0;
+let ready = false;
 const listening = new Set<number>();
+const restarts = new client.Counter({ name: 'worker_restarts_total', help: 'cluster workers that died and were replaced since the shop started', registers: [own] });
 
+// The port is chosen once, here, before any worker exists, and every worker — first or
+// replacement — listens on it. Workers asking for port 0 would share one random port only as
+// long as one of them is alive: node:cluster closes its listening handle with the last worker,
+// and a replacement asking for port 0 again would get a new port the advertised URL never
+// reaches. (The port is free between our probe and the first worker's bind, and again while no
+// worker is alive; if someone takes it then, the worker fails with EADDRINUSE and says so.)
+async function choosePort(): Promise<number> {
+  if (rt.config.port !== 0) return rt.config.port;
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, rt.config.host, () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+let port = 0;
 function fork(): void {
-  const w = cluster.fork();
+  const w = cluster.fork({ [WORKER_PORT_ENV]: String(port) });
   w.on('message', (m: WorkerToPrimary) => {
-    if (m.t === 'accepted') accepted++;
-    else if (m.t === 'metrics-res') {
+    if (m.t === 'accepted') {
+      accepted++;
+      reportAccepted();
+    }
+    else if (m.t === 'listen-failed') {
+      process.stderr.write(`[target-app] worker ${w.process.pid} cannot listen on ${rt.config.host}:${port}: ${m.message}\n`);
+      // Before the shop was ever ready this is a configuration problem (the port is taken):
+      // restarting would loop for ever, so the primary gives up and the launcher says why.
+      if (!ready) process.exit(3);
+    } else if (m.t === 'metrics-res') {
       metricsWaits.get(m.id)?.(m.metrics);
       metricsWaits.delete(m.id);
     } else if (m.t === 'rpc') {
@@ -143,21 +178,43 @@ function fork(): void {
       );
     }
   });
-  w.on('listening', (addr) => {
-    port = addr.port;
+  w.on('listening', () => {
     listening.add(w.id);
-    if (listening.size === rt.config.workers) process.send?.({ t: 'ready', port });
+    if (!ready && listening.size === rt.config.workers) {
+      ready = true;
+      process.send?.({ t: 'ready', port });
+    }
   });
 }
 
+// A worker that keeps dying (its dependency is broken at start, the port was taken) is
+// replaced after a growing pause, so the primary does not spin; a worker that stayed up a
+// while is replaced at once.
+let quickDeaths = 0;
+const forkedAt = new Map<number, number>();
+cluster.on('fork', (w) => forkedAt.set(w.id, Date.now()));
 cluster.on('exit', (w, code, signal) => {
   listening.delete(w.id);
+  const livedMs = Date.now() - (forkedAt.get(w.id) ?? 0);
+  forkedAt.delete(w.id);
   if (stopping) return;
-  process.stderr.write(`[target-app] worker ${w.process.pid} exited (${signal ?? code}); starting another\n`);
-  fork();
+  quickDeaths = livedMs < 5000 ? quickDeaths + 1 : 0;
+  const delayMs = quickDeaths <= 1 ? 0 : Math.min(100 * 2 ** (quickDeaths - 2), 5000);
+  restarts.inc();
+  process.stderr.write(`[target-app] worker ${w.process.pid} exited (${signal ?? code}); starting another on port ${port}${delayMs ? ` in ${delayMs} ms` : ''}\n`);
+  setTimeout(() => stopping || fork(), delayMs);
 });
 
-for (let i = 0; i < rt.config.workers; i++) fork();
+choosePort().then(
+  (p) => {
+    port = p;
+    for (let i = 0; i < rt.config.workers; i++) fork();
+  },
+  (e: unknown) => {
+    process.stderr.write(`[target-app] no port to listen on (${rt.config.host}): ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(3);
+  },
+);
 
 async function stop(): Promise<void> {
   if (stopping) return;

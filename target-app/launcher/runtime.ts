@@ -17,6 +17,10 @@ export interface Runtime {
 }
 
 export const RUNTIME_ENV = 'STAMPEDE_TARGET_RUNTIME';
+/** the port the cluster primary chose once; every worker listens on it (see primary.ts) */
+/** checkouts accepted before this primary started (a restarted primary continues the count) */
+export const ACCEPTED_BASE_ENV = 'STAMPEDE_TARGET_ACCEPTED_BASE';
+export const WORKER_PORT_ENV = 'STAMPEDE_TARGET_WORKER_PORT';
 
 export function runtimeFromEnv(): Runtime {
   const raw = process.env[RUNTIME_ENV];
@@ -46,5 +50,5 @@ export type MetricsRequest = { t: 'metrics-req'; id: number };
 export type MetricsReply = { t: 'metrics-res'; id: number; metrics: unknown[] };
 
 // Messages between the cluster primary and its workers (node:cluster IPC).
-export type WorkerToPrimary = { t: 'accepted' } | { t: 'rpc'; id: number; op: 'metrics' | 'accepted-count' | 'accepted-reset' | 'cache-clear' } | MetricsReply;
+export type WorkerToPrimary = { t: 'accepted' } | { t: 'listen-failed'; message: string } | { t: 'rpc'; id: number; op: 'metrics' | 'accepted-count' | 'accepted-reset' | 'cache-clear' } | MetricsReply;
 export type PrimaryToWorker = { t: 'rpc-reply'; id: number; value: unknown } | { t: 'cache-clear' } | MetricsRequest;

@@ -14,13 +14,14 @@ import { migrate } from '../db/schema.ts';
 import { SALE_ID, seedProducts } from '../db/seed.ts';
 import { resetSale } from '../domain/sale.ts';
 import { needsRedis, parseTargetConfig, type TargetConfig, type TargetConfigInput } from './config.ts';
-import { RUNTIME_ENV, tsxExecArgv, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
+import { ACCEPTED_BASE_ENV, RUNTIME_ENV, tsxExecArgv, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
 import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
 import { startPgBouncer } from './services/pgbouncer.ts';
 import { startRedisServer } from './services/redis-server.ts';
 import { startReplica } from './services/replica.ts';
 import { createShardDatabases } from './services/shards.ts';
 import { findBinary } from './services/support.ts';
+import { supervise, type Supervised } from './supervise.ts';
 
 export interface RunningTarget {
   url: string;
@@ -28,6 +29,8 @@ export interface RunningTarget {
   config: TargetConfig;
   /** pids of the processes this target started directly (for tests and diagnostics) */
   pids(): number[];
+  /** the supervised children: pid now (null while being restarted or absent) and restart count */
+  supervised(): Record<'payment' | 'queueWorker' | 'primary', { pid: number | null; restarts: number }>;
   stop(): Promise<void>;
 }
 
@@ -132,7 +135,6 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
   const instanceId = randomBytes(5).toString('hex');
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
   const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
-  const children: ChildProcess[] = [];
 
   const stopAll = async () => {
     for (const c of cleanups.reverse().splice(0)) {
@@ -208,44 +210,81 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
       appShards = shardUrls.map((u) => withDatabase(bouncer.url, databaseName(u)));
     }
 
-    // The payment provider.
-    const payment = await startNodeChild(here('../payment/main.ts'), { STAMPEDE_PAYMENT_LATENCY_MS: String(config.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(config.paymentFailureRate) }, 'the payment service', 30_000);
-    children.push(payment.child);
-    cleanups.push({ what: 'payment service', run: () => stopChild(payment.child) });
-    const paymentUrl = `http://127.0.0.1:${Number(payment.ready.port)}`;
+    // The payment provider, the BullMQ worker and the cluster primary are kept running
+    // (supervise.ts): one that dies is started again, the payment service and the primary on
+    // the port they had, so every URL handed out stays valid.
+    const say = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
+    let paymentPort = 0;
+    const payment = await supervise({
+      what: 'the payment service',
+      log: say,
+      start: () => startNodeChild(here('../payment/main.ts'), { STAMPEDE_PAYMENT_LATENCY_MS: String(config.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(config.paymentFailureRate), STAMPEDE_PAYMENT_PORT: String(paymentPort) }, 'the payment service', 30_000),
+    });
+    paymentPort = Number(payment.ready.port);
+    cleanups.push({ what: 'payment service', run: () => payment.stop((c) => stopChild(c)) });
+    const paymentUrl = `http://127.0.0.1:${paymentPort}`;
 
     const db: DbUrls = { primary: appPrimary, shards: appShards, ...(replicaUrl ? { replica: replicaUrl } : {}) };
     const runtime: Runtime = { config, instanceId, adminToken, db, redisUrl, paymentUrl };
     const env = { [RUNTIME_ENV]: JSON.stringify(runtime) };
 
     let queueMetrics: ((timeoutMs: number) => Promise<unknown[] | null>) | null = null;
+    let queueWorker: Supervised | null = null;
     if (config.queue === 'bullmq') {
-      const qw = await startNodeChild(here('./queue-worker.ts'), env, 'the BullMQ payment worker', 30_000);
-      children.push(qw.child);
-      queueMetrics = metricsOf(qw.child);
-      cleanups.push({ what: 'queue worker', run: () => stopChild(qw.child, 6000) });
+      queueWorker = await supervise({
+        what: 'the BullMQ payment worker',
+        log: say,
+        start: () => startNodeChild(here('./queue-worker.ts'), env, 'the BullMQ payment worker', 30_000),
+        onChild: (s) => {
+          queueMetrics = metricsOf(s.child);
+        },
+      });
+      const qw = queueWorker;
+      cleanups.push({ what: 'queue worker', run: () => qw.stop((c) => stopChild(c, 6000)) });
     }
 
     log(`starting ${config.workers} ${config.variant} worker process${config.workers > 1 ? 'es' : ''}`);
-    const app = await startNodeChild(here('./primary.ts'), env, 'the shop (cluster primary)', opts.readyTimeoutMs ?? 60_000);
-    children.push(app.child);
-    cleanups.push({ what: 'shop processes', run: () => stopChild(app.child, 7000) });
-    // The primary asks for replication lag (the launcher owns the replica handle) and for the
-    // queue worker's metrics (the launcher started that process and holds its IPC channel).
-    app.child.on('message', (m: { t?: string; id?: number; op?: string }) => {
-      if (m.t !== 'ask' || typeof m.id !== 'number') return;
-      const reply = (value: unknown) => app.child.connected && app.child.send({ t: 'answer', id: m.id, value });
-      if (m.op === 'lag' && lagSeconds) lagSeconds().then(reply, () => reply(null));
-      else if (m.op === 'queue-metrics' && queueMetrics) queueMetrics(1500).then(reply, () => reply(null));
-      else reply(null);
+    // Checkouts accepted so far, counted here too: a restarted primary starts from this count,
+    // so the invariants still compare every accepted order with the database.
+    let accepted = 0;
+    let appPort = config.port;
+    const app = await supervise({
+      what: 'the shop (cluster primary)',
+      log: say,
+      start: (restart) => {
+        const rt: Runtime = restart === 0 ? runtime : { ...runtime, config: { ...config, port: appPort } };
+        return startNodeChild(here('./primary.ts'), { [RUNTIME_ENV]: JSON.stringify(rt), [ACCEPTED_BASE_ENV]: String(accepted) }, 'the shop (cluster primary)', restart === 0 ? (opts.readyTimeoutMs ?? 60_000) : 60_000);
+      },
+      // The primary asks for replication lag (the launcher owns the replica handle) and for the
+      // queue worker's metrics (the launcher started that process and holds its IPC channel).
+      onChild: ({ child }) => {
+        child.on('message', (m: { t?: string; id?: number; op?: string; n?: number }) => {
+          if (m.t === 'accepted-total' && typeof m.n === 'number') {
+            accepted = m.n;
+            return;
+          }
+          if (m.t !== 'ask' || typeof m.id !== 'number') return;
+          const reply = (value: unknown) => child.connected && child.send({ t: 'answer', id: m.id, value });
+          if (m.op === 'lag' && lagSeconds) lagSeconds().then(reply, () => reply(null));
+          else if (m.op === 'queue-metrics' && queueMetrics) queueMetrics(1500).then(reply, () => reply(null));
+          else reply(null);
+        });
+      },
     });
+    appPort = Number(app.ready.port);
+    cleanups.push({ what: 'shop processes', run: () => app.stop((c) => stopChild(c, 7000)) });
+    const supervised = [payment, ...(queueWorker ? [queueWorker] : []), app];
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     let stopped: Promise<void> | null = null;
     return {
-      url: `http://${host}:${Number(app.ready.port)}`,
+      url: `http://${host}:${appPort}`,
       adminToken,
       config,
-      pids: () => children.map((c) => c.pid).filter((p): p is number => p !== undefined),
+      pids: () => supervised.map((x) => x.current()?.pid).filter((p): p is number => p !== undefined),
+      supervised: () => {
+        const of = (x: Supervised | null) => ({ pid: x?.current()?.pid ?? null, restarts: x?.restarts() ?? 0 });
+        return { payment: of(payment), queueWorker: of(queueWorker), primary: of(app) };
+      },
       stop: () => (stopped ??= stopAll()),
     };
   } catch (e) {

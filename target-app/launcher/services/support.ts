@@ -8,6 +8,7 @@ import pg from 'pg';
 import { StampedeError } from '../../../runner/errors.ts';
 import type { Child, ChildOptions } from './child.ts';
 import { onExitCleanup, removeDirSync, spawnChild } from './child.ts';
+import { claimDir, removeStaleDirs } from './stale-dirs.ts';
 
 /** Absolute path of an executable found on PATH (plus /usr/sbin, where Debian puts pgbouncer), or null. */
 export function findBinary(name: string): string | null {
@@ -67,9 +68,17 @@ export function serverUser(forWhat: string): OsUser | null {
  * by `owner` when given, removed at process exit unless the caller removes it first.
  * Returns the path and a remover that also unregisters the exit hook.
  */
+let swept = false;
+
 export function makeServiceDir(prefix: string, owner: OsUser | null): { dir: string; remove(): void } {
+  // Folders left by launchers that were SIGKILLed go first (stale-dirs.ts), once per process.
+  if (!swept) {
+    swept = true;
+    removeStaleDirs(os.tmpdir());
+  }
   // the pid in the name tells whose folder it is (tests, and people cleaning /tmp)
   const dir = mkdtempSync(path.join(os.tmpdir(), `stampede-${prefix}-${process.pid}-`));
+  claimDir(dir);
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const unregister = onExitCleanup(() => removeDirSync(dir));
   return {
