@@ -10,10 +10,35 @@ export interface ParsedArgs<O extends Options> {
   positionals: string[];
 }
 
+/**
+ * `--threads -1` → `--threads=-1`: node's parseArgs refuses a value that starts with a dash as
+ * "ambiguous"; for a string flag followed by a negative number the user meant the number, and
+ * the flag's own check then says what is expected.
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    const short = !name && /^-[A-Za-z]$/.test(a) ? Object.entries(options).find(([, o]) => o.short === a.slice(1))?.[0] : undefined;
+    const flag = name ?? short;
+    if (flag !== undefined && options[flag]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`--${flag}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O, usage: string): ParsedArgs<O> & { help: boolean } {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -33,7 +58,8 @@ export function numberFlag(command: string, flag: string, raw: string | undefine
   const { min, max, integer } = opts;
   const bad = raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (max !== undefined && n > max);
   if (bad) {
-    const want = [integer ? 'an integer' : 'a number', min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' ');
+    const kind = integer ? 'an integer' : 'a number';
+    const want = min !== undefined && max !== undefined ? `${kind} from ${min} to ${max}` : [kind, min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' ');
     throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
   }
   return n;

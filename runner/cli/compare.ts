@@ -13,6 +13,7 @@ import { tryParseDurationMs } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { keyValueFlags, numberFlag, parseCommandArgs } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { checkOutputDir } from './output-paths.ts';
 
 export const USAGE = `usage: stampede compare <scenario.ts> --matrix <matrix.json | 'K=v1,v2;K=v1,v2'> [options]
 
@@ -88,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = keyValueFlags('compare', 'env', values.env);
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const outDir = checkOutputDir('compare', 'out', values.out ?? defaultOutDir(`compare-${scenarioName}`));
   // load it once now (with --env visible, as during the runs): a broken scenario fails here, not N times
   const restore = exposeEnv(env);
   try {
@@ -95,7 +97,6 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     restore();
   }
-  const outDir = path.resolve(values.out ?? defaultOutDir(`compare-${scenarioName}`));
 
   // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
   const interrupts = handleInterrupts('after this run; comparison.json keeps what was measured');

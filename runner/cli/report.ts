@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { EXIT, StampedeError } from '../errors.ts';
 import { readJsonFile } from '../result/io.ts';
-import { runResultSchema } from '../result/schema.ts';
+import { validateRunResult } from '../result/validate-run.ts';
 import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
 import { parseCommandArgs } from './args.ts';
+import { checkOutputFile } from './output-paths.ts';
 
 const USAGE = `usage: stampede report <result.json|comparison.json|capacity.json> [--out FILE]
 
@@ -25,6 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [file, ...extra] = args.positionals;
   if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
+  if (args.values.out !== undefined) checkOutputFile('report', 'out', args.values.out);
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
   if (kind === 'comparison') {
@@ -43,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (kind !== 'run') throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", got ${JSON.stringify(kind)}`);
-  const result = validateOrThrow(runResultSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');
+  const result = validateRunResult(doc, file);
   const out = args.values.out ?? path.join(path.dirname(file), 'report.html');
   const { writeRunReport } = await import('../../reports/build.ts');
   await writeRunReport(result, out);

@@ -13,6 +13,8 @@ import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { checkOutputDir, checkOutputFile } from './output-paths.ts';
+import { dashboardUrlFlag, httpUrlFlag, listenOrRefuse } from './flag-values.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { LiveState } from '../run/run-test.ts';
 
@@ -70,11 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const threads = numberFlag('run', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
   let target: string | null = null;
   if (values.target !== undefined) {
-    try {
-      target = new URL(values.target).href.replace(/\/$/, '');
-    } catch {
-      throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --target: expected a URL such as http://127.0.0.1:8080, got ${JSON.stringify(values.target)}`);
-    }
+    target = httpUrlFlag('run', 'target', values.target).replace(/\/$/, '');
     env.BASE ??= target;
     env.BASE_URL ??= target;
   }
@@ -86,6 +84,25 @@ export async function run(argv: string[]): Promise<number> {
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  // every output and listener is checked before any load is sent
+  checkOutputDir('run', 'out', values.out ?? outDir);
+  if (values.junit !== undefined) checkOutputFile('run', 'junit', values.junit);
+  if (values['summary-md'] !== undefined) checkOutputFile('run', 'summary-md', values['summary-md'], { append: true });
+  if (values.dashboard !== undefined) dashboardUrlFlag('run', values.dashboard);
+  const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
+
+  let lastState: LiveState | null = null;
+  // the CI outputs are loaded only when asked for: start-up time is CPU the generator pays
+  const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
+  const formatPrometheus = prometheus?.formatPrometheus;
+  const metricsHost = values['metrics-host'] ?? '127.0.0.1';
+  // listening is the last check before the run: a port in use is refused before any load
+  const metrics =
+    metricsPort === undefined || !prometheus || !formatPrometheus
+      ? null
+      : await listenOrRefuse('run', 'metrics-port', `${metricsHost}:${metricsPort}`, () =>
+          prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), metricsHost),
+        );
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
@@ -95,15 +112,6 @@ export async function run(argv: string[]): Promise<number> {
   const warn = (m: string) => process.stderr.write(m + '\n');
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
   const live = ingest ? await openLiveStream(ingest, warn) : null;
-  const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
-  let lastState: LiveState | null = null;
-  // the CI outputs are loaded only when asked for: start-up time is CPU the generator pays
-  const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
-  const formatPrometheus = prometheus?.formatPrometheus;
-  const metrics =
-    metricsPort === undefined || !prometheus || !formatPrometheus
-      ? null
-      : await prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
   try {
     const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,

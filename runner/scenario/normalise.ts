@@ -78,7 +78,7 @@ export function normaliseOptionsWithWarnings(raw: unknown, file: string): Normal
 
   const top = TOP_LEVEL_SCHEMA.safeParse(known);
   if (!top.success) issues.push(...zodIssues(top.error, []));
-  const thresholds = collectThresholds(record.thresholds);
+  const thresholds = collectThresholds(record.thresholds, { unknownMetrics: 'error' });
   issues.push(...thresholds.issues);
   warnings.push(...thresholds.notes);
 
