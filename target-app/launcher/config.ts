@@ -30,10 +30,10 @@ export const targetConfigSchema = z
     products: int(1, 10_000_000).default(10_000),
     /** 0 = any free port */
     port: int(0, 65535).default(0),
-    host: z.string().default('127.0.0.1'),
+    host: z.string().min(1, 'expected a listen address such as 127.0.0.1').default('127.0.0.1'),
     adminToken: z.string().min(8, 'must be at least 8 characters').optional(),
-    databaseUrl: z.string().url().optional(),
-    redisUrl: z.string().url().optional(),
+    databaseUrl: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// or postgresql:// URL').optional(),
+    redisUrl: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'expected a redis:// or rediss:// URL').optional(),
     /** largest accepted request body */
     bodyLimitBytes: int(256, 10_000_000).default(16_384),
   })
