@@ -44,7 +44,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`report: ${out}\n`);
     return EXIT.ok;
   }
-  if (kind !== 'run') throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", got ${JSON.stringify(kind)}`);
+  if (kind !== 'run') {
+    const got = typeof doc !== 'object' || doc === null || Array.isArray(doc) ? `the document is ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)}, not an object` : kind === undefined ? 'but it is missing' : `got ${JSON.stringify(kind)}`;
+    throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", ${got}`);
+  }
   const result = validateRunResult(doc, file);
   const out = args.values.out ?? path.join(path.dirname(file), 'report.html');
   const { writeRunReport } = await import('../../reports/build.ts');

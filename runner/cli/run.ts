@@ -96,6 +96,8 @@ export async function run(argv: string[]): Promise<number> {
   const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
   const formatPrometheus = prometheus?.formatPrometheus;
   const metricsHost = values['metrics-host'] ?? '127.0.0.1';
+  // '' would make node listen on every interface: the metrics of a run are not everyone's
+  if (metricsHost.trim() === '') throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --metrics-host: expected an address to listen on such as 127.0.0.1, got an empty string');
   // listening is the last check before the run: a port in use is refused before any load
   const metrics =
     metricsPort === undefined || !prometheus || !formatPrometheus
