@@ -58,8 +58,7 @@ export function numberFlag(command: string, flag: string, raw: string | undefine
   const { min, max, integer } = opts;
   const bad = raw.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n)) || (min !== undefined && n < min) || (max !== undefined && n > max);
   if (bad) {
-    const kind = integer ? 'an integer' : 'a number';
-    const want = min !== undefined && max !== undefined ? `${kind} from ${min} to ${max}` : [kind, min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' ');
+    const want = [integer ? 'an integer' : 'a number', min !== undefined ? `≥ ${min}` : '', max !== undefined ? `≤ ${max}` : ''].filter(Boolean).join(' ');
     throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --${flag}: expected ${want}, got ${JSON.stringify(raw)}`);
   }
   return n;

@@ -94,8 +94,11 @@ export function checkOutputDir(command: string, flag: string, raw: string): stri
   return abs;
 }
 
-/** A file the command will write (or append to, `append`); its folder must exist. */
-export function checkOutputFile(command: string, flag: string, raw: string, opts: { append?: boolean } = {}): string {
+/**
+ * A file the command will write (or append to, `append`). Its folder must exist, unless the
+ * writer creates it (`createsFolder`): then the nearest existing folder must be writable.
+ */
+export function checkOutputFile(command: string, flag: string, raw: string, opts: { append?: boolean; createsFolder?: boolean } = {}): string {
   const abs = checkName(command, flag, raw);
   refusePseudo(command, flag, raw, abs);
   let st: Stats | null;
@@ -122,6 +125,12 @@ export function checkOutputFile(command: string, flag: string, raw: string, opts
     pst = statOrNull(parent);
   } catch (e) {
     fail(command, flag, raw, reason(e));
+  }
+  if (!pst && opts.createsFolder) {
+    const { dir, stats } = nearestExisting(command, flag, raw, parent);
+    if (!stats.isDirectory()) fail(command, flag, raw, `${dir} is a file, not a folder (ENOTDIR)`);
+    probeWritable(command, flag, raw, dir);
+    return abs;
   }
   if (!pst) fail(command, flag, raw, `its folder ${parent} does not exist`);
   if (!pst.isDirectory()) fail(command, flag, raw, `${parent} is a file, not a folder (ENOTDIR)`);

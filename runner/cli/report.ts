@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [file, ...extra] = args.positionals;
   if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
-  if (args.values.out !== undefined) checkOutputFile('report', 'out', args.values.out);
+  if (args.values.out !== undefined) checkOutputFile('report', 'out', args.values.out, { createsFolder: true });
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
   if (kind === 'comparison') {
