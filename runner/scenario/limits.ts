@@ -39,7 +39,8 @@ function rateOver(path: PathPart[], perTimeUnit: number, timeUnitMs: number, iss
 }
 
 function days(ms: number): string {
-  return `${fmt(ms / 86_400_000)} days`;
+  // enough digits that a second over the limit does not read as the limit itself
+  return `${(ms / 86_400_000).toLocaleString('en-US', { maximumFractionDigits: 6 })} days`;
 }
 
 /** Problems of one normalised scenario against LIMITS; paths relative to the scenario (`at`). */
