@@ -46,9 +46,15 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     const { help, ...rest } = values as Record<string, unknown>;
     return { values: rest as ParsedArgs<O>['values'], positionals, help: help === true };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: ${message}`, usage.split('\n'));
+    // node's parseArgs words some errors over several lines: one line here, the usage is a --help away
+    const message = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: ${message}`, usage === '' ? [] : usageHint(command));
   }
+}
+
+/** The detail under a usage error: where the options are, rather than all of them. */
+export function usageHint(command: string): string[] {
+  return [`(\`stampede ${command} --help\` lists the options)`];
 }
 
 /** A flag's numeric value, validated: names the flag and what was expected when wrong. */

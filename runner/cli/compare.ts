@@ -11,7 +11,7 @@ import { defaultOutDir } from '../run/outputs.ts';
 import { progressReporter } from '../run/progress.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { keyValueFlags, numberFlag, parseCommandArgs } from './args.ts';
+import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
 import { checkOutputDir } from './output-paths.ts';
 
@@ -78,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', USAGE.split('\n'));
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', usageHint('compare'));
   if (values.matrix === undefined) throw new StampedeError('STAMPEDE_E_USAGE', "stampede compare: --matrix is required (e.g. --matrix 'variant=sync,async;cache=none,redis')");
   // the matrix first: a bad knob is refused before anything is loaded or started
   const entries = parseMatrix(values.matrix);

@@ -8,7 +8,7 @@ import { EXIT, StampedeError } from '../errors.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { importK6 } from '../k6/import.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
 import { checkOutputDir, checkOutputFile } from './output-paths.ts';
 
 export const USAGE = `usage: stampede import k6 <file...> [--out DIR]
@@ -30,8 +30,8 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [source, ...files] = positionals;
-  if (source !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede import: expected the source "k6", got ${JSON.stringify(source ?? '')}`, USAGE.split('\n'));
-  if (files.length === 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede import k6: at least one file is required', USAGE.split('\n'));
+  if (source !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede import: expected the source "k6", got ${JSON.stringify(source ?? '')}`, usageHint('import'));
+  if (files.length === 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede import k6: at least one file is required', usageHint('import'));
   // outputs first: a path that cannot be written is refused before the files are read
   if (values.out !== undefined) checkOutputDir('import', 'out', values.out);
   if (values.junit !== undefined) checkOutputFile('import', 'junit', values.junit);

@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
-    process.stderr.write(`error STAMPEDE_E_USAGE: unknown command "${name}"\n\n${HELP}\n`);
+    process.stderr.write(`error STAMPEDE_E_USAGE: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; \`stampede --help\` says what each does)\n`);
     return EXIT.badInput;
   }
   try {

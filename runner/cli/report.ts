@@ -8,7 +8,7 @@ import { readJsonFile } from '../result/io.ts';
 import { validateRunResult } from '../result/validate-run.ts';
 import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
 import { checkOutputFile } from './output-paths.ts';
 
 const USAGE = `usage: stampede report <result.json|comparison.json|capacity.json> [--out FILE]
@@ -25,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [file, ...extra] = args.positionals;
-  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
+  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, usageHint('report'));
   if (args.values.out !== undefined) checkOutputFile('report', 'out', args.values.out, { createsFolder: true });
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;

@@ -1,7 +1,7 @@
 // `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
+import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
 import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede run: one scenario file expected, got ${positionals.length}` : 'stampede run: a scenario file is required', USAGE.split('\n'));
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede run: one scenario file expected, got ${positionals.length}` : 'stampede run: a scenario file is required', usageHint('run'));
   const env = keyValueFlags('run', 'env', values.env);
   const threads = numberFlag('run', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
   let target: string | null = null;

@@ -150,6 +150,12 @@ export function judge(pc: PreparedCase, o: Outcome): { verdict: Verdict; problem
       problems.push(`${errorLines.length} error lines`);
     } else {
       const line = errorLines[0]!;
+      // nothing but the message: no progress, no note, no unindented continuation (indented details may follow)
+      const noise = lines.filter((l) => l !== line && !l.startsWith('  '));
+      if (noise.length > 0) {
+        verdict = 'unclear';
+        problems.push(`other output beside the message: ${noise.slice(0, 2).join(' | ')}`);
+      }
       const missing = pc.mentions.filter((m) => !line.includes(m));
       if (missing.length > 0) {
         verdict = 'unclear';
