@@ -3,7 +3,7 @@
 // behind; a sample again as real child processes; and bad bodies POSTed to the shop, each
 // answered 4xx (never 5xx).
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,8 @@ function allCases(): BadInputCase[] {
 describe('bad input, every command', () => {
   it("every flag in each command's --help is classified in the case table (so it gets bad values)", async () => {
     const missing: string[] = [];
+    const { COMMANDS } = await import('../commands.ts');
+    expect(Object.keys(COMMANDS).filter((c) => !Object.hasOwn(COMMAND_TABLES, c)), 'commands without a table').toEqual([]);
     for (const command of Object.keys(COMMAND_TABLES)) {
       const { code, stdout } = await quietly([command, '--help']);
       expect(code, `${command} --help`).toBe(0);
@@ -89,6 +91,8 @@ describe('bad input, every command', () => {
       if (verdict !== 'clean') failures.push(`[${verdict}] ${c.category} / ${c.name}\n    ${problems.join('\n    ')}`);
       rmSync(pc.dir, { recursive: true, force: true });
     }
+    // nothing written beside the cases' folders either (a temp file of an atomic write, say)
+    expect(readdirSync(root).sort()).toEqual(['points.csv', 'seed']);
     const table = [...counts.entries()].map(([cat, r]) => `  ${cat.padEnd(22)} tried ${String(r.tried).padStart(3)}  clean ${String(r.clean).padStart(3)}  crashes ${r.crash}  not refused ${r['not refused']}  unclear ${r.unclear}  left files ${r['left files']}`);
     process.stderr.write(`bad-input cases (${cases.length}):\n${table.join('\n')}\n`);
     expect(failures).toEqual([]);

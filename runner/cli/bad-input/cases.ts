@@ -27,6 +27,11 @@ export interface BadInputCase {
    * loader through vite's transform, which words it differently from the CLI's own loader
    */
   realProcess?: true;
+  /**
+   * lines the command may print before the message: `stampede demo` says what it starts (for
+   * --simple it starts its small local server) before `stampede run` reads the flags; no load is sent
+   */
+  preambleLines?: number;
 }
 
 /** How a flag's value is checked, and so which bad values it gets. */
@@ -160,6 +165,8 @@ export const COMMAND_TABLES: Record<string, CommandTable> = {
   export: { base: ['export', 'k6', TINY, '--out', '{outfile}'], flags: { out: 'out-file', 'latency-as-duration': 'bool' } },
   usl: { base: ['usl', '{csv}'], flags: { json: 'bool' } },
   dashboard: { base: ['dashboard'], flags: { port: 'int', runs: 'in-dir' } },
+  // demo passes its other flags to `stampede run` (so run's table covers them); --simple picks the small demo
+  demo: { base: ['demo', '--simple', '--out', '{out}', '--quiet'], flags: { simple: { kind: 'bool', base: ['demo', '--out', '{out}', '--quiet'] }, env: 'kv' } },
   target: {
     base: ['target'],
     flags: {
@@ -244,16 +251,16 @@ export function flagCases(): BadInputCase[] {
       for (const value of BAD_VALUES[kind]) {
         if (admitted.includes(value)) continue;
         const argv = kind === 'bool' ? [...base, `--${flag}${value}`] : [...base, `--${flag}`, value];
-        cases.push({ category: `flags: ${command}`, name: `${command} --${flag} ${JSON.stringify(value)}`, argv, mentions: [`--${flag}`] });
+        cases.push({ category: `flags: ${command}`, name: `${command} --${flag} ${JSON.stringify(value)}`, argv, mentions: [`--${flag}`], ...(command === 'demo' ? { preambleLines: 1 } : {}) });
       }
     }
     // the shape of the command line itself
-    cases.push({ category: `flags: ${command}`, name: `${command} --no-such-flag`, argv: [...table.base, '--no-such-flag'], mentions: ['--no-such-flag'] });
+    cases.push({ category: `flags: ${command}`, name: `${command} --no-such-flag`, argv: [...table.base, '--no-such-flag'], mentions: ['--no-such-flag'], ...(command === 'demo' ? { preambleLines: 1 } : {}) });
     const last = Object.entries(table.flags).find(([, s]) => (typeof s === 'string' ? s : s.kind) !== 'bool');
     if (last && command !== 'target') {
       const [flag] = last;
       const kind = typeof last[1] === 'string' ? last[1] : last[1].kind;
-      cases.push({ category: `flags: ${command}`, name: `${command} --${flag} without its value`, argv: [...withoutFlag(table.base, flag, kind), `--${flag}`], mentions: [`--${flag}`] });
+      cases.push({ category: `flags: ${command}`, name: `${command} --${flag} without its value`, argv: [...withoutFlag(table.base, flag, kind), `--${flag}`], mentions: [`--${flag}`], ...(command === 'demo' ? { preambleLines: 1 } : {}) });
     }
   }
   // positionals

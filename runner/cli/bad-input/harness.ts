@@ -151,7 +151,7 @@ export function judge(pc: PreparedCase, o: Outcome): { verdict: Verdict; problem
     } else {
       const line = errorLines[0]!;
       // nothing but the message: no progress, no note, no unindented continuation (indented details may follow)
-      const noise = lines.filter((l) => l !== line && !l.startsWith('  '));
+      const noise = lines.filter((l) => l !== line && !l.startsWith('  ')).slice(pc.c.preambleLines ?? 0);
       if (noise.length > 0) {
         verdict = 'unclear';
         problems.push(`other output beside the message: ${noise.slice(0, 2).join(' | ')}`);
