@@ -56,7 +56,8 @@ export function isStampedeError(e: unknown): e is StampedeError {
 
 /** What the CLI prints for an error: the message and its details, never a stack trace for user errors. */
 export function formatError(e: StampedeError): string {
-  const lines = [`error ${e.code}: ${e.message}`];
+  // one line whatever the message quotes (a parser's multi-line text, a file's content)
+  const lines = [`error ${e.code}: ${e.message.replace(/\s*\n\s*/g, ' ')}`];
   for (const d of e.details) lines.push(`  ${d}`);
   return lines.join('\n');
 }

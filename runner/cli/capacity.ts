@@ -17,6 +17,7 @@ import { formatCapacitySummary, formatProbeLine, formatSweepLine } from '../capa
 import type { HpaParams } from '../capacity/hpa.ts';
 import { DEFAULT_SETTLE, defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
 import { USL_MIN_POINTS } from '../capacity/usl.ts';
+import { checkOutputDir } from './output-paths.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
@@ -199,6 +200,12 @@ export async function run(argv: string[]): Promise<number> {
 
   // Every flag is checked before anything runs, so a typo costs nothing.
   const sweepSpec = parseSweep(values.sweep);
+  // an empty objective ('' or ',') would run every probe against no SLO at all
+  for (const [flag, list] of [['slo', values.slo], ['errors', values.errors === undefined ? undefined : [values.errors]]] as const) {
+    if (list?.some((v) => v.split(',').every((x) => x.trim() === ''))) {
+      throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${flag}: expected an objective such as ${flag === 'slo' ? "'p(99)<200'" : "'rate<0.01'"}, got an empty value`);
+    }
+  }
   const slo = values.slo === undefined && sweepSpec ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
   const sweep = sweepRequest(sweepSpec, values, slo !== null);
   const env = keyValueFlags(COMMAND, 'env', values.env);
@@ -248,7 +255,7 @@ export async function run(argv: string[]): Promise<number> {
   const quiet = values.quiet === true;
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
-  const outDir = path.resolve(values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+  const outDir = checkOutputDir(COMMAND, 'out', values.out ?? defaultOutDir(`${scenarioName}-capacity`));
 
   let interrupts = 0;
   let requestStop!: (reason: string) => void;

@@ -11,8 +11,9 @@ import { defaultOutDir } from '../run/outputs.ts';
 import { progressReporter } from '../run/progress.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { keyValueFlags, numberFlag, parseCommandArgs } from './args.ts';
+import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { checkOutputDir } from './output-paths.ts';
 
 export const USAGE = `usage: stampede compare <scenario.ts> --matrix <matrix.json | 'K=v1,v2;K=v1,v2'> [options]
 
@@ -77,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', USAGE.split('\n'));
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', usageHint('compare'));
   if (values.matrix === undefined) throw new StampedeError('STAMPEDE_E_USAGE', "stampede compare: --matrix is required (e.g. --matrix 'variant=sync,async;cache=none,redis')");
   // the matrix first: a bad knob is refused before anything is loaded or started
   const entries = parseMatrix(values.matrix);
@@ -88,6 +89,7 @@ export async function run(argv: string[]): Promise<number> {
   const env = keyValueFlags('compare', 'env', values.env);
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const outDir = checkOutputDir('compare', 'out', values.out ?? defaultOutDir(`compare-${scenarioName}`));
   // load it once now (with --env visible, as during the runs): a broken scenario fails here, not N times
   const restore = exposeEnv(env);
   try {
@@ -95,7 +97,6 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     restore();
   }
-  const outDir = path.resolve(values.out ?? defaultOutDir(`compare-${scenarioName}`));
 
   // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
   const interrupts = handleInterrupts('after this run; comparison.json keeps what was measured');

@@ -1,9 +1,10 @@
 // `stampede dashboard [--port N]`: serves the UI, the runs under reports/out/, and the live
 // stream of runs started with `--dashboard` (protocol: dashboard/live/protocol.ts).
 import path from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { DASHBOARD_ANNOUNCE_FILE } from '../run/live.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, StampedeError } from '../errors.ts';
+import { listenOrRefuse } from './flag-values.ts';
 import { numberFlag, parseCommandArgs } from './args.ts';
 
 const USAGE = `usage: stampede dashboard [--port N] [--runs DIR]
@@ -20,8 +21,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   const port = numberFlag('dashboard', 'port', args.values.port, { min: 0, max: 65535, integer: true }) ?? 0;
   const runsDir = path.resolve(args.values.runs ?? path.join('reports', 'out'));
+  // a folder that is not one is the user's typo: say so instead of serving an empty list
+  if (args.values.runs !== undefined && (args.values.runs.trim() === '' || (existsSync(runsDir) && !statSync(runsDir).isDirectory()))) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede dashboard: --runs ${JSON.stringify(args.values.runs)}: expected a folder of runs (such as reports/out)${args.values.runs.trim() === '' ? ', got an empty string' : ', but it is a file'}`);
+  }
   const { startDashboardServer } = await import('../../dashboard/server/server.ts');
-  const server = await startDashboardServer({ port, runsDir, log: (l) => process.stderr.write(l + '\n') });
+  const server = await listenOrRefuse('dashboard', 'port', `127.0.0.1:${port}`, () => startDashboardServer({ port, runsDir, log: (l) => process.stderr.write(l + '\n') }));
   process.stdout.write(`dashboard: ${server.url}\nlive ingest: ${server.ingestUrl}\nruns: ${runsDir}\n`);
   // announce ourselves so that `stampede run` in this folder streams here without a flag
   mkdirSync(path.dirname(DASHBOARD_ANNOUNCE_FILE), { recursive: true });

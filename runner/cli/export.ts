@@ -3,7 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { EXIT, StampedeError } from '../errors.ts';
 import { exportK6 } from '../k6/export.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
+import { checkOutputFile } from './output-paths.ts';
 
 export const USAGE = `usage: stampede export k6 <scenario.ts> [--out FILE] [--latency-as-duration]
 
@@ -21,8 +22,9 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [target, file, ...extra] = positionals;
-  if (target !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede export: expected the target "k6", got ${JSON.stringify(target ?? '')}`, USAGE.split('\n'));
-  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede export k6: expected one scenario file', USAGE.split('\n'));
+  if (target !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede export: expected the target "k6", got ${JSON.stringify(target ?? '')}`, usageHint('export'));
+  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede export k6: expected one scenario file', usageHint('export'));
+  if (values.out !== undefined) checkOutputFile('export', 'out', values.out);
   const { script, notes } = await exportK6(file, { latencyAsDuration: values['latency-as-duration'] === true });
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   if (values.out) {

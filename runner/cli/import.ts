@@ -8,7 +8,8 @@ import { EXIT, StampedeError } from '../errors.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { importK6 } from '../k6/import.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
+import { checkOutputDir, checkOutputFile } from './output-paths.ts';
 
 export const USAGE = `usage: stampede import k6 <file...> [--out DIR]
 
@@ -29,10 +30,14 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [source, ...files] = positionals;
-  if (source !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede import: expected the source "k6", got ${JSON.stringify(source ?? '')}`, USAGE.split('\n'));
-  if (files.length === 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede import k6: at least one file is required', USAGE.split('\n'));
+  if (source !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede import: expected the source "k6", got ${JSON.stringify(source ?? '')}`, usageHint('import'));
+  if (files.length === 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede import k6: at least one file is required', usageHint('import'));
+  // outputs first: a path that cannot be written is refused before the files are read
+  if (values.out !== undefined) checkOutputDir('import', 'out', values.out);
+  if (values.junit !== undefined) checkOutputFile('import', 'junit', values.junit);
+  if (values['summary-md'] !== undefined) checkOutputFile('import', 'summary-md', values['summary-md'], { append: true });
   const result = await importK6(files);
-  const outDir = path.resolve(values.out ?? defaultOutDir(`k6-${result.meta.scenarioName}`));
+  const outDir = checkOutputDir('import', 'out', values.out ?? defaultOutDir(`k6-${result.meta.scenarioName}`));
   const resultFile = path.join(outDir, 'result.json');
   await writeRunResult(resultFile, result);
   if (values.junit) await writeFile(values.junit, toJUnit(result));

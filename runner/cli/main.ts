@@ -2,6 +2,7 @@
 // Each command lives in its own module and is loaded only when asked for.
 import { EXIT, StampedeError, formatError, isStampedeError } from '../errors.ts';
 import { COMMANDS, type CommandName } from './commands.ts';
+import { installZodMessages } from './zod-messages.ts';
 
 const HELP = `stampede — load testing and capacity planning for web back ends
 
@@ -15,6 +16,7 @@ ${Object.entries(COMMANDS)
 Run \`stampede <command> --help\` for a command's options.`;
 
 export async function main(argv: string[]): Promise<number> {
+  installZodMessages();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(HELP + '\n');
@@ -26,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
-    process.stderr.write(`error STAMPEDE_E_USAGE: unknown command "${name}"\n\n${HELP}\n`);
+    process.stderr.write(`error STAMPEDE_E_USAGE: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; \`stampede --help\` says what each does)\n`);
     return EXIT.badInput;
   }
   try {

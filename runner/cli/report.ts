@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { EXIT, StampedeError } from '../errors.ts';
 import { readJsonFile } from '../result/io.ts';
-import { runResultSchema } from '../result/schema.ts';
+import { validateRunResult } from '../result/validate-run.ts';
 import { capacityDocumentSchema } from '../result/capacity-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
+import { checkOutputFile } from './output-paths.ts';
 
 const USAGE = `usage: stampede report <result.json|comparison.json|capacity.json> [--out FILE]
 
@@ -24,7 +25,8 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const [file, ...extra] = args.positionals;
-  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, USAGE.split('\n'));
+  if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede report: expected one document, got ${args.positionals.length}`, usageHint('report'));
+  if (args.values.out !== undefined) checkOutputFile('report', 'out', args.values.out, { createsFolder: true });
   const doc = await readJsonFile(file);
   const kind = typeof doc === 'object' && doc !== null && 'kind' in doc ? (doc as { kind: unknown }).kind : undefined;
   if (kind === 'comparison') {
@@ -42,8 +44,11 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`report: ${out}\n`);
     return EXIT.ok;
   }
-  if (kind !== 'run') throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", got ${JSON.stringify(kind)}`);
-  const result = validateOrThrow(runResultSchema, doc, file, 'STAMPEDE_E_RESULT_INVALID');
+  if (kind !== 'run') {
+    const got = typeof doc !== 'object' || doc === null || Array.isArray(doc) ? `the document is ${Array.isArray(doc) ? 'a list' : JSON.stringify(doc)}, not an object` : kind === undefined ? 'but it is missing' : `got ${JSON.stringify(kind)}`;
+    throw new StampedeError('STAMPEDE_E_RESULT_INVALID', `${file}: kind: expected "run", "comparison" or "capacity", ${got}`);
+  }
+  const result = validateRunResult(doc, file);
   const out = args.values.out ?? path.join(path.dirname(file), 'report.html');
   const { writeRunReport } = await import('../../reports/build.ts');
   await writeRunReport(result, out);

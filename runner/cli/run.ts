@@ -1,7 +1,7 @@
 // `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
+import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
 import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
@@ -9,10 +9,12 @@ import { tryParseDurationMs } from '../scenario/duration.ts';
 import { formatInvariants } from '../orchestrate/invariants.ts';
 import { progressReporter } from '../run/progress.ts';
 import { formatSummary } from '../run/summary.ts';
-import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { checkOutputDir, checkOutputFile } from './output-paths.ts';
+import { writeResultOrRescue, writeSideOutput } from './result-rescue.ts';
+import { dashboardUrlFlag, httpUrlFlag, listenOrRefuse } from './flag-values.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { LiveState } from '../run/run-test.ts';
 
@@ -65,16 +67,12 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede run: one scenario file expected, got ${positionals.length}` : 'stampede run: a scenario file is required', USAGE.split('\n'));
+  if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede run: one scenario file expected, got ${positionals.length}` : 'stampede run: a scenario file is required', usageHint('run'));
   const env = keyValueFlags('run', 'env', values.env);
   const threads = numberFlag('run', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
   let target: string | null = null;
   if (values.target !== undefined) {
-    try {
-      target = new URL(values.target).href.replace(/\/$/, '');
-    } catch {
-      throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --target: expected a URL such as http://127.0.0.1:8080, got ${JSON.stringify(values.target)}`);
-    }
+    target = httpUrlFlag('run', 'target', values.target).replace(/\/$/, '');
     env.BASE ??= target;
     env.BASE_URL ??= target;
   }
@@ -86,6 +84,27 @@ export async function run(argv: string[]): Promise<number> {
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  // every output and listener is checked before any load is sent
+  checkOutputDir('run', 'out', values.out ?? outDir);
+  if (values.junit !== undefined) checkOutputFile('run', 'junit', values.junit);
+  if (values['summary-md'] !== undefined) checkOutputFile('run', 'summary-md', values['summary-md'], { append: true });
+  if (values.dashboard !== undefined) dashboardUrlFlag('run', values.dashboard);
+  const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
+
+  let lastState: LiveState | null = null;
+  // the CI outputs are loaded only when asked for: start-up time is CPU the generator pays
+  const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
+  const formatPrometheus = prometheus?.formatPrometheus;
+  const metricsHost = values['metrics-host'] ?? '127.0.0.1';
+  // '' would make node listen on every interface: the metrics of a run are not everyone's
+  if (metricsHost.trim() === '') throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --metrics-host: expected an address to listen on such as 127.0.0.1, got an empty string');
+  // listening is the last check before the run: a port in use is refused before any load
+  const metrics =
+    metricsPort === undefined || !prometheus || !formatPrometheus
+      ? null
+      : await listenOrRefuse('run', 'metrics-port', `${metricsHost}:${metricsPort}`, () =>
+          prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), metricsHost),
+        );
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
@@ -95,15 +114,6 @@ export async function run(argv: string[]): Promise<number> {
   const warn = (m: string) => process.stderr.write(m + '\n');
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
   const live = ingest ? await openLiveStream(ingest, warn) : null;
-  const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
-  let lastState: LiveState | null = null;
-  // the CI outputs are loaded only when asked for: start-up time is CPU the generator pays
-  const prometheus = metricsPort === undefined ? null : await import('../ci-outputs/prometheus.ts');
-  const formatPrometheus = prometheus?.formatPrometheus;
-  const metrics =
-    metricsPort === undefined || !prometheus || !formatPrometheus
-      ? null
-      : await prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
   try {
     const { result, thresholdsFailed, invariants } = await runAgainstTarget({
       file,
@@ -120,12 +130,13 @@ export async function run(argv: string[]): Promise<number> {
       },
     });
     progress?.done();
-    const resultFile = path.join(outDir, 'result.json');
-    await writeRunResult(resultFile, result);
-    const reportFile = await writeReportBeside(result, outDir, warn);
+    const resultFile = await writeResultOrRescue(path.join(outDir, 'result.json'), result, warn);
+    const reportFile = await writeReportBeside(result, path.dirname(resultFile), warn);
     await live?.end(result);
-    if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result));
-    if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n');
+    const junit = values.junit;
+    const summaryMd = values['summary-md'];
+    if (junit) await writeSideOutput('junit', async () => writeFile(junit, (await import('../ci-outputs/junit.ts')).toJUnit(result)), warn);
+    if (summaryMd) await writeSideOutput('summary-md', async () => appendFile(summaryMd, (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n'), warn);
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     // interrupted wins over a failed threshold: the run did not finish, so no verdict is final

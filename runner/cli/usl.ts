@@ -5,7 +5,7 @@ import { EXIT, StampedeError } from '../errors.ts';
 import { parsePointsCsv } from '../capacity/points-csv.ts';
 import { fitUsl } from '../capacity/usl.ts';
 import { formatUslHuman, uslToJson } from '../capacity/usl-format.ts';
-import { parseCommandArgs } from './args.ts';
+import { parseCommandArgs, usageHint } from './args.ts';
 
 const USAGE = `usage: stampede usl <points.csv> [--json]
 
@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length !== 1) {
-    throw new StampedeError('STAMPEDE_E_USAGE', `stampede usl: expected one points file, got ${positionals.length}`, USAGE.split('\n'));
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede usl: expected one points file, got ${positionals.length}`, usageHint('usl'));
   }
   const file = positionals[0]!;
   let text: string;

@@ -113,6 +113,13 @@ export function matrixFromFile(file: string): MatrixEntry[] {
   }
   const m = parsed.data;
   if (Array.isArray(m)) return entries(m, file, (i) => `[${i}]`);
+  // as --matrix '' is refused: an empty matrix would run one default configuration nobody asked for
+  if (m.axes !== undefined && Object.keys(m.axes).length === 0) {
+    throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${file}: axes: expected at least one axis such as {"variant": ["sync", "async"]}, got {}`);
+  }
+  if (m.configurations !== undefined && m.configurations.length === 0 && m.axes === undefined) {
+    throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `${file}: configurations: expected at least one configuration such as {"variant": "sync"}, got []`);
+  }
   const base = m.base ?? {};
   for (const [k, v] of Object.entries(base)) validateTargetConfig({ [k]: v }, `${file}: base`);
   const out: Array<Record<string, ConfigValue>> = [];

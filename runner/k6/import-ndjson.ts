@@ -12,6 +12,7 @@ import type { RunResult } from '../result/schema.ts';
 import { StampedeError } from '../errors.ts';
 import { parseK6Time, parseLine, readLines } from './ndjson.ts';
 import { K6_BUILTIN, SampleAccumulator, emptySecond, type MetricDecl } from './samples.ts';
+import { MAX_K6_SPAN_MS, k6ValueProblem } from './value-limits.ts';
 import { importedMeta, importedOptions, runNameOf, unknownGeneratorHealth } from './imported-result.ts';
 
 /** Reads every file into one accumulator; file index = runner index. */
@@ -37,11 +38,17 @@ export async function accumulateNdjson(files: string[]): Promise<SampleAccumulat
       const t = parseK6Time(l.data.time);
       if (t === undefined) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}:${line}: data.time: expected an RFC 3339 time such as "2021-02-24T13:37:10.123456789Z", got ${JSON.stringify(l.data.time)}`);
       if (!Number.isFinite(l.data.value)) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}:${line}: data.value: expected a finite number`);
+      const bad = k6ValueProblem(decl.type, decl.contains, l.data.value);
+      if (bad) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}:${line}: data.value: ${bad} for ${l.metric}`);
       acc.add(l.metric, decl, t, l.data.value, l.data.tags ?? {}, runner);
     }
   }
   if (acc.points === 0) {
     throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${files.join(', ')}: no Point lines: nothing was measured (is this a k6 --out json file?)`);
+  }
+  // the result has one timeline entry per second of the test: a span of years is a corrupt time, not a test
+  if (acc.maxMs - acc.minMs > MAX_K6_SPAN_MS) {
+    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${files.join(', ')}: data.time: the points span ${Math.round((acc.maxMs - acc.minMs) / 86_400_000)} days (from ${new Date(acc.minMs).toISOString()} to ${new Date(acc.maxMs).toISOString()}); expected at most ${MAX_K6_SPAN_MS / 86_400_000} days`);
   }
   return acc;
 }

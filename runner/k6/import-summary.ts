@@ -15,13 +15,14 @@ import { validateOrThrow } from '../result/validate.ts';
 import { collectThresholds, parseMetricKey, parseThresholdExpression } from '../thresholds/parse.ts';
 import { importedMeta, importedOptions, unknownGeneratorHealth } from './imported-result.ts';
 import { K6_BUILTIN } from './samples.ts';
+import { MAX_K6_SPAN_MS, MAX_K6_VALUE, k6ValueProblem } from './value-limits.ts';
 
 const numbers = z.record(z.string(), z.unknown());
 
 const newMetric = z.object({
   type: z.enum(['trend', 'counter', 'rate', 'gauge']),
   contains: z.enum(['default', 'time', 'data']).default('default'),
-  values: z.record(z.string(), z.number()),
+  values: z.record(z.string(), z.number().refine((v) => Math.abs(v) <= MAX_K6_VALUE, { error: `expected a number of at most ${MAX_K6_VALUE} in magnitude` })),
   thresholds: z.record(z.string(), z.object({ ok: z.boolean() }).loose()).optional(),
 });
 
@@ -37,7 +38,7 @@ export const summarySchema = z
   .object({
     metrics: z.record(z.string(), numbers),
     root_group: z.unknown().optional(),
-    state: z.object({ testRunDurationMs: z.number().optional() }).loose().optional(),
+    state: z.object({ testRunDurationMs: z.number().min(0, { error: 'expected a duration ≥ 0 ms' }).max(MAX_K6_SPAN_MS, { error: `expected at most ${MAX_K6_SPAN_MS} ms` }).optional() }).loose().optional(),
   })
   .loose();
 
@@ -105,6 +106,10 @@ function toMetric(file: string, key: string, entry: Record<string, unknown>): Me
   if ('values' in entry && 'type' in entry) {
     const p = newMetric.safeParse(entry);
     if (!p.success) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics[${JSON.stringify(key)}]: ${p.error.issues[0]?.message ?? 'invalid'} (expected { type, contains, values, thresholds })`);
+    for (const [k, v] of Object.entries(p.data.values)) {
+      const bad = k6ValueProblem(p.data.type, p.data.contains, v, k);
+      if (bad) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics[${JSON.stringify(key)}].values.${k}: ${bad}`);
+    }
     const m: MetricResult = { type: p.data.type, contains: p.data.contains, values: p.data.values };
     if (p.data.thresholds) m.thresholds = Object.fromEntries(Object.entries(p.data.thresholds).map(([k, v]) => [k, { ok: v.ok }]));
     return m;
@@ -125,6 +130,7 @@ function toMetric(file: string, key: string, entry: Record<string, unknown>): Me
     else throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics[${JSON.stringify(key)}].${k}: expected a number, got ${JSON.stringify(v)}`);
   }
   const type = inferType(values);
+
   if (!type) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics[${JSON.stringify(key)}]: not a k6 metric: expected trend (avg, med, p(N)), counter (count, rate), rate (value, passes, fails) or gauge (value, min, max) values, got keys ${Object.keys(values).join(', ') || 'none'}`);
   if (type === 'rate' && values.value !== undefined) {
     values.rate = values.value;
@@ -132,6 +138,10 @@ function toMetric(file: string, key: string, entry: Record<string, unknown>): Me
   }
   const base = safeKey(key).metric;
   const contains = K6_BUILTIN[base]?.contains ?? (type === 'trend' ? 'time' : 'default');
+  for (const [k, v] of Object.entries(values)) {
+    const bad = k6ValueProblem(type, contains, v, k);
+    if (bad) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics[${JSON.stringify(key)}].${k === 'rate' ? 'value' : k}: ${bad}`);
+  }
   const m: MetricResult = { type, contains, values };
   if (thresholds) m.thresholds = thresholds;
   return m;

@@ -42,8 +42,16 @@ export async function detectK6File(file: string): Promise<K6FileKind> {
     // neither: report the first line, as an NDJSON reader would
     throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}:1: not a k6 --out json line nor a k6 summary (${(e as Error).message})`);
   }
+  if (isStampedeDocument(doc)) {
+    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: kind: this is a Stampede ${String(doc.kind)} document (schemaVersion ${String(doc.schemaVersion)}), not a k6 summary; \`stampede report ${file}\` renders it`);
+  }
   if (!looksLikeSummary(doc)) throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: metrics: expected a k6 end-of-test summary (an object with "metrics") or k6 --out json lines`);
   return { kind: 'summary', doc };
+}
+
+/** Stampede's own documents (result.json, comparison.json, capacity.json) carry `schemaVersion` and `kind`. */
+function isStampedeDocument(doc: unknown): doc is { schemaVersion: unknown; kind: unknown } {
+  return typeof doc === 'object' && doc !== null && 'schemaVersion' in doc && 'kind' in doc;
 }
 
 export async function importK6(files: string[]): Promise<RunResult> {

@@ -100,10 +100,20 @@ export async function isGzip(file: string): Promise<boolean> {
 
 /** Streams a file's lines (gunzipped when compressed) with 1-based line numbers; blank lines skipped. */
 export async function* readLines(file: string): AsyncGenerator<{ text: string; line: number }> {
-  const raw = createReadStream(file);
-  const input = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
-  const rl = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
+  // the gzip sniff opens the file first: a missing or unreadable file fails here, before a
+  // stream exists whose 'error' nobody would be listening to
+  let gz: boolean;
+  try {
+    gz = await isGzip(file);
+  } catch (e) {
+    throw new StampedeError('STAMPEDE_E_INPUT_INVALID', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const raw = createReadStream(file);
+  const input = gz ? raw.pipe(createGunzip()) : raw;
+  // readline's iterator rejects on its input's errors; a read error of the file itself must reach the gunzip stream
+  if (input !== raw) raw.on('error', (e) => input.destroy(e));
+  const rl = createInterface({ input, crlfDelay: Infinity });
   try {
     for await (const text of rl) {
       line++;

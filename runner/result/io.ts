@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { StampedeError } from '../errors.ts';
 import { runResultSchema, type RunResult } from './schema.ts';
 import { validateOrThrow } from './validate.ts';
+import { validateRunResult } from './validate-run.ts';
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
@@ -38,6 +39,6 @@ export async function writeRunResult(file: string, result: RunResult): Promise<v
   await writeJsonAtomic(file, result);
 }
 
-export function readRunResult(file: string): Promise<RunResult> {
-  return readDocument(file, runResultSchema);
+export async function readRunResult(file: string): Promise<RunResult> {
+  return validateRunResult(await readJsonFile(file), file);
 }

@@ -160,9 +160,10 @@ export const runMetaSchema = z.object({
   scenarioName: z.string(),
   /** sha256 of the scenario file's bytes */
   scenarioHash: z.string(),
-  startTime: z.string(),
-  endTime: z.string(),
-  durationMs: z.number(),
+  /** ISO 8601 UTC (Date.toISOString()); a reader refuses anything else ("yesterday") */
+  startTime: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time such as "2026-01-31T10:00:00.000Z"' }),
+  endTime: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time such as "2026-01-31T10:00:00.000Z"' }),
+  durationMs: z.number().nonnegative(),
   /** --env values (k6 __ENV) */
   env: stringMap,
   target: z.string().nullable(),

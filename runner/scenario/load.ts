@@ -117,6 +117,12 @@ function loadError(file: string, e: unknown): StampedeError {
 }
 
 function firstLine(e: unknown): string {
+  // esbuild's errors carry their messages structured; the text of the first is the news
+  const first = e !== null && typeof e === 'object' && Array.isArray((e as { errors?: unknown }).errors) ? ((e as { errors: Array<{ text?: unknown; location?: { file?: unknown; line?: unknown; column?: unknown } | null }> }).errors[0] ?? null) : null;
+  if (first && typeof first.text === 'string') {
+    const at = first.location ? `${String(first.location.file)}:${String(first.location.line)}:${String(first.location.column)}: ` : '';
+    return `${at}ERROR: ${first.text}`;
+  }
   const name = e instanceof Error && e.name !== 'Error' ? `${e.name}: ` : '';
   const message = e instanceof Error ? e.message : String(e);
   // (esbuild names the plugin that reported an error: ours are no news to the user)

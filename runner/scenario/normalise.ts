@@ -18,6 +18,7 @@ import {
   expectation,
   type RawScenario,
 } from './options-schema.ts';
+import { scenarioLimitIssues, timeoutLimitIssue } from './limits.ts';
 import type { ExecutorName, NormalisedOptions, NormalisedScenario, Stage } from './types.ts';
 
 type PathPart = string | number;
@@ -78,13 +79,19 @@ export function normaliseOptionsWithWarnings(raw: unknown, file: string): Normal
 
   const top = TOP_LEVEL_SCHEMA.safeParse(known);
   if (!top.success) issues.push(...zodIssues(top.error, []));
-  const thresholds = collectThresholds(record.thresholds);
+  const thresholds = collectThresholds(record.thresholds, { unknownMetrics: 'error' });
   issues.push(...thresholds.issues);
   warnings.push(...thresholds.notes);
 
   // the scenarios are checked even when another top-level option is bad, so all problems show at once
   const execution = EXECUTION_SCHEMA.safeParse(known);
   const scenarios = execution.success ? deriveScenarios(execution.data, issues, warnings) : [];
+  if (top.success) {
+    for (const key of ['setupTimeout', 'teardownTimeout'] as const) {
+      const over = timeoutLimitIssue(key, top.data[key]);
+      if (over) issues.push(over);
+    }
+  }
   if (issues.length > 0) fail(file, inKeyOrder(issues, Object.keys(record)));
   const o = top.data as z.output<typeof TOP_LEVEL_SCHEMA>;
   return {
@@ -250,6 +257,14 @@ function isExecutor(v: unknown): v is ExecutorName {
 }
 
 function build(name: string, executor: ExecutorName, d: RawScenario<ExecutorName>, at: PathPart[], issues: Issue[]): NormalisedScenario | undefined {
+  const s = buildUnchecked(name, executor, d, at, issues);
+  if (s === undefined) return undefined;
+  const over = scenarioLimitIssues(s, at);
+  issues.push(...over);
+  return over.length > 0 ? undefined : s;
+}
+
+function buildUnchecked(name: string, executor: ExecutorName, d: RawScenario<ExecutorName>, at: PathPart[], issues: Issue[]): NormalisedScenario | undefined {
   const common = {
     name,
     exec: d.exec ?? 'default',

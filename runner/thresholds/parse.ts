@@ -118,8 +118,14 @@ export function thresholdPath(key: string, index?: number, field?: string): stri
 
 const OBJECT_KEYS = new Set(['threshold', 'abortOnFail', 'delayAbortEval']);
 
-/** Parses a whole `thresholds` option, collecting every problem instead of stopping at the first. */
-export function collectThresholds(raw: unknown): { defs: ThresholdDef[]; issues: ThresholdIssue[]; notes: string[] } {
+/**
+ * Parses a whole `thresholds` option, collecting every problem instead of stopping at the first.
+ * `unknownMetrics: 'error'` (a scenario's own options) refuses a threshold on a metric Stampede
+ * does not record, as k6 does at the end of its init phase ("invalid threshold defined on X;
+ * reason: no metric name "X" found"); 'note' (imported k6 results, whose custom metrics are real)
+ * accepts it with a note.
+ */
+export function collectThresholds(raw: unknown, opts: { unknownMetrics?: 'error' | 'note' } = {}): { defs: ThresholdDef[]; issues: ThresholdIssue[]; notes: string[] } {
   const defs: ThresholdDef[] = [];
   const issues: ThresholdIssue[] = [];
   const notes: string[] = [];
@@ -137,6 +143,13 @@ export function collectThresholds(raw: unknown): { defs: ThresholdDef[]; issues:
       continue;
     }
     const type = Object.hasOwn(BUILTIN_METRICS, parsedKey.metric) ? BUILTIN_METRICS[parsedKey.metric] : undefined;
+    if (type === undefined && opts.unknownMetrics === 'error') {
+      issues.push({
+        path: thresholdPath(key),
+        message: `invalid threshold defined on ${parsedKey.metric}; reason: no metric name "${parsedKey.metric}" found (as k6; Stampede records ${Object.keys(BUILTIN_METRICS).join(', ')})`,
+      });
+      continue;
+    }
     if (type === undefined) {
       notes.push(
         `${thresholdPath(key)}: "${parsedKey.metric}" is not a metric Stampede records; the threshold passes unless the scenario records samples under that name`,

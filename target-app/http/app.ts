@@ -97,6 +97,14 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   app.use(express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  // every POST takes JSON: a body of another type is refused, not read as an empty one (which
+  // would run /checkout or /admin/reset with their defaults)
+  app.use((req, _res, next) => {
+    const length = req.headers['content-length'];
+    const hasBody = length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && req.method !== 'GET' && req.method !== 'HEAD' && !req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type'));
+    next();
+  });
 
   const requireSession = async (req: Request): Promise<Session> => {
     const token = sessionToken(req);

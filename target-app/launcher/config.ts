@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { StampedeError } from '../../runner/errors.ts';
 import { formatPath } from '../../runner/result/validate.ts';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A flag or environment string → number; '' is not 0 (Number('') would be) but a missing number. */
+const toNumber = (v: unknown): unknown => (typeof v === 'string' ? (v.trim() === '' ? Number.NaN : Number(v)) : v);
+const int = (min: number, max: number) => {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.preprocess(toNumber, z.number({ error }).int({ error }).min(min, { error }).max(max, { error }));
+};
+const fraction = z.preprocess(toNumber, z.number({ error: 'expected a number from 0 to 1' }).min(0, { error: 'expected a number from 0 to 1' }).max(1, { error: 'expected a number from 0 to 1' }));
 const bool = z.union([z.boolean(), z.enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v))]);
 
 export const targetConfigSchema = z
@@ -22,7 +28,7 @@ export const targetConfigSchema = z
     /** bullmq: the recovery sweep re-enqueues orders pending longer than this that have no job */
     recoverAfterMs: int(100, 86_400_000).default(60_000),
     paymentLatencyMs: int(0, 60_000).default(50),
-    paymentFailureRate: z.coerce.number().min(0).max(1).default(0),
+    paymentFailureRate: fraction.default(0),
     replica: bool.default(false),
     shards: int(1, 16).default(1),
     sessions: z.enum(['memory', 'redis']).default('memory'),
@@ -30,10 +36,10 @@ export const targetConfigSchema = z
     products: int(1, 10_000_000).default(10_000),
     /** 0 = any free port */
     port: int(0, 65535).default(0),
-    host: z.string().default('127.0.0.1'),
+    host: z.string().min(1, 'expected a listen address such as 127.0.0.1').default('127.0.0.1'),
     adminToken: z.string().min(8, 'must be at least 8 characters').optional(),
-    databaseUrl: z.string().url().optional(),
-    redisUrl: z.string().url().optional(),
+    databaseUrl: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected a postgres:// or postgresql:// URL').optional(),
+    redisUrl: z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'expected a redis:// or rediss:// URL').optional(),
     /** largest accepted request body */
     bodyLimitBytes: int(256, 10_000_000).default(16_384),
   })
