@@ -13,6 +13,7 @@ const pySkip = await needs(
   { name: 'python shop (async, celery)', missing: () => pythonShopMissing(parseTargetConfig({ shop: 'python', variant: 'async', queue: 'celery', cache: 'redis' })) },
 );
 const redisSkip = pySkip ?? (process.env.REDIS_URL ? null : await needs(requirements.redisServer));
+const pgbouncerSkip = pySkip ?? (await needs(requirements.pgbouncer));
 
 afterAll(stopEmbedded);
 
@@ -23,12 +24,15 @@ for (const variant of ['sync', 'async'] as const)
 // several processes: sessions must be shared (a memory session is known to one worker only)
 matrix.push({ shop: 'python', variant: 'sync', workers: 2, threads: 4, sessions: 'redis', cache: 'memory' });
 matrix.push({ shop: 'python', variant: 'async', workers: 2, sessions: 'redis', cache: 'redis', poolOverflow: 5 });
+// through PgBouncer in transaction mode (asyncpg without its prepared-statement cache)
+matrix.push({ shop: 'python', variant: 'async', pgbouncer: true, pool: 5 });
+matrix.push({ shop: 'python', variant: 'sync', pgbouncer: true, pool: 5 });
 
 describe.skipIf(pySkip)('python shop oversell: variant × cache × queue', () => {
   for (const c of matrix) {
     const usesRedis = c.cache === 'redis' || c.queue === 'celery' || c.sessions === 'redis';
     const label = Object.entries(c).filter(([k]) => k !== 'shop').map(([k, v]) => `${k}=${String(v)}`).join(' ');
-    it.skipIf(usesRedis && redisSkip)(`${label}: exactly 100 of 520 accepted and paid, none oversold or missing`, async () => {
+    it.skipIf((usesRedis && redisSkip) || (c.pgbouncer === true && pgbouncerSkip))(`${label}: exactly 100 of 520 accepted and paid, none oversold or missing`, async () => {
       const o = await oversell(c);
       const inv = o.invariants;
       expect(inv.oversold).toBe(0);
