@@ -3,7 +3,7 @@
 // in a route's status code or in a JSON body's shape (keys and value types, recursively) fails,
 // as does a metric the runner scrapes that one shop exports and the other does not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needs } from '../../runner/testing/requirements.ts';
+import { needs, requirements } from '../../runner/testing/requirements.ts';
 import { DEFAULT_RULES } from '../../runner/orchestrate/server-series.ts';
 import { parseTargetConfig, type TargetConfigInput } from '../launcher/config.ts';
 import { pythonShopMissing } from '../launcher/python-shop.ts';
@@ -15,6 +15,11 @@ const skip = await needs(
   { name: 'python shop (sync)', missing: () => pythonShopMissing(parseTargetConfig({ shop: 'python', variant: 'sync' })) },
   { name: 'python shop (async)', missing: () => pythonShopMissing(parseTargetConfig({ shop: 'python', variant: 'async' })) },
 );
+
+const queueSkip =
+  skip ??
+  (await needs({ name: 'python shop (celery)', missing: () => pythonShopMissing(parseTargetConfig({ shop: 'python', variant: 'async', queue: 'celery' })) })) ??
+  (process.env.REDIS_URL ? null : await needs(requirements.redisServer));
 
 interface Step {
   name: string;
@@ -130,6 +135,29 @@ async function converse(shop: Shop): Promise<Step[]> {
   return steps;
 }
 
+/** Checkouts that are declined (inline) or queued: 402 and 202 answers, replays, order progress. */
+async function converseQueuedOrDeclined(shop: Shop): Promise<Step[]> {
+  const { http, target } = shop;
+  const steps: Step[] = [];
+  const record = async (name: string, p: Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }>) => {
+    const r = await p;
+    steps.push({ name, status: r.status, shape: shapeOf(r.body), setCookie: r.headers['set-cookie'] !== undefined });
+    return r;
+  };
+  const login = await http.post('/login', { username: 'carol' });
+  const auth = { authorization: `Bearer ${(login.body as { token: string }).token}` };
+  const first = await record('checkout', http.post('/checkout', {}, { ...auth, 'idempotency-key': 'q-1' }));
+  await record('checkout replayed key', http.post('/checkout', {}, { ...auth, 'idempotency-key': 'q-1' }));
+  const id = (first.body as { orderId: string }).orderId;
+  // a queued order ends (declined here): its final state, as every shop reports it
+  const end = Date.now() + 20_000;
+  while (Date.now() < end && ((await http.get(`/orders/${id}`)).body as { status: string }).status === 'pending') await new Promise((r) => setTimeout(r, 100));
+  await record('order ended', http.get(`/orders/${id}`));
+  await record('checkout again after a decline', http.post('/checkout', {}, { ...auth, 'idempotency-key': 'q-2' }));
+  await record('invariants', http.get('/admin/invariants', { 'x-admin-token': target.adminToken }));
+  return steps;
+}
+
 /** Names of the metrics the runner derives series from that have samples in this exposition. */
 async function scrapedNames(shop: Shop): Promise<Set<string>> {
   const text = (await shop.http.get('/metrics')).text;
@@ -167,6 +195,30 @@ describe.skipIf(skip)('the same contract: node shop and python shop', () => {
     for (const code of [200, 201, 400, 401, 404, 409, 413]) expect(statuses).toContain(code);
     expect(node.length).toBeGreaterThan(60);
   });
+
+  const cells = [
+    { name: 'inline, payment declined', nodeKnobs: { queue: 'inline', paymentFailureRate: 1 }, pyKnobs: { queue: 'inline', paymentFailureRate: 1 } },
+    { name: 'queued, payment declined', nodeKnobs: { queue: 'bullmq', paymentFailureRate: 1 }, pyKnobs: { queue: 'celery', paymentFailureRate: 1 } },
+  ] as const;
+  for (const { name, nodeKnobs, pyKnobs } of cells)
+  it.skipIf(nodeKnobs.queue !== 'inline' && queueSkip)(`${name}: the python shop (sync and async) answers as the node shop`, async () => {
+    const run = async (label: string, config: TargetConfigInput) => {
+      const shop = await start(label, { redisUrl: process.env.REDIS_URL, ...config });
+      try {
+        return await converseQueuedOrDeclined(shop);
+      } finally {
+        await shop.http.close();
+        await shop.target.stop();
+        await shop.db.drop();
+      }
+    };
+    const node = await run('node', { shop: 'node', variant: 'async', ...nodeKnobs });
+    expect(node.map((s) => s.status)).toEqual(nodeKnobs.queue === 'inline' ? [402, 402, 200, 402, 200] : [202, 202, 200, 202, 200]);
+    for (const variant of ['sync', 'async'] as const) {
+      const py = await run(`python ${variant}`, { shop: 'python', variant, ...pyKnobs });
+      expect(py.map((s) => `${s.name}: ${s.status} ${s.shape}`)).toEqual(node.map((s) => `${s.name}: ${s.status} ${s.shape}`));
+    }
+  }, 120_000);
 
   for (const label of ['python sync', 'python async']) {
     it(`${label}: every step has the node shop's status, JSON shape and cookie`, () => {
