@@ -8,7 +8,7 @@ back into the generator at the yield, so `try/except` around a `yield` works as 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Generator, Optional, Sequence
 
 
