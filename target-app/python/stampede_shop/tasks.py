@@ -4,7 +4,7 @@ to the stock: both outcomes are conditional on the order still being pending.
 
 Recovery: a crash between reserving the unit and handing the job to the broker would leave an
 order pending with no job. A sweep (at start, then every recover-after-ms/2) re-queues orders
-answered 202 that have been pending longer than recover-after-ms; the broker's visibility
+answered 202 that have been pending (since their last re-queue) longer than recover-after-ms; the broker's visibility
 timeout (the same span) re-delivers jobs a dead worker had taken. So a queued order ends paid
 or failed — in the worst case once more paid-for attempt reaches the provider, never a unit lost.
 """
@@ -43,8 +43,11 @@ def pay_order(self, job: dict):
 def _sweep_once() -> int:
     rows = run_sync(
         iter_query(
-            """SELECT o.id, o.user_id, o.amount_cents, o.sale_id, s.product_id FROM orders o JOIN sales s ON s.id = o.sale_id
-               WHERE o.status = 'pending' AND o.acknowledged AND o.updated_at < now() - make_interval(secs => $1)""",
+            # claiming (updated_at = now()) keeps a long queue from being re-queued at every sweep,
+            # and two sweeping workers from re-queueing the same order twice
+            """UPDATE orders o SET updated_at = now() FROM sales s
+               WHERE s.id = o.sale_id AND o.status = 'pending' AND o.acknowledged AND o.updated_at < now() - make_interval(secs => $1)
+               RETURNING o.id, o.user_id, o.amount_cents, o.sale_id, s.product_id""",
             (rt.recover_after_ms / 1000,),
         ),
         driver().perform,
