@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import time
 import traceback
 
@@ -20,12 +21,18 @@ ctx = handlers.Ctx(variant="sync", admin_token=rt.admin_token, queued=rt.queue =
 
 _driver = None
 _celery = None
+_driver_lock = threading.Lock()
 
 
 def driver() -> SyncDriver:
-    """Built in the worker process on first use (after Gunicorn's fork, never in the master)."""
+    """Built in the worker process on first use (after Gunicorn's fork, never in the master);
+    once per process, also when gthread's threads all ask at once."""
     global _driver, _celery
-    if _driver is None:
+    if _driver is not None:
+        return _driver
+    with _driver_lock:
+        if _driver is not None:
+            return _driver
         enqueue = None
         if rt.queue == "celery":
             from .queue import TASK, celery_app
