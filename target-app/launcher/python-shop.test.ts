@@ -2,9 +2,10 @@
 // before anything starts), the server command lines, and a real start/stop that leaves no
 // process behind — Gunicorn's master, its workers, the payment service.
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateTargetConfig } from '../../runner/orchestrate/target-config.ts';
-import { needs } from '../../runner/testing/requirements.ts';
+import { needs, requirements } from '../../runner/testing/requirements.ts';
 import { createTestDatabase, stopEmbedded } from '../testing/fixtures.ts';
 import { parseTargetConfig } from './config.ts';
 import { pythonShopMissing, serverCommand } from './python-shop.ts';
@@ -97,6 +98,50 @@ describe.skipIf(skip)('start and stop', () => {
       for (const pid of [...pids, ...workers]) expect(alive(pid)).toBe(false);
     } finally {
       await t.stop();
+      await db.drop();
+    }
+  }, 60_000);
+});
+
+const sharedRedisSkip =
+  skip ??
+  (await needs({ name: 'python shop (celery)', missing: () => pythonShopMissing(parseTargetConfig({ shop: 'python', variant: 'async', queue: 'celery' })) })) ??
+  (await needs(requirements.redisUrl));
+
+async function scanCount(r: Redis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let n = 0;
+  do {
+    const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    n += keys.length;
+  } while (cursor !== '0');
+  return n;
+}
+
+describe.skipIf(sharedRedisSkip)('a shared Redis (REDIS_URL)', () => {
+  it('stop() removes the shop\'s own keys: sessions, cache, Celery queue bookkeeping', async () => {
+    const r = new Redis(process.env.REDIS_URL as string);
+    const db = await createTestDatabase();
+    const bindings = await scanCount(r, '_kombu.binding.stampede-*');
+    try {
+      const t = await startTarget({ shop: 'python', variant: 'async', queue: 'celery', cache: 'redis', sessions: 'redis', databaseUrl: db.url, redisUrl: process.env.REDIS_URL, products: 10, paymentLatencyMs: 5 });
+      let token = '';
+      try {
+        const login = (await (await fetch(`${t.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"keys"}' })).json()) as { token: string };
+        token = login.token;
+        const co = await fetch(`${t.url}/checkout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+        expect(co.status).toBe(202);
+        await fetch(`${t.url}/sale`);
+        expect(await scanCount(r, `stampede:*:sess:${token}`)).toBe(1);
+        expect(await scanCount(r, '_kombu.binding.stampede-*')).toBe(bindings + 1);
+      } finally {
+        await t.stop();
+      }
+      expect(await scanCount(r, `stampede:*:sess:${token}`)).toBe(0);
+      expect(await scanCount(r, '_kombu.binding.stampede-*')).toBe(bindings);
+    } finally {
+      r.disconnect();
       await db.drop();
     }
   }, 60_000);

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { StampedeError } from '../../runner/errors.ts';
 import { openDatabases } from '../db/routing.ts';
 import { migrate } from '../db/schema.ts';
@@ -111,6 +112,29 @@ async function redisUp(url: string): Promise<boolean> {
   return redisPing(Number(u.port || 6379), u.hostname, 2000);
 }
 
+/**
+ * Removes this instance's keys from a Redis it shares with others (REDIS_URL): its cache and
+ * sessions (`stampede:<id>:`), its Celery queue and unacked bookkeeping (`stampede-<id>-`), and
+ * kombu's binding set for the queue. SCAN, never KEYS: the server holds other tenants' keys.
+ */
+async function removeInstanceKeys(url: string, instanceId: string): Promise<void> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1 });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    for (const pattern of [`stampede:${instanceId}:*`, `stampede-${instanceId}-*`, `_kombu.binding.stampede-${instanceId}-*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await r.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    r.disconnect();
+  }
+}
+
 async function httpOk(url: string): Promise<boolean> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -169,6 +193,9 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       if (config.redisUrl) {
         if (!(await redisUp(config.redisUrl))) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis, and REDIS_URL (${config.redisUrl}) does not answer PING`);
         redisUrl = config.redisUrl;
+        // registered before the servers, so it runs after they have stopped
+        const shared = config.redisUrl;
+        cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
       } else {
         if (!findBinary('redis-server')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis: set REDIS_URL to a running Redis, or install redis-server (apt-get install redis-server)`);
         log('starting redis-server (no REDIS_URL)');
