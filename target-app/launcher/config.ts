@@ -16,13 +16,19 @@ const bool = z.union([z.boolean(), z.enum(['1', 'true', 'yes', 'on', '0', 'false
 
 export const targetConfigSchema = z
   .object({
+    /** which implementation of the shop: node (target-app/) or python (target-app/python/) */
+    shop: z.enum(['node', 'python']).default('node'),
     variant: z.enum(['sync', 'async']).default('async'),
     workers: int(1, 64).default(1),
     pool: int(1, 500).default(10),
+    /** python: SQLAlchemy max_overflow (connections beyond `pool` under load) */
+    poolOverflow: int(0, 500).default(0),
+    /** python sync: Gunicorn threads per worker (>1 = the gthread worker class) */
+    threads: int(1, 256).default(1),
     pgbouncer: bool.default(false),
     cache: z.enum(['none', 'memory', 'redis']).default('none'),
     cacheTtlMs: int(1, 3_600_000).default(5_000),
-    queue: z.enum(['inline', 'bullmq']).default('inline'),
+    queue: z.enum(['inline', 'bullmq', 'celery']).default('inline'),
     /** BullMQ payment worker concurrency (jobs in flight in the queue worker process) */
     queueConcurrency: int(1, 1000).default(50),
     /** bullmq: the recovery sweep re-enqueues orders pending longer than this that have no job */
@@ -43,20 +49,45 @@ export const targetConfigSchema = z
     /** largest accepted request body */
     bodyLimitBytes: int(256, 10_000_000).default(16_384),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const [key, why] of unsupportedByShop(c)) ctx.addIssue({ code: 'custom', path: [key], message: why });
+  });
+
+/**
+ * Knobs one shop implementation does not have: refused by name, never silently ignored.
+ * Only values that differ from the default are refused (a default means "not asked for").
+ */
+export function unsupportedByShop(c: { shop: string; variant: string; queue: string; replica: boolean; shards: number; threads: number; poolOverflow: number }): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (c.shop === 'python') {
+    if (c.replica) out.push(['replica', 'the python shop does not support a replica yet (shop=python); use shop=node']);
+    if (c.shards > 1) out.push(['shards', 'the python shop does not support shards yet (shop=python); use shop=node']);
+    if (c.queue === 'bullmq') out.push(['queue', 'the python shop queues with celery, not bullmq (shop=python: queue=inline|celery)']);
+    if (c.threads > 1 && c.variant !== 'sync') out.push(['threads', 'threads are for the sync variant (Gunicorn gthread); the async variant runs one event loop per worker']);
+  } else {
+    if (c.queue === 'celery') out.push(['queue', 'celery is the python shop\'s queue (shop=python); the node shop queues with bullmq']);
+    if (c.threads > 1) out.push(['threads', 'the node shop has no threads knob (threads is for shop=python,variant=sync)']);
+    if (c.poolOverflow > 0) out.push(['poolOverflow', 'the node shop\'s pg pool has no overflow (poolOverflow is for shop=python)']);
+  }
+  return out;
+}
 
 export type TargetConfigInput = z.input<typeof targetConfigSchema>;
 export type TargetConfig = z.output<typeof targetConfigSchema>;
 
 /** Where each knob can come from: its CLI flag and its environment variable. */
 export const KNOBS: Record<keyof TargetConfig, { flag: string; env: string; kind: 'string' | 'boolean'; help: string }> = {
+  shop: { flag: 'shop', env: 'STAMPEDE_TARGET_SHOP', kind: 'string', help: 'node|python: which implementation of the shop (default node)' },
   variant: { flag: 'variant', env: 'STAMPEDE_TARGET_VARIANT', kind: 'string', help: 'sync|async (default async)' },
   workers: { flag: 'workers', env: 'STAMPEDE_TARGET_WORKERS', kind: 'string', help: 'worker processes on one port (default 1)' },
   pool: { flag: 'pool', env: 'STAMPEDE_TARGET_POOL', kind: 'string', help: 'pg pool size per process and database (default 10)' },
+  poolOverflow: { flag: 'pool-overflow', env: 'STAMPEDE_TARGET_POOL_OVERFLOW', kind: 'string', help: 'python: SQLAlchemy max_overflow beyond --pool (default 0)' },
+  threads: { flag: 'threads', env: 'STAMPEDE_TARGET_THREADS', kind: 'string', help: 'python sync: Gunicorn gthread threads per worker (default 1 = sync workers)' },
   pgbouncer: { flag: 'pgbouncer', env: 'STAMPEDE_TARGET_PGBOUNCER', kind: 'boolean', help: 'put a PgBouncer (transaction mode) in front of the primary' },
   cache: { flag: 'cache', env: 'STAMPEDE_TARGET_CACHE', kind: 'string', help: 'none|memory|redis (default none)' },
   cacheTtlMs: { flag: 'cache-ttl-ms', env: 'STAMPEDE_TARGET_CACHE_TTL_MS', kind: 'string', help: 'cache TTL (default 5000)' },
-  queue: { flag: 'queue', env: 'STAMPEDE_TARGET_QUEUE', kind: 'string', help: 'inline|bullmq (default inline)' },
+  queue: { flag: 'queue', env: 'STAMPEDE_TARGET_QUEUE', kind: 'string', help: 'inline|bullmq (node) or inline|celery (python) (default inline)' },
   queueConcurrency: { flag: 'queue-concurrency', env: 'STAMPEDE_TARGET_QUEUE_CONCURRENCY', kind: 'string', help: 'BullMQ worker concurrency (default 50)' },
   recoverAfterMs: { flag: 'recover-after-ms', env: 'STAMPEDE_TARGET_RECOVER_AFTER_MS', kind: 'string', help: 'bullmq: re-enqueue orders pending this long with no job (default 60000)' },
   paymentLatencyMs: { flag: 'payment-latency-ms', env: 'STAMPEDE_TARGET_PAYMENT_LATENCY_MS', kind: 'string', help: 'payment provider latency (default 50)' },
@@ -90,7 +121,7 @@ export function parseTargetConfig(input: TargetConfigInput | Record<string, unkn
 
 /** Whether this configuration needs Redis at all (cache, sessions or queue). */
 export function needsRedis(c: TargetConfig): boolean {
-  return c.cache === 'redis' || c.sessions === 'redis' || c.queue === 'bullmq';
+  return c.cache === 'redis' || c.sessions === 'redis' || c.queue === 'bullmq' || c.queue === 'celery';
 }
 
 /** Reads the knobs from environment variables (only those that are set). */

@@ -131,6 +131,10 @@ async function redisReachable(url: string): Promise<string | null> {
 
 export async function startTarget(input: TargetConfigInput | TargetConfig, opts: StartOptions = {}): Promise<RunningTarget> {
   const config = parseTargetConfig(input);
+  if (config.shop === 'python') {
+    const { startPythonTarget } = await import('./python-shop.ts');
+    return startPythonTarget(config, opts);
+  }
   const log = opts.log ?? (() => undefined);
   const instanceId = randomBytes(5).toString('hex');
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');

@@ -1,0 +1,300 @@
+// startPythonTarget(config): the Python shop (target-app/python/) on the same services as the
+// Node shop — the database (DATABASE_URL or an embedded PostgreSQL), Redis when a knob needs it
+// (REDIS_URL or a redis-server from PATH), the Node shop's own migrations and seed (so both shops
+// serve the same data), PgBouncer, the payment service — then the Celery payment worker
+// (--queue celery) and Gunicorn (sync: Flask) or Uvicorn (async: FastAPI). Each Python server
+// is exec'd in a process group of its own (services/child.ts: SIGTERM, then SIGKILL after a
+// grace period; setpriv --pdeathsig where available). stop() ends everything in reverse order.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { StampedeError } from '../../runner/errors.ts';
+import { openDatabases } from '../db/routing.ts';
+import { migrate } from '../db/schema.ts';
+import { SALE_ID, seedProducts } from '../db/seed.ts';
+import { resetSale } from '../domain/sale.ts';
+import { needsRedis, unsupportedByShop, type TargetConfig } from './config.ts';
+import { tsxExecArgv } from './runtime.ts';
+import { spawnChild, type Child } from './services/child.ts';
+import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
+import { freePort } from './services/free-port.ts';
+import { startPgBouncer } from './services/pgbouncer.ts';
+import { ping as redisPing, startRedisServer } from './services/redis-server.ts';
+import { findBinary, makeServiceDir, waitUntilReady } from './services/support.ts';
+import type { RunningTarget, StartOptions } from './start.ts';
+
+/** Debian's interpreter and Gunicorn: the python3 first on PATH may be another build without the packages. */
+export const PYTHON = '/usr/bin/python3';
+export const GUNICORN = '/usr/bin/gunicorn';
+export const PYTHON_SHOP_DIR = fileURLToPath(new URL('../python/', import.meta.url));
+/** Environment variable carrying the runtime object (target-app/python/stampede_shop/runtime.py). */
+export const PY_RUNTIME_ENV = 'STAMPEDE_PY_SHOP_RUNTIME';
+
+/** The Python modules each configuration imports, with the Debian package that provides each. */
+function modulesFor(c: TargetConfig): Array<[string, string]> {
+  const mods: Array<[string, string]> = [
+    ['sqlalchemy', 'python3-sqlalchemy'],
+    ['psycopg2', 'python3-psycopg2'],
+    ['httpx', 'python3-httpx'],
+    ['prometheus_client', 'python3-prometheus-client'],
+  ];
+  if (c.variant === 'sync') mods.push(['flask', 'python3-flask']);
+  else mods.push(['fastapi', 'python3-fastapi'], ['uvicorn', 'python3-uvicorn'], ['asyncpg', 'python3-asyncpg']);
+  if (needsRedis(c)) mods.push(['redis', 'python3-redis']);
+  if (c.queue === 'celery') mods.push(['celery', 'python3-celery']);
+  return mods;
+}
+
+/** Null when this machine can run the configuration; else what to install. */
+export async function pythonShopMissing(c: TargetConfig): Promise<string | null> {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found (apt-get install python3)`;
+  if (c.variant === 'sync' && !existsSync(GUNICORN)) return `${GUNICORN} not found (apt-get install gunicorn)`;
+  const mods = modulesFor(c);
+  const script = `import importlib,sys\nmissing=[]\nfor m in sys.argv[1:]:\n  try: importlib.import_module(m)\n  except Exception: missing.append(m)\nprint(','.join(missing))`;
+  const child = spawnChild({ name: 'python3 (module check)', command: PYTHON, args: ['-c', script, ...mods.map(([m]) => m)] });
+  const info = await child.exited;
+  if (info.code !== 0) return `${PYTHON} could not check its modules: ${child.output().trim().split('\n').slice(-1)[0] ?? ''}`;
+  const missing = child.output().trim().split(',').filter(Boolean);
+  if (missing.length === 0) return null;
+  const pkgs = mods.filter(([m]) => missing.includes(m)).map(([, p]) => p);
+  return `${PYTHON} lacks ${missing.join(', ')} (apt-get install ${pkgs.join(' ')})`;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The payment service (a Node child, as for the Node shop), resolved with its port. */
+function startPaymentService(c: TargetConfig): Promise<{ child: ChildProcess; port: number }> {
+  const file = fileURLToPath(new URL('../payment/main.ts', import.meta.url));
+  const child = fork(file, [], {
+    execArgv: tsxExecArgv(),
+    env: { ...process.env, STAMPEDE_PAYMENT_LATENCY_MS: String(c.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(c.paymentFailureRate) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', 'the payment service did not become ready within 30000 ms'));
+    }, 30_000);
+    child.on('message', (m: { type?: string; port?: unknown }) => {
+      if (m.type !== 'ready') return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve({ child, port: Number(m.port) });
+    });
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the payment service exited before it was ready (${signal ?? `exit code ${code}`})`));
+    };
+    child.once('exit', onExit);
+  });
+}
+
+function stopNodeChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function redisUp(url: string): Promise<boolean> {
+  const u = new URL(url);
+  return redisPing(Number(u.port || 6379), u.hostname, 2000);
+}
+
+/**
+ * Removes this instance's keys from a Redis it shares with others (REDIS_URL): its cache and
+ * sessions (`stampede:<id>:`), its Celery queue and unacked bookkeeping (`stampede-<id>-`), and
+ * kombu's binding set for the queue. SCAN, never KEYS: the server holds other tenants' keys.
+ */
+async function removeInstanceKeys(url: string, instanceId: string): Promise<void> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 1 });
+  r.on('error', () => undefined);
+  try {
+    await r.connect();
+    for (const pattern of [`stampede:${instanceId}:*`, `stampede-${instanceId}-*`, `_kombu.binding.stampede-${instanceId}-*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) await r.del(...keys);
+      } while (cursor !== '0');
+    }
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line of the HTTP server: Gunicorn (Flask) for sync, Uvicorn (FastAPI) for async. */
+export function serverCommand(c: TargetConfig, port: number): { command: string; args: string[] } {
+  const bind = `${c.host}:${port}`;
+  if (c.variant === 'sync') {
+    const args = ['--config', 'python:stampede_shop.gunicorn_conf', '--workers', String(c.workers), '--bind', bind, '--graceful-timeout', '3', '--timeout', '120'];
+    // threads > 1 makes Gunicorn use its gthread worker class; 1 keeps the plain sync workers
+    if (c.threads > 1) args.push('--worker-class', 'gthread', '--threads', String(c.threads));
+    else args.push('--worker-class', 'sync');
+    args.push('--backlog', '2048', 'stampede_shop.sync_app:app');
+    return { command: GUNICORN, args };
+  }
+  return {
+    command: PYTHON,
+    args: ['-m', 'uvicorn', 'stampede_shop.async_app:app', '--host', c.host, '--port', String(port), '--workers', String(c.workers), '--no-access-log', '--log-level', 'warning', '--backlog', '2048', '--timeout-keep-alive', '65'],
+  };
+}
+
+export async function startPythonTarget(config: TargetConfig, opts: StartOptions = {}): Promise<RunningTarget> {
+  const refused = unsupportedByShop(config);
+  if (refused.length > 0) throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `target configuration: ${refused[0]?.[0]}: ${refused[0]?.[1]}`);
+  const missing = await pythonShopMissing(config);
+  if (missing) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the python shop cannot start: ${missing}`);
+  const log = opts.log ?? (() => undefined);
+  const instanceId = randomBytes(5).toString('hex');
+  const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
+  const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+  const pids: number[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse().splice(0)) {
+      await c.run().catch((e: unknown) => process.stderr.write(`stampede target: stopping ${c.what} failed: ${errText(e)}\n`));
+    }
+  };
+
+  try {
+    let primaryUrl = config.databaseUrl;
+    if (!primaryUrl) {
+      log('starting an embedded PostgreSQL (no DATABASE_URL)');
+      const pgh = await startEmbeddedPostgres();
+      cleanups.push({ what: 'embedded PostgreSQL', run: () => pgh.stop() });
+      primaryUrl = pgh.url;
+    }
+
+    let redisUrl: string | null = null;
+    if (needsRedis(config)) {
+      const why = [config.cache === 'redis' && '--cache redis', config.sessions === 'redis' && '--sessions redis', config.queue === 'celery' && '--queue celery'].filter(Boolean).join(', ');
+      if (config.redisUrl) {
+        if (!(await redisUp(config.redisUrl))) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis, and REDIS_URL (${config.redisUrl}) does not answer PING`);
+        redisUrl = config.redisUrl;
+        // registered before the servers, so it runs after they have stopped
+        const shared = config.redisUrl;
+        cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
+      } else {
+        if (!findBinary('redis-server')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis: set REDIS_URL to a running Redis, or install redis-server (apt-get install redis-server)`);
+        log('starting redis-server (no REDIS_URL)');
+        const rh = await startRedisServer();
+        cleanups.push({ what: 'redis-server', run: () => rh.stop() });
+        redisUrl = rh.url;
+      }
+    }
+
+    // The Node shop's migrations and seed: one schema, one data set, for both shops.
+    log('migrating and seeding');
+    await migrate(primaryUrl, [primaryUrl]);
+    await seedProducts(primaryUrl, config.products);
+    const seedDbs = openDatabases({ primary: primaryUrl, shards: [] }, 'async', 2);
+    try {
+      await resetSale(seedDbs, SALE_ID, config.stock);
+    } finally {
+      await seedDbs.close();
+    }
+
+    let appDbUrl = primaryUrl;
+    if (config.pgbouncer) {
+      if (!findBinary('pgbouncer')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', '--pgbouncer needs pgbouncer on PATH (apt-get install pgbouncer)');
+      log('starting PgBouncer (transaction mode)');
+      const bouncer = await startPgBouncer({ upstreamUrl: primaryUrl, poolSize: config.pool, maxClientConn: 5000 });
+      cleanups.push({ what: 'PgBouncer', run: () => bouncer.stop() });
+      appDbUrl = bouncer.url;
+    }
+
+    const payment = await startPaymentService(config);
+    if (payment.child.pid !== undefined) pids.push(payment.child.pid);
+    cleanups.push({ what: 'payment service', run: () => stopNodeChild(payment.child) });
+
+    // Per-instance folder: the prometheus_client multiprocess files and the shared-state file.
+    const state = makeServiceDir('pyshop', null);
+    cleanups.push({ what: 'python shop folder', run: async () => state.remove() });
+    const metricsDir = path.join(state.dir, 'metrics');
+    mkdirSync(metricsDir);
+
+    const runtime = {
+      variant: config.variant,
+      workers: config.workers,
+      // With PgBouncer in front, `pool` sizes PgBouncer's server pool and each process may hold more clients (as the Node shop).
+      pool: config.pgbouncer ? Math.max(config.pool, 50) : config.pool,
+      poolOverflow: config.poolOverflow,
+      cache: config.cache,
+      cacheTtlMs: config.cacheTtlMs,
+      queue: config.queue,
+      sessions: config.sessions,
+      recoverAfterMs: config.recoverAfterMs,
+      bodyLimitBytes: config.bodyLimitBytes,
+      pgbouncer: config.pgbouncer,
+      adminToken,
+      instanceId,
+      databaseUrl: appDbUrl,
+      redisUrl,
+      paymentUrl: `http://127.0.0.1:${payment.port}`,
+      stateDir: state.dir,
+    };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      [PY_RUNTIME_ENV]: JSON.stringify(runtime),
+      PROMETHEUS_MULTIPROC_DIR: metricsDir,
+      PYTHONPATH: PYTHON_SHOP_DIR,
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONUNBUFFERED: '1',
+    };
+
+    if (config.queue === 'celery') {
+      log(`starting the Celery payment worker (threads pool, concurrency ${config.queueConcurrency})`);
+      const worker = spawnChild({
+        name: 'celery worker',
+        command: PYTHON,
+        args: ['-m', 'celery', '-A', 'stampede_shop.tasks', 'worker', '--pool', 'threads', '--concurrency', String(config.queueConcurrency), '--loglevel', 'WARNING', '--without-gossip', '--without-mingle', '--without-heartbeat', '-n', `stampede-${instanceId}@%h`],
+        env,
+        cwd: PYTHON_SHOP_DIR,
+        stopTimeoutMs: 6000,
+      });
+      pids.push(worker.pid);
+      cleanups.push({ what: 'celery worker', run: () => worker.stop() });
+      const readyFile = path.join(state.dir, 'celery-ready');
+      await waitUntilReady(worker, async () => existsSync(readyFile), 60_000);
+    }
+
+    const port = config.port || (await freePort());
+    const cmd = serverCommand(config, port);
+    log(`starting ${config.variant === 'sync' ? 'Gunicorn (Flask)' : 'Uvicorn (FastAPI)'} with ${config.workers} worker${config.workers > 1 ? 's' : ''}`);
+    const server: Child = spawnChild({ name: config.variant === 'sync' ? 'gunicorn' : 'uvicorn', command: cmd.command, args: cmd.args, env, cwd: PYTHON_SHOP_DIR, stopTimeoutMs: 5000 });
+    pids.push(server.pid);
+    cleanups.push({ what: 'python shop server', run: () => server.stop() });
+    const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+    const url = `http://${host}:${port}`;
+    await waitUntilReady(server, () => httpOk(`${url}/readyz`), opts.readyTimeoutMs ?? 60_000);
+
+    let stopped: Promise<void> | null = null;
+    return { url, adminToken, config, pids: () => [...pids], stop: () => (stopped ??= stopAll()) };
+  } catch (e) {
+    await stopAll();
+    if (e instanceof StampedeError) throw e;
+    throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the python shop could not start: ${errText(e)}`, [], { cause: e });
+  }
+}
