@@ -264,6 +264,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       PYTHONUNBUFFERED: '1',
     };
 
+    let celeryPid: number | null = null;
     if (config.queue === 'celery') {
       log(`starting the Celery payment worker (threads pool, concurrency ${config.queueConcurrency})`);
       const worker = spawnChild({
@@ -275,6 +276,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
         stopTimeoutMs: 6000,
       });
       pids.push(worker.pid);
+      celeryPid = worker.pid;
       cleanups.push({ what: 'celery worker', run: () => worker.stop() });
       const readyFile = path.join(state.dir, 'celery-ready');
       await waitUntilReady(worker, async () => existsSync(readyFile), 60_000);
@@ -291,7 +293,17 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
     await waitUntilReady(server, () => httpOk(`${url}/readyz`), opts.readyTimeoutMs ?? 60_000);
 
     let stopped: Promise<void> | null = null;
-    return { url, adminToken, config, pids: () => [...pids], stop: () => (stopped ??= stopAll()) };
+    // The Python shop's children are started once and not restarted (the Node launcher's
+    // supervision is not built for it yet): their restart counts are 0 by construction.
+    const once = (pid: number | null | undefined) => ({ pid: pid ?? null, restarts: 0 });
+    return {
+      url,
+      adminToken,
+      config,
+      pids: () => [...pids],
+      supervised: () => ({ payment: once(payment.child.pid), queueWorker: once(celeryPid), primary: once(server.pid) }),
+      stop: () => (stopped ??= stopAll()),
+    };
   } catch (e) {
     await stopAll();
     if (e instanceof StampedeError) throw e;
