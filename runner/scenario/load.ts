@@ -9,6 +9,7 @@ import type { Journey, SetupFn, TeardownFn } from './api.ts';
 import { formatFieldPath, normaliseOptionsWithWarnings } from './normalise.ts';
 import type { NormalisedOptions } from './types.ts';
 import { importScenario } from './compile.ts';
+import { mayBeK6Script } from '../k6/script/detect.ts';
 
 export interface LoadedScenario {
   /** the path as given */
@@ -29,15 +30,23 @@ export interface LoadedScenario {
 
 const LIFECYCLE = new Set(['setup', 'teardown', 'handleSummary']);
 
-export async function loadScenario(file: string): Promise<LoadedScenario> {
+export interface LoadOptions {
+  /** treat the file as a k6 script even when it imports no k6 module (`stampede run --k6`) */
+  k6?: boolean;
+}
+
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<LoadedScenario> {
   const absolute = path.resolve(file);
   const bytes = await readScenarioFile(file, absolute);
   const hash = createHash('sha256').update(bytes).digest('hex');
 
   let mod: Record<string, unknown>;
   try {
-    mod = await importScenario(absolute);
+    // a k6 script (imports k6 modules at run time): transformed and shimmed (runner/k6/script/)
+    const k6 = opts.k6 === true || mayBeK6Script(bytes.toString('utf8')) ? await (await import('../k6/script/load-script.ts')).importK6Script(absolute, opts.k6 === true) : null;
+    mod = k6 ?? (await importScenario(absolute));
   } catch (e) {
+    if (e instanceof StampedeError) throw e;
     throw loadError(file, e);
   }
 

@@ -1,0 +1,172 @@
+// Loads a k6 script (JavaScript or TypeScript, ES modules with local imports) as a Stampede
+// scenario module:
+//  1. esbuild bundles the script and its local modules into one module, types stripped; k6
+//     modules and the vendored jslib URLs stay imports; every other k6 module or remote URL is
+//     refused here, with the importing file, line and what to do;
+//  2. transform.ts makes what blocks async, wraps the module scope into a per-VU init
+//     function and exports native journeys;
+//  3. esbuild bundles that with the runtime and the shims into one plain module, imported from
+//     node_modules/.cache/stampede/k6-scripts/ (run under tsx or from the CLI bundle alike).
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BuildFailure, Message, Plugin } from 'esbuild';
+import { StampedeError } from '../../errors.ts';
+import { writeAtomic } from '../../cli/launch.js';
+import { transformScript } from './transform.ts';
+
+const HERE = import.meta.dirname;
+const CACHE = path.join(path.resolve(HERE, '../../..'), 'node_modules', '.cache', 'stampede', 'k6-scripts');
+
+/** k6 modules with a shim, by import source. */
+export const SHIMS: Readonly<Record<string, string>> = {
+  k6: 'k6.ts',
+  'k6/http': 'http.ts',
+  'k6/metrics': 'metrics.ts',
+  'k6/data': 'data.ts',
+  'k6/execution': 'execution.ts',
+  'k6/encoding': 'encoding.ts',
+  'k6/crypto': 'crypto.ts',
+  'k6/timers': 'timers.ts',
+};
+
+/** jslib modules vendored here (written from their documentation), by URL pattern. */
+const JSLIB: ReadonlyArray<[RegExp, string]> = [[/^https:\/\/jslib\.k6\.io\/k6-utils\/1\.\d+\.\d+\/index\.js$/, 'k6-utils.ts']];
+
+/** Why a module is refused, and what to do instead. */
+export function refusedModule(source: string): string | null {
+  if (Object.hasOwn(SHIMS, source) || JSLIB.some(([re]) => re.test(source))) return null;
+  if (source === 'k6/browser' || source === 'k6/experimental/browser')
+    return `${source}: browser tests are not supported by Stampede (it drives HTTP load); run this script with k6, or test the pages' HTTP requests with k6/http`;
+  if (source === 'k6/ws' || source === 'k6/experimental/websockets') return `${source}: WebSocket tests are not supported by Stampede; run this script with k6`;
+  if (source === 'k6/net/grpc' || source === 'k6/experimental/grpc') return `${source}: gRPC tests are not supported by Stampede; run this script with k6`;
+  if (source.startsWith('k6/experimental/')) return `${source}: k6's experimental modules are not supported by Stampede; run this script with k6`;
+  if (source === 'k6/html') return `${source}: HTML parsing (parseHTML, Response.html) is not supported by Stampede; extract values with a regular expression or from JSON`;
+  if (source.startsWith('k6/x/')) return `${source}: k6 extensions (xk6) are not supported by Stampede; run this script with a k6 build that has the extension`;
+  if (source === 'k6' || source.startsWith('k6/')) return `${source}: not a k6 module Stampede provides (${Object.keys(SHIMS).join(', ')})`;
+  if (/^https?:\/\//.test(source)) {
+    const vendored = 'https://jslib.k6.io/k6-utils/1.x.x/index.js';
+    return `${source}: remote modules are not fetched; Stampede vendors ${vendored} (randomIntBetween, randomItem, randomString, uuidv4, findBetween) — download the module next to the script and import it by a relative path`;
+  }
+  return null;
+}
+
+function formatMessage(m: Message): string {
+  const loc = m.location;
+  const where = loc ? `${path.relative(process.cwd(), path.resolve(loc.file)) || loc.file}:${loc.line}: ` : '';
+  return `${where}${m.text.replace(/^\[plugin: [\w-]+\] /, '')}`;
+}
+
+function buildError(e: unknown, file: string): StampedeError {
+  const errors = (e as BuildFailure).errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    const lines = errors.map(formatMessage);
+    return new StampedeError('STAMPEDE_E_SCENARIO_LOAD', `${lines[0]}`, lines.slice(1));
+  }
+  return new StampedeError('STAMPEDE_E_SCENARIO_LOAD', `${file}: failed to compile the k6 script: ${(e as Error).message}`);
+}
+
+function k6Modules(seen: { any: boolean }): Plugin {
+  return {
+    name: 'stampede-k6-modules',
+    setup(b) {
+      b.onResolve({ filter: /^(k6(\/.*)?|https?:\/\/.*)$/ }, (args) => {
+        const refused = refusedModule(args.path);
+        if (refused) return { errors: [{ text: `import ${refused}` }] };
+        seen.any = true;
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * The module record of a k6 script (options, the journeys by export name, setup, teardown,
+ * handleSummary), or null when the file turns out not to import k6 at run time.
+ */
+export async function importK6Script(absolute: string, force = false): Promise<Record<string, unknown> | null> {
+  const esbuild = await import('esbuild');
+  const dir = path.dirname(absolute);
+  const seen = { any: false };
+  let bundle: string;
+  let map: SourceMap;
+  try {
+    const out = await esbuild.build({
+      entryPoints: [absolute],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      write: false,
+      sourcemap: 'external',
+      outfile: path.join(dir, '__stampede_k6_bundle.js'),
+      logLevel: 'silent',
+      mainFields: ['module', 'main'],
+      plugins: [k6Modules(seen)],
+    });
+    const js = out.outputFiles.find((f) => f.path.endsWith('.js'));
+    const mapFile = out.outputFiles.find((f) => f.path.endsWith('.map'));
+    bundle = js?.text ?? '';
+    map = new SourceMap(JSON.parse(mapFile?.text ?? '{"version":3,"sources":[],"mappings":""}'));
+  } catch (e) {
+    await esbuild.stop();
+    throw buildError(e, absolute);
+  }
+  if (!seen.any && !force) {
+    await esbuild.stop();
+    return null;
+  }
+  const sourceAt = (line: number, column: number): { file: string; line: number } => {
+    const entry = map.findEntry(line - 1, column) as { originalSource?: string; originalLine?: number };
+    if (!entry.originalSource) return { file: absolute, line };
+    const f = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : path.resolve(dir, entry.originalSource);
+    return { file: f, line: (entry.originalLine ?? 0) + 1 };
+  };
+  const shimsDir = path.join(HERE, 'shims');
+  const t = transformScript({
+    code: bundle,
+    runtime: path.join(HERE, 'runtime.ts'),
+    shimFor: (source) => {
+      const shim = SHIMS[source] ?? JSLIB.find(([re]) => re.test(source))?.[1];
+      return shim ? path.join(shimsDir, shim) : null;
+    },
+    dirAt: (line, column) => path.dirname(sourceAt(line, column).file),
+  });
+  if (t.refusals.length > 0) {
+    await esbuild.stop();
+    const lines = t.refusals.map((r) => {
+      const at = sourceAt(r.line, r.column);
+      return `${path.relative(process.cwd(), at.file) || at.file}:${at.line}: ${r.message}`;
+    });
+    throw new StampedeError('STAMPEDE_E_SCENARIO_LOAD', lines[0] ?? '', lines.slice(1));
+  }
+  let code: string;
+  try {
+    const out = await esbuild.build({
+      stdin: { contents: t.code, resolveDir: HERE, sourcefile: path.basename(absolute), loader: 'js' },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      packages: 'external',
+    });
+    code = out.outputFiles[0]?.text ?? '';
+  } catch (e) {
+    throw buildError(e, absolute);
+  } finally {
+    await esbuild.stop();
+  }
+  const name = `${createHash('sha256').update(code).digest('hex').slice(0, 24)}.mjs`;
+  const file = path.join(CACHE, name);
+  await mkdir(CACHE, { recursive: true });
+  if (!(await stat(file).catch(() => null))) await writeAtomic(file, code);
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  // k6 follows up to 10 redirects unless told otherwise (Stampede's native default is 0)
+  const options = mod.options;
+  const withRedirects = options === undefined ? { maxRedirects: 10 } : options !== null && typeof options === 'object' && !Object.hasOwn(options, 'maxRedirects') ? { ...options, maxRedirects: 10 } : options;
+  return { ...mod, options: withRedirects };
+}

@@ -1,0 +1,194 @@
+// The run-time side of a k6 script: which VU is running (AsyncLocalStorage, so the shims'
+// synchronous-looking calls find their VU across awaits), one instance of the script per VU (k6
+// gives every VU its own JavaScript runtime, so module scope is per VU and survives iterations),
+// the k6 globals (__ENV, __VU, __ITER, open) and the sequential array helpers the transform
+// rewrites `list.forEach(asyncFn)` into.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { VU } from '../../scenario/api.ts';
+
+/** What the shims need of a VU beyond the journey API (runner/engine/vu.ts VirtualUser). */
+export interface ScriptVu extends VU {
+  metric?(kind: 'trend' | 'counter' | 'rate', name: string, value: number, tags?: Record<string, string>): void;
+}
+
+export interface ScriptContext {
+  /** null in the init context that reads `options` (k6's __VU 0) */
+  vu: ScriptVu | null;
+  /** 'init': module scope is running (no requests allowed, as in k6) */
+  phase: 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
+  /** per-VU state of the shims (cookie jar, ...) */
+  state: Record<string, unknown>;
+}
+
+const als = new AsyncLocalStorage<ScriptContext>();
+
+export function context(): ScriptContext | undefined {
+  return als.getStore();
+}
+
+/** The running VU; a k6-style error when called where k6 has none. */
+export function currentVu(what: string): ScriptVu {
+  const c = als.getStore();
+  if (!c || c.vu === null || c.phase === 'init') throw new Error(`${what}: not available in the init context (k6 allows it only in setup, VU code and teardown)`);
+  return c.vu;
+}
+
+export function env(): Record<string, string | undefined> {
+  const c = als.getStore();
+  return c?.vu ? c.vu.env : (process.env as Record<string, string | undefined>);
+}
+
+export function vuId(): number {
+  const c = als.getStore();
+  return c?.vu && c.phase !== 'setup' && c.phase !== 'teardown' ? c.vu.idInTest : 0;
+}
+
+export function iter(): number {
+  const c = als.getStore();
+  return c?.vu && c.phase === 'vu' ? c.vu.iteration : 0;
+}
+
+/** k6 open(path, mode): relative to the script file that calls it, init context only. */
+export function open(dir: string, file: unknown, mode?: unknown): string | ArrayBuffer {
+  const c = als.getStore();
+  if (c && c.phase !== 'init') throw new Error('open(): only available in the init context (k6 reads files once, at init)');
+  if (typeof file !== 'string' || file === '') throw new Error('open(): expected a file path');
+  const full = path.resolve(dir, file);
+  const bytes = readFileSync(full);
+  if (mode === 'b') return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return bytes.toString('utf8');
+}
+
+type Exports = Record<string, unknown>;
+const INSTANCE = Symbol('stampede.k6.instance');
+
+/** A script's init function (its whole module scope, returning its exports). */
+export interface Script {
+  options: unknown;
+  /** a wrapper with the native journey signature, or undefined when the export is no function */
+  fn(name: string): ((vu: ScriptVu, data?: unknown) => unknown) | undefined;
+}
+
+let scriptOptions: unknown;
+
+/** The script's `options` as it exported them (k6/execution test.options, scenario executors). */
+export function rawOptions(): unknown {
+  return scriptOptions;
+}
+
+export function script(init: () => Exports): Script {
+  // k6 evaluates the init context once to read the options (__VU 0), then once per VU
+  const first = als.run({ vu: null, phase: 'init', state: {} }, init);
+  scriptOptions = first.options;
+  const instanceOf = (vu: ScriptVu): { exports: Exports; ctx: ScriptContext } => {
+    const state = vu.state as Record<symbol, unknown>;
+    let inst = state[INSTANCE] as { exports: Exports; ctx: ScriptContext } | undefined;
+    if (inst === undefined) {
+      const ctx: ScriptContext = { vu, phase: 'init', state: {} };
+      inst = { exports: als.run(ctx, init), ctx };
+      state[INSTANCE] = inst;
+    }
+    return inst;
+  };
+  return {
+    options: first.options,
+    fn(name) {
+      if (typeof first[name] !== 'function') return undefined;
+      const phase: ScriptContext['phase'] = name === 'setup' ? 'setup' : name === 'teardown' ? 'teardown' : name === 'handleSummary' ? 'summary' : 'vu';
+      if (name === 'setup') return (vu) => call(instanceOf(vu), name, phase, []);
+      return (vu, data) => call(instanceOf(vu), name, phase, [data]);
+    },
+  };
+}
+
+function call(inst: { exports: Exports; ctx: ScriptContext }, name: string, phase: ScriptContext['phase'], args: unknown[]): unknown {
+  const f = inst.exports[name] as (...a: unknown[]) => unknown;
+  return als.run({ vu: inst.ctx.vu, phase, state: inst.ctx.state }, () => f(...args));
+}
+
+/** handleSummary(data) outside any VU (at the end of the run). */
+export function runOutsideVu<T>(phase: ScriptContext['phase'], f: () => T): T {
+  return als.run({ vu: null, phase, state: {} }, f);
+}
+
+type Callback = (value: unknown, index: unknown, collection: unknown) => unknown;
+
+/** Entries of what an array method was called on: arrays and array-likes by index; Map/Set as their forEach passes them. */
+function entries(x: unknown): Array<[unknown, unknown]> {
+  if (x instanceof Map) return [...x.entries()].map(([k, v]) => [v, k]);
+  if (x instanceof Set) return [...x.values()].map((v) => [v, v]);
+  const list = x as ArrayLike<unknown>;
+  const out: Array<[unknown, unknown]> = [];
+  for (let i = 0; i < list.length; i++) out.push([list[i], i]);
+  return out;
+}
+
+/**
+ * `list.method(asyncFn)` with k6's semantics (each callback runs to its end, in order, before
+ * the next starts): what the transform puts where a callback makes blocking k6 calls.
+ */
+export async function each(method: string, target: unknown, cb: Callback, ...rest: unknown[]): Promise<unknown> {
+  if (target === null || target === undefined) throw new TypeError(`Cannot read properties of ${String(target)} (reading '${method}')`);
+  if (typeof cb !== 'function') throw new TypeError(`${method}: callback is not a function`);
+  const thisArg = rest[0];
+  const items = entries(target);
+  const run = (v: unknown, i: unknown) => cb.call(thisArg, v, i, target);
+  switch (method) {
+    case 'forEach':
+      for (const [v, i] of items) await run(v, i);
+      return undefined;
+    case 'map': {
+      const out: unknown[] = [];
+      for (const [v, i] of items) out.push(await run(v, i));
+      return out;
+    }
+    case 'flatMap': {
+      const out: unknown[] = [];
+      for (const [v, i] of items) {
+        const r = await run(v, i);
+        if (Array.isArray(r)) out.push(...(r as unknown[]));
+        else out.push(r);
+      }
+      return out;
+    }
+    case 'filter': {
+      const out: unknown[] = [];
+      for (const [v, i] of items) if (await run(v, i)) out.push(v);
+      return out;
+    }
+    case 'some':
+      for (const [v, i] of items) if (await run(v, i)) return true;
+      return false;
+    case 'every':
+      for (const [v, i] of items) if (!(await run(v, i))) return false;
+      return true;
+    case 'find':
+      for (const [v, i] of items) if (await run(v, i)) return v;
+      return undefined;
+    case 'findIndex':
+      for (const [v, i] of items) if (await run(v, i)) return i;
+      return -1;
+    case 'reduce':
+    case 'reduceRight': {
+      const list = method === 'reduce' ? items : [...items].reverse();
+      let k = 0;
+      let acc: unknown;
+      if (rest.length > 0) acc = rest[0];
+      else {
+        if (list.length === 0) throw new TypeError('Reduce of empty array with no initial value');
+        acc = list[0]?.[0];
+        k = 1;
+      }
+      const reducer = cb as unknown as (a: unknown, v: unknown, i: unknown, c: unknown) => unknown;
+      for (; k < list.length; k++) {
+        const [v, i] = list[k] as [unknown, unknown];
+        acc = await reducer(acc, v, i, target);
+      }
+      return acc;
+    }
+    default:
+      throw new Error(`internal: no sequential form of ${method}`);
+  }
+}

@@ -1,0 +1,284 @@
+// `k6/http` on the native VU: k6's request forms (bodies as form fields or multipart with
+// http.file, params, batch), k6's Response (canonical header names, timings, json(selector),
+// cookies, error and error_code) and a per-VU cookie jar as k6 keeps one.
+import { STATUS_CODES } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { RequestParams, Response as NativeResponse } from '../../../scenario/api.ts';
+import { context, currentVu } from '../runtime.ts';
+import { CookieJar, parseSetCookie } from './cookies.ts';
+import { gjson } from './gjson.ts';
+
+export { CookieJar };
+
+interface K6Params {
+  headers?: Record<string, unknown>;
+  tags?: Record<string, unknown>;
+  timeout?: string | number;
+  responseType?: 'text' | 'binary' | 'none';
+  redirects?: number;
+  cookies?: Record<string, unknown>;
+  jar?: CookieJar | null;
+  compression?: string;
+  auth?: string;
+}
+
+export interface FileData {
+  data: string | ArrayBuffer | Uint8Array;
+  filename?: string;
+  content_type: string;
+}
+
+const FILE = Symbol('k6.file');
+
+export function file(data: string | ArrayBuffer | Uint8Array, filename?: string, contentType?: string): FileData {
+  const f = { data, filename, content_type: contentType ?? 'application/octet-stream' };
+  Object.defineProperty(f, FILE, { value: true });
+  return f;
+}
+
+function isFile(v: unknown): v is FileData {
+  return v !== null && typeof v === 'object' && (v as Record<symbol, unknown>)[FILE] === true;
+}
+
+function bytesOf(v: string | ArrayBuffer | Uint8Array | ArrayBufferView): Buffer {
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof ArrayBuffer) return Buffer.from(v);
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+/** k6 bodies: a string or bytes as they are; an object as form fields, multipart when it holds an http.file. */
+function encodeBody(body: unknown, headers: Record<string, string>): string | Uint8Array | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return bytesOf(body as ArrayBuffer);
+  if (typeof body !== 'object') return String(body);
+  const fields = Object.entries(body as Record<string, unknown>);
+  const hasType = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
+  if (fields.some(([, v]) => isFile(v))) {
+    const boundary = `----stampede${randomBytes(12).toString('hex')}`;
+    const parts: Buffer[] = [];
+    for (const [k, v] of fields) {
+      if (isFile(v)) {
+        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${v.filename ?? k}"\r\nContent-Type: ${v.content_type}\r\n\r\n`));
+        parts.push(bytesOf(v.data), Buffer.from('\r\n'));
+      } else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${String(v)}\r\n`));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    if (!hasType) headers['Content-Type'] = `multipart/form-data; boundary=${boundary}`;
+    return Buffer.concat(parts);
+  }
+  if (!hasType) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+  return fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+}
+
+function vuJar(): CookieJar {
+  const c = context();
+  if (!c) throw new Error('http.cookieJar(): no VU');
+  return ((c.state.jar as CookieJar | undefined) ??= new CookieJar());
+}
+
+export function cookieJar(): CookieJar {
+  return vuJar();
+}
+
+const ERROR_CODES: Record<string, [number, string]> = {
+  connect_refused: [1212, 'dial: connection refused'],
+  timeout: [1050, 'request timeout'],
+  reset: [1220, 'read: connection reset by peer'],
+  dns: [1101, 'lookup: no such host'],
+  tls: [1300, 'tls: handshake error'],
+  protocol: [1000, 'malformed HTTP response'],
+  aborted: [1000, 'request aborted'],
+  other: [1000, 'request failed'],
+};
+
+/** Go's canonical header name (k6 shows `Content-Type`, not `content-type`). */
+export function canonicalHeader(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
+}
+
+interface RequestInfo {
+  method: string;
+  url: string;
+  headers: Record<string, string[]>;
+  body: string;
+  cookies: Record<string, Array<{ name: string; value: string; replace: boolean }>>;
+}
+
+export class Response {
+  readonly status: number;
+  readonly status_text: string;
+  readonly proto = 'HTTP/1.1';
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | ArrayBuffer | null;
+  readonly error: string;
+  readonly error_code: number;
+  readonly timings: Record<string, number>;
+  readonly request: RequestInfo;
+  readonly cookies: Record<string, Array<Record<string, unknown>>>;
+  readonly remote_ip = '';
+  readonly remote_port = 0;
+  readonly tls_version = '';
+  readonly ocsp = { status: 'unknown' };
+
+  constructor(r: NativeResponse, responseType: string, request: RequestInfo) {
+    this.status = r.status;
+    this.status_text = r.status === 0 ? '' : `${r.status} ${STATUS_CODES[r.status] ?? ''}`.trim();
+    this.url = r.url;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.headers)) headers[canonicalHeader(k)] = k === 'set-cookie' ? v.split('\n').join(', ') : v;
+    this.headers = headers;
+    this.body = responseType === 'none' ? null : responseType === 'binary' ? bytesToArrayBuffer(Buffer.from(r.body, 'utf8')) : r.body;
+    if (r.error !== '') [this.error_code, this.error] = ERROR_CODES[r.error] ?? [1000, r.error];
+    else if (r.status >= 400) [this.error_code, this.error] = [1000 + r.status, ''];
+    else [this.error_code, this.error] = [0, ''];
+    const t = r.timings;
+    this.timings = { blocked: t.blocked, connecting: t.connecting, tls_handshaking: 0, sending: t.sending, waiting: t.waiting, receiving: t.receiving, duration: t.duration };
+    this.request = request;
+    this.cookies = {};
+    for (const line of (r.headers['set-cookie'] ?? '').split('\n')) {
+      const c = line === '' ? null : parseSetCookie(line);
+      if (c) (this.cookies[c.name] ??= []).push({ name: c.name, value: c.value, domain: c.domain ?? '', path: c.path ?? '', http_only: c.httpOnly, secure: c.secure, max_age: c.maxAge ?? 0, expires: c.expires ?? 0 });
+    }
+  }
+
+  /** k6: the body parsed as JSON; with a selector, gjson's path syntax (`items.#.id`, `items.0.name`). */
+  json(selector?: string): unknown {
+    if (typeof this.body !== 'string') throw new Error('json(): the response has no text body (responseType is not "text")');
+    let v: unknown;
+    try {
+      v = JSON.parse(this.body);
+    } catch (e) {
+      throw new Error(`json(): cannot parse the body of ${this.request.method} ${this.url} as JSON: ${(e as Error).message}`);
+    }
+    return selector === undefined ? v : gjson(v, selector);
+  }
+
+  html(): never {
+    throw new Error('Response.html() (k6/html) is not supported by Stampede; parse the body with a regular expression or JSON');
+  }
+
+  submitForm(): never {
+    throw new Error('Response.submitForm() is not supported by Stampede');
+  }
+
+  clickLink(): never {
+    throw new Error('Response.clickLink() is not supported by Stampede');
+  }
+}
+
+function bytesToArrayBuffer(b: Buffer): ArrayBuffer {
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+let responseCallback: ExpectedStatuses | null = null;
+
+export interface ExpectedStatuses {
+  readonly statuses: Array<number | { min: number; max: number }>;
+}
+
+/** k6 http.expectedStatuses(200, { min: 300, max: 399 }). */
+export function expectedStatuses(...statuses: Array<number | { min: number; max: number }>): ExpectedStatuses {
+  for (const s of statuses) {
+    if (typeof s === 'number' ? !Number.isInteger(s) : !(s && Number.isInteger(s.min) && Number.isInteger(s.max))) throw new Error('expectedStatuses(): expected integers or { min, max } ranges');
+  }
+  return { statuses };
+}
+
+/**
+ * k6 http.setResponseCallback(): kept, and each response's `expected_response` decided by it
+ * (visible in a response's `expected` field). Stampede's http_req_failed still counts a status
+ * ≥ 400 as failed: the native recorder decides it (README, compatibility table).
+ */
+export function setResponseCallback(cb: ExpectedStatuses | null): void {
+  responseCallback = cb;
+}
+
+export function isExpected(status: number): boolean {
+  if (responseCallback === null) return status >= 200 && status < 400;
+  return responseCallback.statuses.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
+}
+
+function toNativeParams(params: K6Params | undefined, headers: Record<string, string>): RequestParams {
+  const out: RequestParams = { headers };
+  if (!params) return out;
+  if (params.tags) {
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(params.tags)) if (k !== 'name') tags[k] = String(v);
+    if (params.tags.name !== undefined) out.name = String(params.tags.name);
+    if (Object.keys(tags).length > 0) out.tags = tags;
+  }
+  if (params.timeout !== undefined) out.timeout = params.timeout;
+  if (params.redirects !== undefined) out.redirects = params.redirects;
+  if (params.responseType === 'none') out.responseType = 'none';
+  return out;
+}
+
+async function send(method: string, url: unknown, body: unknown, params: K6Params | undefined): Promise<Response> {
+  const vu = currentVu(`http.${method.toLowerCase()}()`);
+  const u = String(url);
+  if (!/^https?:\/\//i.test(u)) throw new Error(`${method} ${JSON.stringify(u)}: expected an absolute http:// or https:// URL`);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params?.headers ?? {})) headers[k] = String(v);
+  const payload = encodeBody(body, headers);
+  const jar = params?.jar === null ? null : (params?.jar ?? vuJar());
+  const cookieHeader = [jar?.header(u), ...Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`)].filter((x) => x).join('; ');
+  if (cookieHeader !== '') {
+    const existing = Object.keys(headers).find((h) => h.toLowerCase() === 'cookie');
+    if (existing) headers[existing] = `${headers[existing]}; ${cookieHeader}`;
+    else headers.Cookie = cookieHeader;
+  }
+  if (params?.auth) throw new Error(`${method} ${u}: params.auth ('digest', 'ntlm') is not supported; put basic credentials in the URL or an Authorization header`);
+  const native = toNativeParams(params, headers);
+  const r = await vu.http.request(method, u, payload, native);
+  const setCookie = r.headers['set-cookie'];
+  if (jar && setCookie) for (const line of setCookie.split('\n')) jar.fromSetCookie(u, line);
+  const reqHeaders: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers)) reqHeaders[canonicalHeader(k)] = [v];
+  return new Response(r, params?.responseType ?? 'text', { method, url: u, headers: reqHeaders, body: typeof payload === 'string' ? payload : payload ? Buffer.from(payload).toString('latin1') : '', cookies: {} });
+}
+
+export function request(method: string, url: unknown, body?: unknown, params?: K6Params): Promise<Response> {
+  return send(String(method).toUpperCase(), url, body, params);
+}
+
+export function asyncRequest(method: string, url: unknown, body?: unknown, params?: K6Params): Promise<Response> {
+  return request(method, url, body, params);
+}
+
+export const get = (url: unknown, params?: K6Params) => send('GET', url, undefined, params);
+export const head = (url: unknown, params?: K6Params) => send('HEAD', url, undefined, params);
+export const post = (url: unknown, body?: unknown, params?: K6Params) => send('POST', url, body, params);
+export const put = (url: unknown, body?: unknown, params?: K6Params) => send('PUT', url, body, params);
+export const patch = (url: unknown, body?: unknown, params?: K6Params) => send('PATCH', url, body, params);
+export const del = (url: unknown, body?: unknown, params?: K6Params) => send('DELETE', url, body, params);
+export const options = (url: unknown, body?: unknown, params?: K6Params) => send('OPTIONS', url, body, params);
+
+type BatchItem = string | [string, string, unknown?, K6Params?] | { method?: string; url: string; body?: unknown; params?: K6Params };
+
+function batchRequest(item: BatchItem): Promise<Response> {
+  if (typeof item === 'string') return send('GET', item, undefined, undefined);
+  if (Array.isArray(item)) return request(item[0], item[1], item[2], item[3]);
+  if (item && typeof item === 'object') return request(item.method ?? 'GET', item.url, item.body, item.params);
+  throw new Error('http.batch(): each request is a URL, an array [method, url, body, params] or an object { method, url, body, params }');
+}
+
+/** k6 http.batch(): the requests in parallel; the responses in the same shape (array or object). */
+export async function batch(requests: BatchItem[] | Record<string, BatchItem>): Promise<Response[] | Record<string, Response>> {
+  if (Array.isArray(requests)) return Promise.all(requests.map(batchRequest));
+  const keys = Object.keys(requests);
+  const responses = await Promise.all(keys.map((k) => batchRequest(requests[k] as BatchItem)));
+  return Object.fromEntries(keys.map((k, i) => [k, responses[i] as Response]));
+}
+
+/** http.url`...`: k6 names the request by the template; here the URL string (name it with tags.name). */
+export function url(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+}
+
+export const OCSP_STATUS_GOOD = 'good';
+export const TLS_1_2 = 'tls1.2';
+export const TLS_1_3 = 'tls1.3';
+
+export default { get, head, post, put, patch, del, options, request, asyncRequest, batch, file, cookieJar, expectedStatuses, setResponseCallback, url, CookieJar, OCSP_STATUS_GOOD, TLS_1_2, TLS_1_3 };
