@@ -30,6 +30,8 @@ export const SHIMS: Readonly<Record<string, string>> = {
   'k6/encoding': 'encoding.ts',
   'k6/crypto': 'crypto.ts',
   'k6/timers': 'timers.ts',
+  // types only in k6 (`import { Options } from 'k6/options'` in a TypeScript script)
+  'k6/options': 'options.ts',
 };
 
 /** jslib modules vendored here (written from their documentation), by URL pattern. */
@@ -75,7 +77,7 @@ function k6Modules(seen: { any: boolean }): Plugin {
       b.onResolve({ filter: /^(k6(\/.*)?|https?:\/\/.*)$/ }, (args) => {
         const refused = refusedModule(args.path);
         if (refused) return { errors: [{ text: `import ${refused}` }] };
-        seen.any = true;
+        if (args.path !== 'k6/options') seen.any = true;
         return { path: args.path, external: true };
       });
     },
@@ -165,8 +167,9 @@ export async function importK6Script(absolute: string, force = false): Promise<R
   await mkdir(CACHE, { recursive: true });
   if (!(await stat(file).catch(() => null))) await writeAtomic(file, code);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  // k6 follows up to 10 redirects unless told otherwise (Stampede's native default is 0)
+  // the k6/http shim follows redirects itself (k6's maxRedirects, default 10; each hop recorded
+  // as a request, as k6 does), so the engine's own client follows none
   const options = mod.options;
-  const withRedirects = options === undefined ? { maxRedirects: 10 } : options !== null && typeof options === 'object' && !Object.hasOwn(options, 'maxRedirects') ? { ...options, maxRedirects: 10 } : options;
-  return { ...mod, options: withRedirects };
+  const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? { ...options, maxRedirects: 0 } : options;
+  return { ...mod, options: native };
 }

@@ -6,6 +6,7 @@ import { startServer, type TestServer } from '../../testing/fixtures.ts';
 export interface Seen {
   method: string;
   path: string;
+  query: Record<string, string>;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -18,7 +19,7 @@ export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }
     req.on('data', (d: string) => (body += d));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      seen.push({ method: req.method ?? '', path: u.pathname, headers: req.headers, body });
+      seen.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body });
       route(req, res, u, body);
     });
   });

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { RequestParams, Response as NativeResponse } from '../../../scenario/api.ts';
-import { context, currentVu } from '../runtime.ts';
+import { context, currentVu, rawOptions } from '../runtime.ts';
 import { CookieJar, parseSetCookie } from './cookies.ts';
 import { gjson } from './gjson.ts';
 
@@ -210,33 +210,55 @@ function toNativeParams(params: K6Params | undefined, headers: Record<string, st
     if (Object.keys(tags).length > 0) out.tags = tags;
   }
   if (params.timeout !== undefined) out.timeout = params.timeout;
-  if (params.redirects !== undefined) out.redirects = params.redirects;
   if (params.responseType === 'none') out.responseType = 'none';
   return out;
 }
 
+/** k6 follows redirects itself (each hop is a request of its own in the metrics, as in k6). */
+function redirectLimit(params: K6Params | undefined): number {
+  if (params?.redirects !== undefined) return params.redirects;
+  const o = rawOptions() as { maxRedirects?: unknown } | undefined;
+  return typeof o?.maxRedirects === 'number' ? o.maxRedirects : 10;
+}
+
 async function send(method: string, url: unknown, body: unknown, params: K6Params | undefined): Promise<Response> {
   const vu = currentVu(`http.${method.toLowerCase()}()`);
-  const u = String(url);
+  let u = String(url);
   if (!/^https?:\/\//i.test(u)) throw new Error(`${method} ${JSON.stringify(u)}: expected an absolute http:// or https:// URL`);
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params?.headers ?? {})) headers[k] = String(v);
-  const payload = encodeBody(body, headers);
-  const jar = params?.jar === null ? null : (params?.jar ?? vuJar());
-  const cookieHeader = [jar?.header(u), ...Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`)].filter((x) => x).join('; ');
-  if (cookieHeader !== '') {
-    const existing = Object.keys(headers).find((h) => h.toLowerCase() === 'cookie');
-    if (existing) headers[existing] = `${headers[existing]}; ${cookieHeader}`;
-    else headers.Cookie = cookieHeader;
-  }
+  const given: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params?.headers ?? {})) given[k] = String(v);
+  let payload = encodeBody(body, given);
   if (params?.auth) throw new Error(`${method} ${u}: params.auth ('digest', 'ntlm') is not supported; put basic credentials in the URL or an Authorization header`);
-  const native = toNativeParams(params, headers);
-  const r = await vu.http.request(method, u, payload, native);
-  const setCookie = r.headers['set-cookie'];
-  if (jar && setCookie) for (const line of setCookie.split('\n')) jar.fromSetCookie(u, line);
-  const reqHeaders: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(headers)) reqHeaders[canonicalHeader(k)] = [v];
-  return new Response(r, params?.responseType ?? 'text', { method, url: u, headers: reqHeaders, body: typeof payload === 'string' ? payload : payload ? Buffer.from(payload).toString('latin1') : '', cookies: {} });
+  const jar = params?.jar === null ? null : (params?.jar ?? vuJar());
+  const extraCookies = Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`);
+  let hopsLeft = redirectLimit(params);
+  for (;;) {
+    const headers = { ...given };
+    const cookieHeader = [jar?.header(u), ...extraCookies].filter((x) => x).join('; ');
+    if (cookieHeader !== '') {
+      const existing = Object.keys(headers).find((h) => h.toLowerCase() === 'cookie');
+      if (existing) headers[existing] = `${headers[existing]}; ${cookieHeader}`;
+      else headers.Cookie = cookieHeader;
+    }
+    const r = await vu.http.request(method, u, payload, toNativeParams(params, headers));
+    const setCookie = r.headers['set-cookie'];
+    if (jar && setCookie) for (const line of setCookie.split('\n')) jar.fromSetCookie(u, line);
+    const location = r.headers.location;
+    if (r.status >= 300 && r.status < 400 && r.status !== 304 && location && hopsLeft > 0) {
+      hopsLeft--;
+      u = new URL(location, u).href;
+      // as Go's client (k6): 301/302/303 continue as GET without a body; 307/308 repeat the request
+      if (r.status !== 307 && r.status !== 308) {
+        if (method !== 'GET' && method !== 'HEAD') method = 'GET';
+        payload = undefined;
+        for (const h of Object.keys(given)) if (h.toLowerCase() === 'content-type') delete given[h];
+      }
+      continue;
+    }
+    const reqHeaders: Record<string, string[]> = {};
+    for (const [k, v] of Object.entries(headers)) reqHeaders[canonicalHeader(k)] = [v];
+    return new Response(r, params?.responseType ?? 'text', { method, url: u, headers: reqHeaders, body: typeof payload === 'string' ? payload : payload ? Buffer.from(payload).toString('latin1') : '', cookies: {} });
+  }
 }
 
 export function request(method: string, url: unknown, body?: unknown, params?: K6Params): Promise<Response> {
