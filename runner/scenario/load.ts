@@ -43,8 +43,16 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   let mod: Record<string, unknown>;
   try {
     // a k6 script (imports k6 modules at run time): transformed and shimmed (runner/k6/script/)
-    const k6 = opts.k6 === true || mayBeK6Script(bytes.toString('utf8')) ? await (await import('../k6/script/load-script.ts')).importK6Script(absolute, opts.k6 === true) : null;
-    mod = k6 ?? (await importScenario(absolute));
+    const k6 = opts.k6 === true || mayBeK6Script(bytes.toString('utf8')) ? await importK6(absolute, opts.k6 === true) : null;
+    mod = k6 ?? (await importScenario(absolute).catch(async (e: unknown) => {
+      // a k6 script whose k6 imports are all in its local modules
+      // (k6/options has types only: importing a value from it is the native scenario's mistake, hinted below)
+      if (/Cannot find (package|module) 'k6(?!\/options')(\/[^']*)?'|Could not resolve "k6(?!\/options")(\/[^"]*)?"/.test(firstLine(e))) {
+        const script = await importK6(absolute, true);
+        if (script) return script;
+      }
+      throw e;
+    }));
   } catch (e) {
     if (e instanceof StampedeError) throw e;
     throw loadError(file, e);
@@ -100,6 +108,10 @@ async function readScenarioFile(file: string, absolute: string): Promise<Buffer>
     if (code === 'EISDIR') throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: is a directory; expected a scenario module (.ts or .js)`);
     throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: cannot be read (${code ?? firstLine(e)})`);
   }
+}
+
+async function importK6(absolute: string, force: boolean): Promise<Record<string, unknown> | null> {
+  return (await import('../k6/script/load-script.ts')).importK6Script(absolute, force);
 }
 
 function declaredScenarioNames(options: unknown): Set<string> {
