@@ -1,6 +1,6 @@
 // `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
@@ -30,6 +30,9 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --quiet              no progress line and no summary (the result is still written)
   --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
   --summary-md FILE    a Markdown summary appended to FILE (e.g. $GITHUB_STEP_SUMMARY)
+  --k6                 the file is a k6 script (found by itself when it imports k6 modules); run unchanged
+  --summary-export FILE
+                       k6's end-of-test summary JSON (as k6 --summary-export) written to FILE
   --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
@@ -57,6 +60,8 @@ export async function run(argv: string[]): Promise<number> {
       'summary-md': { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      k6: { type: 'boolean' },
+      'summary-export': { type: 'string' },
     },
     USAGE,
   );
@@ -86,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  const summaryExport = values['summary-export'] === undefined ? null : checkedOutputFile('--summary-export', values['summary-export']);
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
@@ -105,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
       ? null
       : await prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), values['metrics-host'] ?? '127.0.0.1');
   try {
-    const { result, thresholdsFailed, invariants } = await runAgainstTarget({
+    const { result, thresholdsFailed, invariants, handleSummary, setupData } = await runAgainstTarget({
       file,
       env,
       threads,
@@ -113,6 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       targetConfig,
       readyTimeoutMs,
       stopRequested,
+      k6: values.k6 === true,
       onSecond: (s) => {
         lastState = s;
         progress?.update(s);
@@ -126,7 +133,10 @@ export async function run(argv: string[]): Promise<number> {
     await live?.end(result);
     if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result));
     if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n');
-    if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
+    if (summaryExport) await writeFile(summaryExport, JSON.stringify((await import('../k6/script/summary.ts')).summaryExport(result), null, 2) + '\n');
+    // a k6 script's handleSummary(): its outputs written; the default summary only without its 'stdout' (as k6)
+    const k6Summary = (await import('../k6/script/runtime.ts')).isK6Function(handleSummary) ? await (await import('../k6/script/handle-summary.ts')).runHandleSummary(handleSummary, result, setupData, env, file) : null;
+    if (!quiet && !k6Summary?.stdout) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     if (thresholdsFailed) return EXIT.thresholdsFailed;
     if (interrupts.interrupted()) return EXIT.aborted;
@@ -136,4 +146,13 @@ export async function run(argv: string[]): Promise<number> {
     progress?.done();
     interrupts.dispose();
   }
+}
+
+/** An output file named by a flag, checked before any load is sent: its directory exists, it is not a directory. */
+function checkedOutputFile(flag: string, value: string): string {
+  const full = path.resolve(value);
+  if (value === '' || (existsSync(full) && statSync(full).isDirectory())) throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: ${flag}: expected a file path, got ${JSON.stringify(value)}${value === '' ? '' : ' (a directory)'}`);
+  const dir = path.dirname(full);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: ${flag}: the directory ${JSON.stringify(path.dirname(value))} does not exist`);
+  return full;
 }

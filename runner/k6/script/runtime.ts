@@ -63,6 +63,12 @@ export function open(dir: string, file: unknown, mode?: unknown): string | Array
 
 type Exports = Record<string, unknown>;
 const INSTANCE = Symbol('stampede.k6.instance');
+/** marks the exports of a k6 script (handleSummary is called only for those: k6's signature) */
+export const K6_FUNCTION = Symbol.for('stampede.k6.function');
+
+export function isK6Function(f: unknown): boolean {
+  return typeof f === 'function' && (f as unknown as Record<symbol, unknown>)[K6_FUNCTION] === true;
+}
 
 /** A script's init function (its whole module scope, returning its exports). */
 export interface Script {
@@ -97,8 +103,9 @@ export function script(init: () => Exports): Script {
     fn(name) {
       if (typeof first[name] !== 'function') return undefined;
       const phase: ScriptContext['phase'] = name === 'setup' ? 'setup' : name === 'teardown' ? 'teardown' : name === 'handleSummary' ? 'summary' : 'vu';
-      if (name === 'setup') return (vu) => call(instanceOf(vu), name, phase, []);
-      return (vu, data) => call(instanceOf(vu), name, phase, [data]);
+      const w: (vu: ScriptVu, data?: unknown) => unknown = name === 'setup' ? (vu) => call(instanceOf(vu), name, phase, []) : (vu, data) => call(instanceOf(vu), name, phase, [data]);
+      Object.defineProperty(w, K6_FUNCTION, { value: true });
+      return w;
     },
   };
 }
@@ -108,9 +115,28 @@ function call(inst: { exports: Exports; ctx: ScriptContext }, name: string, phas
   return als.run({ vu: inst.ctx.vu, phase, state: inst.ctx.state }, () => f(...args));
 }
 
-/** handleSummary(data) outside any VU (at the end of the run). */
-export function runOutsideVu<T>(phase: ScriptContext['phase'], f: () => T): T {
-  return als.run({ vu: null, phase, state: {} }, f);
+/**
+ * The VU handleSummary() runs on: a script instance of its own (k6 runs it after the test, with
+ * __VU 0), no requests, checks or sleeps.
+ */
+export function summaryVu(env: Record<string, string>): ScriptVu {
+  const no = (what: string) => () => {
+    throw new Error(`${what}: not available in handleSummary()`);
+  };
+  const refuse = no('http');
+  return {
+    id: 0,
+    idInTest: 0,
+    iteration: 0,
+    scenario: '',
+    env,
+    state: {},
+    http: { get: refuse, head: refuse, post: refuse, put: refuse, patch: refuse, del: refuse, request: refuse },
+    check: no('check()'),
+    sleep: no('sleep()'),
+    group: no('group()'),
+    tag: no('exec.vu.metrics.tags'),
+  };
 }
 
 type Callback = (value: unknown, index: unknown, collection: unknown) => unknown;
