@@ -2,7 +2,10 @@
 import http from 'k6/http';
 import { check, group } from 'k6';
 
-export const options = { iterations: 3 };
+export const options = {
+  iterations: 3,
+  thresholds: { 'group_duration{group:::visit product listing page::open one}': ['max<60000'], 'group_duration{group:::checkout}': ['max<0'] },
+};
 
 export default function () {
   group('visit product listing page', function () {

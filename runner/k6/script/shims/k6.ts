@@ -1,5 +1,5 @@
 // `k6`: check, group, sleep, fail, randomSeed with k6's semantics on the native VU.
-import { currentVu } from '../runtime.ts';
+import { context, currentVu } from '../runtime.ts';
 
 type CheckSet = Record<string, unknown>;
 
@@ -29,11 +29,25 @@ export function check(value: unknown, sets: CheckSet, tags?: Record<string, stri
   return record(results);
 }
 
-/** k6 group(): the group's name tags everything inside; returns what fn returns. */
-export function group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+/**
+ * k6 group(): the group's name tags everything inside; returns what fn returns; its time goes
+ * into group_duration, tagged with the group's own path (as k6).
+ */
+export async function group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   if (typeof name !== 'string' || name === '') throw new Error('group(): expected a group name');
   if (name.includes('::')) throw new Error(`group(): the name ${JSON.stringify(name)} contains '::' (k6 forbids it)`);
-  return currentVu('group()').group(name, fn);
+  const vu = currentVu('group()');
+  const state = context()?.state ?? {};
+  const outer = typeof state.groupPath === 'string' ? state.groupPath : '';
+  const path = `${outer}::${name}`;
+  state.groupPath = path;
+  const start = performance.now();
+  try {
+    return await vu.group(name, fn);
+  } finally {
+    state.groupPath = outer;
+    vu.metric?.('trend', 'group_duration', performance.now() - start, { group: path });
+  }
 }
 
 export function sleep(seconds: number): Promise<void> {
