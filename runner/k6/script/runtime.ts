@@ -1,9 +1,10 @@
-// The run-time side of a k6 script: which VU is running (AsyncLocalStorage, so the shims'
-// synchronous-looking calls find their VU across awaits), one instance of the script per VU (k6
-// gives every VU its own JavaScript runtime, so module scope is per VU and survives iterations),
-// the k6 globals (__ENV, __VU, __ITER, open) and the sequential array helpers the transform
-// rewrites `list.forEach(asyncFn)` into.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// The run-time side of a k6 script: one instance of the script per VU (k6 gives every VU its
+// own JavaScript runtime, so module scope is per VU and survives iterations), each with its own
+// ScriptContext — the VU it runs on, the phase, the k6 globals (__ENV, __VU, __ITER, open) — that
+// the script's imports of k6 modules are bound to (`bind(ctx)` of a shim). A closure per
+// instance, not AsyncLocalStorage: ALS's promise hooks would tax every promise of the engine
+// thread, the engine's own included. And the sequential array helpers the transform rewrites
+// `list.forEach(asyncFn)` into.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VU } from '../../scenario/api.ts';
@@ -13,52 +14,67 @@ export interface ScriptVu extends VU {
   metric?(kind: 'trend' | 'counter' | 'rate', name: string, value: number, tags?: Record<string, string>): void;
 }
 
-export interface ScriptContext {
+export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
+
+let scriptOptions: unknown;
+
+/** The script's `options` as it exported them (k6/execution test.options, scenario executors, maxRedirects). */
+export function rawOptions(): unknown {
+  return scriptOptions;
+}
+
+export class ScriptContext {
   /** null in the init context that reads `options` (k6's __VU 0) */
-  vu: ScriptVu | null;
-  /** 'init': module scope is running (no requests allowed, as in k6) */
-  phase: 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
-  /** per-VU state of the shims (cookie jar, ...) */
-  state: Record<string, unknown>;
+  readonly vu: ScriptVu | null;
+  /** 'init': module scope is running (no requests allowed, as in k6); set before each call */
+  phase: Phase = 'init';
+  /** per-instance state of the shims (cookie jar, group path, ...) */
+  readonly state: Record<string, unknown> = {};
+  /** bound shim namespaces of this instance, by module */
+  readonly modules = new Map<object, Record<string, unknown>>();
+
+  constructor(vu: ScriptVu | null) {
+    this.vu = vu;
+  }
+
+  /** The running VU; a k6-style error where k6 has none. */
+  currentVu(what: string): ScriptVu {
+    if (this.vu === null || this.phase === 'init') throw new Error(`${what}: not available in the init context (k6 allows it only in setup, VU code and teardown)`);
+    return this.vu;
+  }
+
+  env(): Record<string, string | undefined> {
+    return this.vu ? this.vu.env : (process.env as Record<string, string | undefined>);
+  }
+
+  vuId(): number {
+    return this.vu && this.phase !== 'setup' && this.phase !== 'teardown' ? this.vu.idInTest : 0;
+  }
+
+  iter(): number {
+    return this.vu && this.phase === 'vu' ? this.vu.iteration : 0;
+  }
+
+  /** k6 open(path, mode): relative to the script file that calls it, init context only. */
+  open(dir: string, file: unknown, mode?: unknown): string | ArrayBuffer {
+    if (this.phase !== 'init') throw new Error('open(): only available in the init context (k6 reads files once, at init)');
+    if (typeof file !== 'string' || file === '') throw new Error('open(): expected a file path');
+    const bytes = readFileSync(path.resolve(dir, file));
+    if (mode === 'b') return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    return bytes.toString('utf8');
+  }
 }
 
-const als = new AsyncLocalStorage<ScriptContext>();
-
-export function context(): ScriptContext | undefined {
-  return als.getStore();
-}
-
-/** The running VU; a k6-style error when called where k6 has none. */
-export function currentVu(what: string): ScriptVu {
-  const c = als.getStore();
-  if (!c || c.vu === null || c.phase === 'init') throw new Error(`${what}: not available in the init context (k6 allows it only in setup, VU code and teardown)`);
-  return c.vu;
-}
-
-export function env(): Record<string, string | undefined> {
-  const c = als.getStore();
-  return c?.vu ? c.vu.env : (process.env as Record<string, string | undefined>);
-}
-
-export function vuId(): number {
-  const c = als.getStore();
-  return c?.vu && c.phase !== 'setup' && c.phase !== 'teardown' ? c.vu.idInTest : 0;
-}
-
-export function iter(): number {
-  const c = als.getStore();
-  return c?.vu && c.phase === 'vu' ? c.vu.iteration : 0;
-}
-
-/** k6 open(path, mode): relative to the script file that calls it, init context only. */
-export function open(dir: string, file: unknown, mode?: unknown): string | ArrayBuffer {
-  const c = als.getStore();
-  if (c && c.phase !== 'init') throw new Error('open(): only available in the init context (k6 reads files once, at init)');
-  if (typeof file !== 'string' || file === '') throw new Error('open(): expected a file path');
-  const full = path.resolve(dir, file);
-  const bytes = readFileSync(full);
-  if (mode === 'b') return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return bytes.toString('utf8');
+/** A shim module's namespace for this instance: its bind(ctx) when it has one (memoised), else the module itself. */
+export function bound(mod: Record<string, unknown>, ctx: ScriptContext): Record<string, unknown> {
+  const bind = mod.bind;
+  if (typeof bind !== 'function') return mod;
+  let ns = ctx.modules.get(mod);
+  if (ns === undefined) {
+    ns = (bind as (c: ScriptContext) => Record<string, unknown>)(ctx);
+    ctx.modules.set(mod, ns);
+  }
+  return ns;
 }
 
 type Exports = Record<string, unknown>;
@@ -77,23 +93,21 @@ export interface Script {
   fn(name: string): ((vu: ScriptVu, data?: unknown) => unknown) | undefined;
 }
 
-let scriptOptions: unknown;
-
-/** The script's `options` as it exported them (k6/execution test.options, scenario executors). */
-export function rawOptions(): unknown {
-  return scriptOptions;
+interface Instance {
+  exports: Exports;
+  ctx: ScriptContext;
 }
 
-export function script(init: () => Exports): Script {
+export function script(init: (ctx: ScriptContext) => Exports): Script {
   // k6 evaluates the init context once to read the options (__VU 0), then once per VU
-  const first = als.run({ vu: null, phase: 'init', state: {} }, init);
+  const first = init(new ScriptContext(null));
   scriptOptions = first.options;
-  const instanceOf = (vu: ScriptVu): { exports: Exports; ctx: ScriptContext } => {
+  const instanceOf = (vu: ScriptVu): Instance => {
     const state = vu.state as Record<symbol, unknown>;
-    let inst = state[INSTANCE] as { exports: Exports; ctx: ScriptContext } | undefined;
+    let inst = state[INSTANCE] as Instance | undefined;
     if (inst === undefined) {
-      const ctx: ScriptContext = { vu, phase: 'init', state: {} };
-      inst = { exports: als.run(ctx, init), ctx };
+      const ctx = new ScriptContext(vu);
+      inst = { exports: init(ctx), ctx };
       state[INSTANCE] = inst;
     }
     return inst;
@@ -102,7 +116,7 @@ export function script(init: () => Exports): Script {
     options: first.options,
     fn(name) {
       if (typeof first[name] !== 'function') return undefined;
-      const phase: ScriptContext['phase'] = name === 'setup' ? 'setup' : name === 'teardown' ? 'teardown' : name === 'handleSummary' ? 'summary' : 'vu';
+      const phase: Phase = name === 'setup' ? 'setup' : name === 'teardown' ? 'teardown' : name === 'handleSummary' ? 'summary' : 'vu';
       const w: (vu: ScriptVu, data?: unknown) => unknown = name === 'setup' ? (vu) => call(instanceOf(vu), name, phase, []) : (vu, data) => call(instanceOf(vu), name, phase, [data]);
       Object.defineProperty(w, K6_FUNCTION, { value: true });
       return w;
@@ -110,9 +124,11 @@ export function script(init: () => Exports): Script {
   };
 }
 
-function call(inst: { exports: Exports; ctx: ScriptContext }, name: string, phase: ScriptContext['phase'], args: unknown[]): unknown {
+function call(inst: Instance, name: string, phase: Phase, args: unknown[]): unknown {
   const f = inst.exports[name] as (...a: unknown[]) => unknown;
-  return als.run({ vu: inst.ctx.vu, phase, state: inst.ctx.state }, () => f(...args));
+  // one call at a time per VU (an iteration, setup or teardown): the phase holds until the next
+  inst.ctx.phase = phase;
+  return f(...args);
 }
 
 /**

@@ -49,7 +49,7 @@ type FnNode = AnyNode & { async: boolean; generator: boolean; body: AnyNode; par
 const HTTP_BLOCKING = new Set(['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch']);
 const K6_BLOCKING = new Set(['sleep', 'group']);
 const ARRAY_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'reduceRight']);
-const GLOBALS: Record<string, string> = { __ENV: '__k6rt.env()', __VU: '__k6rt.vuId()', __ITER: '__k6rt.iter()' };
+const GLOBALS: Record<string, string> = { __ENV: '__k6ctx.env()', __VU: '__k6ctx.vuId()', __ITER: '__k6ctx.iter()' };
 
 function isFn(n: AnyNode | null | undefined): n is FnNode {
   return !!n && (n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression');
@@ -120,12 +120,12 @@ export function transformScript(input: TransformInput): TransformOutput {
       for (const spec of stmt.specifiers as AnyNode[]) {
         const local = (spec.local as AnyNode).name as string;
         if (spec.type === 'ImportDefaultSpecifier' || spec.type === 'ImportNamespaceSpecifier') {
-          decls.push(`${local} = ${spec.type === 'ImportDefaultSpecifier' ? `${alias}.default` : alias}`);
+          decls.push(`${local} = ${spec.type === 'ImportDefaultSpecifier' ? `__k6rt.bound(${alias}, __k6ctx).default` : `__k6rt.bound(${alias}, __k6ctx)`}`);
           if (source === 'k6/http') httpNs.add(local);
           if (source === 'k6') k6Ns.add(local);
         } else {
           const imported = keyName(spec.imported as AnyNode, false) ?? local;
-          decls.push(`${local} = ${alias}[${JSON.stringify(imported)}]`);
+          decls.push(`${local} = __k6rt.bound(${alias}, __k6ctx)[${JSON.stringify(imported)}]`);
           if (source === 'k6/http' && HTTP_BLOCKING.has(imported)) blockingIds.add(local);
           if (source === 'k6' && K6_BLOCKING.has(imported)) blockingIds.add(local);
           if (source === 'k6' && imported === 'check') checkIds.add(local);
@@ -383,7 +383,7 @@ export function transformScript(input: TransformInput): TransformOutput {
       if (callee.type !== 'Identifier' || callee.name !== 'open') continue;
       const loc = c.node.loc as { start: { line: number; column: number } };
       const paren = code.indexOf('(', callee.end);
-      s.overwrite(callee.start, callee.end, '__k6rt.open', { contentOnly: true });
+      s.overwrite(callee.start, callee.end, '__k6ctx.open', { contentOnly: true });
       s.appendLeft(paren + 1, `${JSON.stringify(input.dirAt(loc.start.line, loc.start.column))}, `);
     }
   }
@@ -399,7 +399,7 @@ export function transformScript(input: TransformInput): TransformOutput {
   const out = [
     `import * as __k6rt from ${JSON.stringify(input.runtime)};`,
     ...moduleImports,
-    'function __k6init() {',
+    'function __k6init(__k6ctx) {',
     s.toString(),
     `return { ${returned} };`,
     '}',

@@ -75,6 +75,7 @@ export class CookieJar {
 
   /** The Cookie header for a request to url ('' when none). */
   header(url: string): string {
+    if (this.cookies.length === 0) return '';
     return Object.entries(this.cookiesForURL(url))
       .map(([k, v]) => `${k}=${v[0]}`)
       .join('; ');

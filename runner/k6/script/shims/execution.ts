@@ -1,16 +1,15 @@
 // `k6/execution`: what the running VU knows about itself, its scenario and the test.
 // Counters that k6 keeps test-wide are counted per engine thread here (exact with --threads 1).
-import { context, rawOptions } from '../runtime.ts';
+import { rawOptions, type ScriptContext } from '../runtime.ts';
 
-function vuOrThrow(what: string) {
-  const c = context();
-  if (!c || c.vu === null || c.phase === 'init') throw new Error(`exec.${what}: not available in the init context`);
+function vuOrThrow(c: ScriptContext, what: string): ScriptContext {
+  if (c.vu === null || c.phase === 'init') throw new Error(`exec.${what}: not available in the init context`);
   return c;
 }
 
 const scenarioIterations = new Map<string, number>();
 
-function iterationInTest(name: string, c: ReturnType<typeof vuOrThrow>): number {
+function iterationInTest(name: string, c: ScriptContext): number {
   // one number per iteration: taken the first time the iteration asks, kept for the rest of it
   const key = `${name}\x1f${c.vu?.idInTest}\x1f${c.vu?.iteration}`;
   const memo = c.state.iterationInTest as { key: string; n: number } | undefined;
@@ -28,9 +27,10 @@ function scenarioOptions(name: string): Record<string, unknown> {
 
 const startedAt = Date.now();
 
-const exec = {
+function execFor(ctx: ScriptContext) {
+  return {
   get vu() {
-    const c = vuOrThrow('vu');
+    const c = vuOrThrow(ctx, 'vu');
     const vu = c.vu!;
     return {
       idInTest: vu.idInTest,
@@ -54,7 +54,7 @@ const exec = {
     };
   },
   get scenario() {
-    const c = vuOrThrow('scenario');
+    const c = vuOrThrow(ctx, 'scenario');
     const vu = c.vu!;
     const name = vu.scenario;
     const o = scenarioOptions(name);
@@ -78,6 +78,23 @@ const exec = {
       return rawOptions();
     },
   },
-};
+  };
+}
 
-export default exec;
+/** The module as one script instance sees it. */
+export function bind(ctx: ScriptContext): Record<string, unknown> {
+  const exec = execFor(ctx);
+  return {
+    default: exec,
+    get vu() {
+      return exec.vu;
+    },
+    get scenario() {
+      return exec.scenario;
+    },
+    get instance() {
+      return exec.instance;
+    },
+    test: exec.test,
+  };
+}

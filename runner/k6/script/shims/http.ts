@@ -4,11 +4,15 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { RequestParams, Response as NativeResponse } from '../../../scenario/api.ts';
-import { context, currentVu, rawOptions } from '../runtime.ts';
+import { rawOptions, type ScriptContext } from '../runtime.ts';
 import { CookieJar, parseSetCookie } from './cookies.ts';
 import { gjson } from './gjson.ts';
 
 export { CookieJar };
+
+const OCSP_STATUS_GOOD = 'good';
+const TLS_1_2 = 'tls1.2';
+const TLS_1_3 = 'tls1.3';
 
 interface K6Params {
   headers?: Record<string, unknown>;
@@ -71,14 +75,8 @@ function encodeBody(body: unknown, headers: Record<string, string>): string | Ui
   return fields.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
 }
 
-function vuJar(): CookieJar {
-  const c = context();
-  if (!c) throw new Error('http.cookieJar(): no VU');
-  return ((c.state.jar as CookieJar | undefined) ??= new CookieJar());
-}
-
-export function cookieJar(): CookieJar {
-  return vuJar();
+function vuJar(ctx: ScriptContext): CookieJar {
+  return ((ctx.state.jar as CookieJar | undefined) ??= new CookieJar());
 }
 
 const ERROR_CODES: Record<string, [number, string]> = {
@@ -105,45 +103,105 @@ interface RequestInfo {
   cookies: Record<string, Array<{ name: string; value: string; replace: boolean }>>;
 }
 
+/** What a Response's `request` is built from (on first use). */
+interface SentRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  payload: string | Uint8Array | undefined;
+}
+
+/**
+ * k6's Response. Headers, body, timings, cookies and request are built on first use: most
+ * scripts read the status and one or two fields of most responses.
+ */
 export class Response {
   readonly status: number;
-  readonly status_text: string;
   readonly proto = 'HTTP/1.1';
   readonly url: string;
-  readonly headers: Record<string, string>;
-  readonly body: string | ArrayBuffer | null;
   readonly error: string;
   readonly error_code: number;
-  readonly timings: Record<string, number>;
-  readonly request: RequestInfo;
-  readonly cookies: Record<string, Array<Record<string, unknown>>>;
   readonly remote_ip = '';
   readonly remote_port = 0;
   readonly tls_version = '';
   readonly ocsp = { status: 'unknown' };
-  /** what http.setResponseCallback()'s statuses say of this response (k6's expected_response tag) */
-  readonly expected: boolean;
+  readonly #r: NativeResponse;
+  readonly #responseType: string;
+  readonly #sent: SentRequest;
+  #headers: Record<string, string> | undefined;
+  #timings: Record<string, number> | undefined;
+  #cookies: Record<string, Array<Record<string, unknown>>> | undefined;
+  #request: RequestInfo | undefined;
 
-  constructor(r: NativeResponse, responseType: string, request: RequestInfo) {
+  constructor(r: NativeResponse, responseType: string, sent: SentRequest) {
+    this.#r = r;
+    this.#responseType = responseType;
+    this.#sent = sent;
     this.status = r.status;
-    this.status_text = r.status === 0 ? '' : `${r.status} ${STATUS_CODES[r.status] ?? ''}`.trim();
     this.url = r.url;
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.headers)) headers[canonicalHeader(k)] = k === 'set-cookie' ? v.split('\n').join(', ') : v;
-    this.headers = headers;
-    this.body = responseType === 'none' ? null : responseType === 'binary' ? bytesToArrayBuffer(Buffer.from(r.body, 'utf8')) : r.body;
     if (r.error !== '') [this.error_code, this.error] = ERROR_CODES[r.error] ?? [1000, r.error];
     else if (r.status >= 400) [this.error_code, this.error] = [1000 + r.status, ''];
     else [this.error_code, this.error] = [0, ''];
-    const t = r.timings;
-    this.timings = { blocked: t.blocked, connecting: t.connecting, tls_handshaking: 0, sending: t.sending, waiting: t.waiting, receiving: t.receiving, duration: t.duration };
-    this.request = request;
-    this.expected = r.status !== 0 && isExpected(r.status);
-    this.cookies = {};
-    for (const line of (r.headers['set-cookie'] ?? '').split('\n')) {
-      const c = line === '' ? null : parseSetCookie(line);
-      if (c) (this.cookies[c.name] ??= []).push({ name: c.name, value: c.value, domain: c.domain ?? '', path: c.path ?? '', http_only: c.httpOnly, secure: c.secure, max_age: c.maxAge ?? 0, expires: c.expires ?? 0 });
+  }
+
+  get status_text(): string {
+    return this.status === 0 ? '' : `${this.status} ${STATUS_CODES[this.status] ?? ''}`.trim();
+  }
+
+  /** canonical names (`Content-Type`), repeated headers joined with ', ' */
+  get headers(): Record<string, string> {
+    if (this.#headers === undefined) {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.#r.headers)) headers[canonicalHeader(k)] = k === 'set-cookie' ? v.split('\n').join(', ') : v;
+      this.#headers = headers;
     }
+    return this.#headers;
+  }
+
+  /** text; null with responseType 'none'; an ArrayBuffer with 'binary' (of the body as UTF-8: see the README) */
+  get body(): string | ArrayBuffer | null {
+    if (this.#responseType === 'none') return null;
+    if (this.#responseType === 'binary') return bytesToArrayBuffer(Buffer.from(this.#r.body, 'utf8'));
+    return this.#r.body;
+  }
+
+  get timings(): Record<string, number> {
+    if (this.#timings === undefined) {
+      const t = this.#r.timings;
+      this.#timings = { blocked: t.blocked, connecting: t.connecting, tls_handshaking: 0, sending: t.sending, waiting: t.waiting, receiving: t.receiving, duration: t.duration };
+    }
+    return this.#timings;
+  }
+
+  /** what http.setResponseCallback()'s statuses say of this response (k6's expected_response tag) */
+  get expected(): boolean {
+    return this.status !== 0 && isExpected(this.status);
+  }
+
+  get cookies(): Record<string, Array<Record<string, unknown>>> {
+    if (this.#cookies === undefined) {
+      const cookies: Record<string, Array<Record<string, unknown>>> = {};
+      for (const line of (this.#r.headers['set-cookie'] ?? '').split('\n')) {
+        const c = line === '' ? null : parseSetCookie(line);
+        if (c) (cookies[c.name] ??= []).push({ name: c.name, value: c.value, domain: c.domain ?? '', path: c.path ?? '', http_only: c.httpOnly, secure: c.secure, max_age: c.maxAge ?? 0, expires: c.expires ?? 0 });
+      }
+      this.#cookies = cookies;
+    }
+    return this.#cookies;
+  }
+
+  get request(): RequestInfo {
+    if (this.#request === undefined) {
+      const s = this.#sent;
+      const headers: Record<string, string[]> = {};
+      for (const [k, v] of Object.entries(s.headers)) headers[canonicalHeader(k)] = [v];
+      this.#request = { method: s.method, url: s.url, headers, body: typeof s.payload === 'string' ? s.payload : s.payload ? Buffer.from(s.payload).toString('latin1') : '', cookies: {} };
+    }
+    return this.#request;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { status: this.status, status_text: this.status_text, url: this.url, headers: this.headers, body: this.body, timings: this.timings, error: this.error, error_code: this.error_code };
   }
 
   /** k6: the body parsed as JSON; with a selector, gjson's path syntax (`items.#.id`, `items.0.name`). */
@@ -210,9 +268,11 @@ export function isExpected(status: number): boolean {
   return responseCallback.statuses.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
 }
 
-function toNativeParams(params: K6Params | undefined, headers: Record<string, string>): RequestParams {
-  const out: RequestParams = { headers };
-  if (!params) return out;
+function toNativeParams(params: K6Params | undefined, headers: Record<string, string>): RequestParams | undefined {
+  // no headers at all: the native client sends a cached request head
+  const hasHeaders = Object.keys(headers).length > 0;
+  if (!params) return hasHeaders ? { headers } : undefined;
+  const out: RequestParams = hasHeaders ? { headers } : {};
   if (params.tags) {
     const tags: Record<string, string> = {};
     for (const [k, v] of Object.entries(params.tags)) if (k !== 'name') tags[k] = String(v);
@@ -231,21 +291,23 @@ function redirectLimit(params: K6Params | undefined): number {
   return typeof o?.maxRedirects === 'number' ? o.maxRedirects : 10;
 }
 
-async function send(method: string, url: unknown, body: unknown, params: K6Params | undefined): Promise<Response> {
-  const vu = currentVu(`http.${method.toLowerCase()}()`);
+async function send(ctx: ScriptContext, method: string, url: unknown, body: unknown, params: K6Params | undefined): Promise<Response> {
+  const vu = ctx.currentVu(`http.${method.toLowerCase()}()`);
   let u = String(url);
   if (!/^https?:\/\//i.test(u)) throw new Error(`${method} ${JSON.stringify(u)}: expected an absolute http:// or https:// URL`);
   const given: Record<string, string> = {};
   for (const [k, v] of Object.entries(params?.headers ?? {})) given[k] = String(v);
   let payload = encodeBody(body, given);
   if (params?.auth) throw new Error(`${method} ${u}: params.auth ('digest', 'ntlm') is not supported; put basic credentials in the URL or an Authorization header`);
-  const jar = params?.jar === null ? null : (params?.jar ?? vuJar());
+  const jar = params?.jar === null ? null : (params?.jar ?? vuJar(ctx));
   const extraCookies = Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`);
   let hopsLeft = redirectLimit(params);
   for (;;) {
-    const headers = { ...given };
-    const cookieHeader = [jar?.header(u), ...extraCookies].filter((x) => x).join('; ');
+    let headers = given;
+    const fromJar = jar ? jar.header(u) : '';
+    const cookieHeader = extraCookies.length === 0 ? fromJar : [fromJar, ...extraCookies].filter((x) => x).join('; ');
     if (cookieHeader !== '') {
+      headers = { ...given };
       const existing = Object.keys(headers).find((h) => h.toLowerCase() === 'cookie');
       if (existing) headers[existing] = `${headers[existing]}; ${cookieHeader}`;
       else headers.Cookie = cookieHeader;
@@ -265,43 +327,50 @@ async function send(method: string, url: unknown, body: unknown, params: K6Param
       }
       continue;
     }
-    const reqHeaders: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(headers)) reqHeaders[canonicalHeader(k)] = [v];
-    return new Response(r, params?.responseType ?? 'text', { method, url: u, headers: reqHeaders, body: typeof payload === 'string' ? payload : payload ? Buffer.from(payload).toString('latin1') : '', cookies: {} });
+    return new Response(r, params?.responseType ?? 'text', { method, url: u, headers, payload });
   }
 }
 
-export function request(method: string, url: unknown, body?: unknown, params?: K6Params): Promise<Response> {
-  return send(String(method).toUpperCase(), url, body, params);
-}
-
-export function asyncRequest(method: string, url: unknown, body?: unknown, params?: K6Params): Promise<Response> {
-  return request(method, url, body, params);
-}
-
-export const get = (url: unknown, params?: K6Params) => send('GET', url, undefined, params);
-export const head = (url: unknown, params?: K6Params) => send('HEAD', url, undefined, params);
-export const post = (url: unknown, body?: unknown, params?: K6Params) => send('POST', url, body, params);
-export const put = (url: unknown, body?: unknown, params?: K6Params) => send('PUT', url, body, params);
-export const patch = (url: unknown, body?: unknown, params?: K6Params) => send('PATCH', url, body, params);
-export const del = (url: unknown, body?: unknown, params?: K6Params) => send('DELETE', url, body, params);
-export const options = (url: unknown, body?: unknown, params?: K6Params) => send('OPTIONS', url, body, params);
-
 type BatchItem = string | [string, string, unknown?, K6Params?] | { method?: string; url: string; body?: unknown; params?: K6Params };
 
-function batchRequest(item: BatchItem): Promise<Response> {
-  if (typeof item === 'string') return send('GET', item, undefined, undefined);
-  if (Array.isArray(item)) return request(item[0], item[1], item[2], item[3]);
-  if (item && typeof item === 'object') return request(item.method ?? 'GET', item.url, item.body, item.params);
-  throw new Error('http.batch(): each request is a URL, an array [method, url, body, params] or an object { method, url, body, params }');
-}
-
-/** k6 http.batch(): the requests in parallel; the responses in the same shape (array or object). */
-export async function batch(requests: BatchItem[] | Record<string, BatchItem>): Promise<Response[] | Record<string, Response>> {
-  if (Array.isArray(requests)) return Promise.all(requests.map(batchRequest));
-  const keys = Object.keys(requests);
-  const responses = await Promise.all(keys.map((k) => batchRequest(requests[k] as BatchItem)));
-  return Object.fromEntries(keys.map((k, i) => [k, responses[i] as Response]));
+/** The module as one script instance sees it. */
+export function bind(ctx: ScriptContext): Record<string, unknown> {
+  const request = (method: string, url: unknown, body?: unknown, params?: K6Params) => send(ctx, String(method).toUpperCase(), url, body, params);
+  const batchRequest = (item: BatchItem): Promise<Response> => {
+    if (typeof item === 'string') return send(ctx, 'GET', item, undefined, undefined);
+    if (Array.isArray(item)) return request(item[0], item[1], item[2], item[3]);
+    if (item && typeof item === 'object') return request(item.method ?? 'GET', item.url, item.body, item.params);
+    throw new Error('http.batch(): each request is a URL, an array [method, url, body, params] or an object { method, url, body, params }');
+  };
+  const ns = {
+    request,
+    asyncRequest: request,
+    get: (url: unknown, params?: K6Params) => send(ctx, 'GET', url, undefined, params),
+    head: (url: unknown, params?: K6Params) => send(ctx, 'HEAD', url, undefined, params),
+    post: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'POST', url, body, params),
+    put: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'PUT', url, body, params),
+    patch: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'PATCH', url, body, params),
+    del: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'DELETE', url, body, params),
+    options: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'OPTIONS', url, body, params),
+    /** k6 http.batch(): the requests in parallel; the responses in the same shape (array or object) */
+    async batch(requests: BatchItem[] | Record<string, BatchItem>): Promise<Response[] | Record<string, Response>> {
+      if (Array.isArray(requests)) return Promise.all(requests.map(batchRequest));
+      const keys = Object.keys(requests);
+      const responses = await Promise.all(keys.map((k) => batchRequest(requests[k] as BatchItem)));
+      return Object.fromEntries(keys.map((k, i) => [k, responses[i] as Response]));
+    },
+    cookieJar: () => vuJar(ctx),
+    file,
+    expectedStatuses,
+    setResponseCallback,
+    url,
+    CookieJar,
+    Response,
+    OCSP_STATUS_GOOD,
+    TLS_1_2,
+    TLS_1_3,
+  };
+  return { ...ns, default: ns };
 }
 
 /** http.url`...`: k6 names the request by the template; here the URL string (name it with tags.name). */
@@ -309,8 +378,4 @@ export function url(strings: TemplateStringsArray, ...values: unknown[]): string
   return strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
 }
 
-export const OCSP_STATUS_GOOD = 'good';
-export const TLS_1_2 = 'tls1.2';
-export const TLS_1_3 = 'tls1.3';
 
-export default { get, head, post, put, patch, del, options, request, asyncRequest, batch, file, cookieJar, expectedStatuses, setResponseCallback, url, CookieJar, OCSP_STATUS_GOOD, TLS_1_2, TLS_1_3 };

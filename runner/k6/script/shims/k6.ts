@@ -1,5 +1,5 @@
 // `k6`: check, group, sleep, fail, randomSeed with k6's semantics on the native VU.
-import { context, currentVu } from '../runtime.ts';
+import type { ScriptContext } from '../runtime.ts';
 
 type CheckSet = Record<string, unknown>;
 
@@ -9,8 +9,8 @@ type CheckSet = Record<string, unknown>;
  * throws throws out of check() (k6 does not catch it). Where a check function makes requests,
  * the transform awaits check(), and the results are recorded once every function has finished.
  */
-export function check(value: unknown, sets: CheckSet, tags?: Record<string, string>): boolean | Promise<boolean> {
-  const vu = currentVu('check()');
+function check(ctx: ScriptContext, value: unknown, sets: CheckSet, tags?: Record<string, string>): boolean | Promise<boolean> {
+  const vu = ctx.currentVu('check()');
   const names = Object.keys(sets ?? {});
   const results = names.map((name) => {
     const c = sets[name];
@@ -33,11 +33,11 @@ export function check(value: unknown, sets: CheckSet, tags?: Record<string, stri
  * k6 group(): the group's name tags everything inside; returns what fn returns; its time goes
  * into group_duration, tagged with the group's own path (as k6).
  */
-export async function group<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+async function group<T>(ctx: ScriptContext, name: string, fn: () => T | Promise<T>): Promise<T> {
   if (typeof name !== 'string' || name === '') throw new Error('group(): expected a group name');
   if (name.includes('::')) throw new Error(`group(): the name ${JSON.stringify(name)} contains '::' (k6 forbids it)`);
-  const vu = currentVu('group()');
-  const state = context()?.state ?? {};
+  const vu = ctx.currentVu('group()');
+  const state = ctx.state;
   const outer = typeof state.groupPath === 'string' ? state.groupPath : '';
   const path = `${outer}::${name}`;
   state.groupPath = path;
@@ -50,8 +50,8 @@ export async function group<T>(name: string, fn: () => T | Promise<T>): Promise<
   }
 }
 
-export function sleep(seconds: number): Promise<void> {
-  return currentVu('sleep()').sleep(Number(seconds));
+function sleep(ctx: ScriptContext, seconds: number): Promise<void> {
+  return ctx.currentVu('sleep()').sleep(Number(seconds));
 }
 
 /** k6 fail(): ends the iteration with an error. */
@@ -75,4 +75,14 @@ export function randomSeed(seed: number): void {
   };
 }
 
-export default { check, group, sleep, fail, randomSeed };
+/** The module as one script instance sees it. */
+export function bind(ctx: ScriptContext): Record<string, unknown> {
+  const ns = {
+    check: (value: unknown, sets: CheckSet, tags?: Record<string, string>) => check(ctx, value, sets, tags),
+    group: <T>(name: string, fn: () => T | Promise<T>) => group(ctx, name, fn),
+    sleep: (seconds: number) => sleep(ctx, seconds),
+    fail,
+    randomSeed,
+  };
+  return { ...ns, default: ns };
+}
