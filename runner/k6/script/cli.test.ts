@@ -59,6 +59,14 @@ describe('stampede run <k6 script>', () => {
     expect(back.thresholds.filter((t) => !t.ok).map((t) => `${t.key}: ${t.source}`)).toEqual(['checks{kind:strict}: rate>0.99']);
   });
 
+  it('--env reaches __ENV at init (options) and in VU code, in every thread', async () => {
+    const before = server.seen.length;
+    const r = await runCli(['run', path.join(import.meta.dirname, 'corpus', '46-env-options.js'), '--env', `BASE=${server.url}`, '--env', 'ITERS=5', '--env', 'VUS=2', '--env', 'FROM=cli', '--threads', '2', '--quiet', '--no-dashboard', '--out', path.join(scratch.dir, 'env')]);
+    expect(r.code, r.stderr).toBe(0);
+    const seen = server.seen.slice(before);
+    expect(seen.map((s) => s.query.from)).toEqual(Array(5).fill('cli'));
+  });
+
   it('bad input exits 2 with one line and sends nothing', async () => {
     const before = server.seen.length;
     const missingDir = await runCli(['run', script, '--env', `BASE=${server.url}`, '--summary-export', path.join(scratch.dir, 'nope', 'x.json'), '--no-dashboard']);

@@ -85,7 +85,7 @@ const EXPECT: Record<string, Expectation> = {
   '29-execution.js': {
     iterations: 6,
     requests: 6,
-    checks: { '::scenario name': [6, 0], '::executor': [6, 0], '::vu id': [6, 0], '::same number within the iteration': [6, 0] },
+    checks: { '::scenario name': [6, 0], '::executor': [6, 0], '::named import': [6, 0], '::vu id': [6, 0], '::same number within the iteration': [6, 0] },
     // exec.scenario.iterationInTest: 0..5, each once, over both VUs
     server: (seen) => expect(seen.map((s) => Number(s.query.n)).sort()).toEqual([0, 1, 2, 3, 4, 5]),
   },
@@ -116,6 +116,8 @@ const EXPECT: Record<string, Expectation> = {
     checks: { '::catalogue::listed': [8, 0], '::catalogue::four crocs': [0, 8] },
     thresholds: { 'http_req_duration: p(95)<60000': true, 'checks{kind:strict}: rate>0.99': false },
   },
+  // run here without ITERS (the CLI test gives it): the defaults
+  '46-env-options.js': { iterations: 2, requests: 2, server: (seen) => expect(seen.map((s) => s.query.from)).toEqual(['default', 'default']) },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 

@@ -1,17 +1,20 @@
-// `k6/execution`: what the running VU knows about itself, its scenario and the test.
+// `k6/execution`: what the running VU knows about itself, its scenario and the test. `vu`,
+// `scenario` and `instance` are objects whose fields are read when asked (so that
+// `import { scenario } from 'k6/execution'` at init works, and each read is current).
 // Counters that k6 keeps test-wide are counted per engine thread here (exact with --threads 1).
-import { rawOptions, type ScriptContext } from '../runtime.ts';
-
-function vuOrThrow(c: ScriptContext, what: string): ScriptContext {
-  if (c.vu === null || c.phase === 'init') throw new Error(`exec.${what}: not available in the init context`);
-  return c;
-}
+import { rawOptions, type ScriptContext, type ScriptVu } from '../runtime.ts';
 
 const scenarioIterations = new Map<string, number>();
+const startedAt = Date.now();
 
-function iterationInTest(name: string, c: ScriptContext): number {
+function running(c: ScriptContext, what: string): ScriptVu {
+  if (c.vu === null || c.phase === 'init') throw new Error(`exec.${what}: not available in the init context`);
+  return c.vu;
+}
+
+function iterationInTest(name: string, c: ScriptContext, vu: ScriptVu): number {
   // one number per iteration: taken the first time the iteration asks, kept for the rest of it
-  const key = `${name}\x1f${c.vu?.idInTest}\x1f${c.vu?.iteration}`;
+  const key = `${name}\x1f${vu.idInTest}\x1f${vu.iteration}`;
   const memo = c.state.iterationInTest as { key: string; n: number } | undefined;
   if (memo && memo.key === key) return memo.n;
   const n = scenarioIterations.get(name) ?? 0;
@@ -20,81 +23,84 @@ function iterationInTest(name: string, c: ScriptContext): number {
   return n;
 }
 
-function scenarioOptions(name: string): Record<string, unknown> {
-  const o = rawOptions() as { scenarios?: Record<string, Record<string, unknown>> } | undefined;
-  return o?.scenarios?.[name] ?? {};
+/** The executor k6 runs a scenario with (the shortcuts' executors for the default scenario). */
+function executorOf(name: string): string {
+  const o = (rawOptions() ?? {}) as { scenarios?: Record<string, { executor?: unknown }>; stages?: unknown; duration?: unknown };
+  const s = o.scenarios?.[name];
+  if (s && typeof s.executor === 'string') return s.executor;
+  if (Array.isArray(o.stages)) return 'ramping-vus';
+  if (o.duration !== undefined) return 'constant-vus';
+  return 'shared-iterations';
 }
 
-const startedAt = Date.now();
-
 function execFor(ctx: ScriptContext) {
+  const tags = new Proxy({} as Record<string, string>, {
+    set(_t, k, v) {
+      running(ctx, 'vu.metrics.tags').tag(String(k), v === undefined ? undefined : String(v));
+      return true;
+    },
+    deleteProperty(_t, k) {
+      running(ctx, 'vu.metrics.tags').tag(String(k), undefined);
+      return true;
+    },
+  });
   return {
-  get vu() {
-    const c = vuOrThrow(ctx, 'vu');
-    const vu = c.vu!;
-    return {
-      idInTest: vu.idInTest,
-      idInInstance: vu.id,
-      iterationInScenario: vu.iteration,
-      iterationInInstance: vu.iteration,
-      metrics: {
-        tags: new Proxy({} as Record<string, string>, {
-          set(_t, k, v) {
-            vu.tag(String(k), v === undefined ? undefined : String(v));
-            return true;
-          },
-          deleteProperty(_t, k) {
-            vu.tag(String(k), undefined);
-            return true;
-          },
-        }),
-        metadata: {},
+    vu: {
+      get idInTest() {
+        return running(ctx, 'vu.idInTest').idInTest;
       },
-      tags: {},
-    };
-  },
-  get scenario() {
-    const c = vuOrThrow(ctx, 'scenario');
-    const vu = c.vu!;
-    const name = vu.scenario;
-    const o = scenarioOptions(name);
-    return {
-      name,
-      executor: typeof o.executor === 'string' ? o.executor : name === 'default' ? 'per-vu-iterations' : '',
+      get idInInstance() {
+        return running(ctx, 'vu.idInInstance').id;
+      },
+      get iterationInScenario() {
+        return running(ctx, 'vu.iterationInScenario').iteration;
+      },
+      get iterationInInstance() {
+        return running(ctx, 'vu.iterationInInstance').iteration;
+      },
+      metrics: { tags, metadata: {} },
+      tags,
+    },
+    scenario: {
+      get name() {
+        return running(ctx, 'scenario.name').scenario;
+      },
+      get executor() {
+        return executorOf(running(ctx, 'scenario.executor').scenario);
+      },
       startTime: startedAt,
       progress: 0,
-      iterationInInstance: iterationInTest(name, c),
-      iterationInTest: iterationInTest(name, c),
-    };
-  },
-  get instance() {
-    return { iterationsCompleted: 0, iterationsInterrupted: 0, vusActive: 0, vusInitialized: 0, currentTestRunDuration: Date.now() - startedAt };
-  },
-  test: {
-    abort(reason?: string): never {
-      throw new Error(`exec.test.abort(${reason === undefined ? '' : JSON.stringify(reason)}): aborting the whole test from a script is not supported by Stampede yet; the iteration ends here (use a threshold with abortOnFail)`);
+      get iterationInInstance() {
+        const vu = running(ctx, 'scenario.iterationInInstance');
+        return iterationInTest(vu.scenario, ctx, vu);
+      },
+      get iterationInTest() {
+        const vu = running(ctx, 'scenario.iterationInTest');
+        return iterationInTest(vu.scenario, ctx, vu);
+      },
     },
-    get options() {
-      return rawOptions();
+    instance: {
+      iterationsCompleted: 0,
+      iterationsInterrupted: 0,
+      vusActive: 0,
+      vusInitialized: 0,
+      get currentTestRunDuration() {
+        return Date.now() - startedAt;
+      },
     },
-  },
+    test: {
+      abort(reason?: string): never {
+        throw new Error(`exec.test.abort(${reason === undefined ? '' : JSON.stringify(reason)}): aborting the whole test from a script is not supported by Stampede yet; the iteration ends here (use a threshold with abortOnFail)`);
+      },
+      get options() {
+        return rawOptions();
+      },
+    },
   };
 }
 
 /** The module as one script instance sees it. */
 export function bind(ctx: ScriptContext): Record<string, unknown> {
   const exec = execFor(ctx);
-  return {
-    default: exec,
-    get vu() {
-      return exec.vu;
-    },
-    get scenario() {
-      return exec.scenario;
-    },
-    get instance() {
-      return exec.instance;
-    },
-    test: exec.test,
-  };
+  return { ...exec, default: exec };
 }

@@ -298,6 +298,7 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
   const given: Record<string, string> = {};
   for (const [k, v] of Object.entries(params?.headers ?? {})) given[k] = String(v);
   let payload = encodeBody(body, given);
+  if (params?.compression) throw new Error(`${method} ${u}: params.compression is not supported by Stampede; send the body compressed yourself with a Content-Encoding header`);
   if (params?.auth) throw new Error(`${method} ${u}: params.auth ('digest', 'ntlm') is not supported; put basic credentials in the URL or an Authorization header`);
   const jar = params?.jar === null ? null : (params?.jar ?? vuJar(ctx));
   const extraCookies = Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`);
