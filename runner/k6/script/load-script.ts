@@ -8,13 +8,13 @@
 //  3. esbuild bundles that with the runtime and the shims into one plain module, imported from
 //     node_modules/.cache/stampede/k6-scripts/ (run under tsx or from the CLI bundle alike).
 import { createHash } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { StampedeError } from '../../errors.ts';
-import { writeAtomic } from '../../cli/launch.js';
+import { compilerStamp, unchanged, writeAtomic } from '../../cli/launch.js';
 import { transformScript } from './transform.ts';
 
 const HERE = import.meta.dirname;
@@ -89,9 +89,51 @@ function k6Modules(seen: { any: boolean }): Plugin {
  * handleSummary), or null when the file turns out not to import k6 at run time.
  */
 export async function importK6Script(absolute: string, force = false): Promise<Record<string, unknown> | null> {
+  const stamp = await compilerStamp();
+  const cached = await cachedModule(absolute, stamp);
+  const file = cached ?? (await compileScript(absolute, force, stamp));
+  if (file === null) return null;
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  // the k6/http shim follows redirects itself (k6's maxRedirects, default 10; each hop recorded
+  // as a request, as k6 does), so the engine's own client follows none
+  const options = mod.options;
+  const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? { ...options, maxRedirects: 0 } : options;
+  return { ...mod, options: native };
+}
+
+/**
+ * A compiled script is reused while nothing it was built from changed (as compile.ts does for
+ * native scenarios): an index per script path records the compiler stamp and the size and mtime
+ * of every input — the script, its local modules, the runtime, the shims and this transform. Each
+ * engine thread loads the script, so without it every thread ran both esbuild builds again.
+ */
+interface CompileIndex {
+  stamp: string;
+  module: string;
+  inputs: Record<string, [number, number]>;
+}
+
+function indexFile(absolute: string): string {
+  return path.join(CACHE, `index-${createHash('sha256').update(absolute).digest('hex').slice(0, 24)}.json`);
+}
+
+async function cachedModule(absolute: string, stamp: string): Promise<string | null> {
+  try {
+    const index = JSON.parse(await readFile(indexFile(absolute), 'utf8')) as CompileIndex;
+    const file = path.join(CACHE, path.basename(index.module));
+    if (index.stamp !== stamp || !(await unchanged(index.inputs, CACHE))) return null;
+    await stat(file);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+async function compileScript(absolute: string, force: boolean, stamp: string): Promise<string | null> {
   const esbuild = await import('esbuild');
   const dir = path.dirname(absolute);
   const seen = { any: false };
+  const inputFiles = new Set<string>([path.join(HERE, 'transform.ts'), path.join(HERE, 'load-script.ts')]);
   let bundle: string;
   let map: SourceMap;
   try {
@@ -103,6 +145,7 @@ export async function importK6Script(absolute: string, force = false): Promise<R
       target: 'es2022',
       write: false,
       sourcemap: 'external',
+      metafile: true,
       outfile: path.join(dir, '__stampede_k6_bundle.js'),
       logLevel: 'silent',
       mainFields: ['module', 'main'],
@@ -111,6 +154,7 @@ export async function importK6Script(absolute: string, force = false): Promise<R
     const js = out.outputFiles.find((f) => f.path.endsWith('.js'));
     const mapFile = out.outputFiles.find((f) => f.path.endsWith('.map'));
     bundle = js?.text ?? '';
+    for (const input of Object.keys(out.metafile.inputs)) inputFiles.add(path.resolve(input));
     map = new SourceMap(JSON.parse(mapFile?.text ?? '{"version":3,"sources":[],"mappings":""}'));
   } catch (e) {
     await esbuild.stop();
@@ -155,8 +199,10 @@ export async function importK6Script(absolute: string, force = false): Promise<R
       write: false,
       logLevel: 'silent',
       packages: 'external',
+      metafile: true,
     });
     code = out.outputFiles[0]?.text ?? '';
+    for (const input of Object.keys(out.metafile.inputs)) if (!input.startsWith('<stdin>')) inputFiles.add(path.resolve(input));
   } catch (e) {
     throw buildError(e, absolute);
   } finally {
@@ -166,10 +212,12 @@ export async function importK6Script(absolute: string, force = false): Promise<R
   const file = path.join(CACHE, name);
   await mkdir(CACHE, { recursive: true });
   if (!(await stat(file).catch(() => null))) await writeAtomic(file, code);
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  // the k6/http shim follows redirects itself (k6's maxRedirects, default 10; each hop recorded
-  // as a request, as k6 does), so the engine's own client follows none
-  const options = mod.options;
-  const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? { ...options, maxRedirects: 0 } : options;
-  return { ...mod, options: native };
+  const inputs: Record<string, [number, number]> = {};
+  for (const input of inputFiles) {
+    const s = await stat(input).catch(() => null);
+    if (s === null) return file; // not a file on disk: never reuse this compile
+    inputs[input] = [s.mtimeMs, s.size];
+  }
+  await writeAtomic(indexFile(absolute), JSON.stringify({ stamp, module: name, inputs } satisfies CompileIndex));
+  return file;
 }

@@ -87,6 +87,19 @@ describe('k6 scripts: recognition', () => {
     expect(loaded.journeys.default?.toString()).toContain('vu.http.get');
   });
 
+  it('a compiled script is reused until it or a local module changes', async () => {
+    scratch.write('cache-lib.js', 'export const ITERS = 3;\n');
+    const file = scratch.write('cache-main.js', `import http from 'k6/http';\nimport { ITERS } from './cache-lib.js';\nexport const options = { iterations: ITERS };\nexport default function () { http.get('http://127.0.0.1:1/'); }\n`);
+    const iterations = async () => {
+      const s = (await loadScenario(file)).options.scenarios[0];
+      return s?.executor === 'shared-iterations' ? s.iterations : -1;
+    };
+    expect(await iterations()).toBe(3);
+    expect(await iterations()).toBe(3);
+    scratch.write('cache-lib.js', 'export const ITERS = 12;\n');
+    expect(await iterations()).toBe(12);
+  });
+
   it('a script that imports k6 at run time is transformed (async where it blocks, awaited calls)', () => {
     const code = `import http from "k6/http";\nimport { group, check } from "k6";\nfunction helper(u) { return http.get(u).json(); }\nfunction pure(x) { return x + 1; }\nfunction s_default() { group("g", () => { check(helper("u"), { ok: (b) => pure(1) === 2 }); }); [1].forEach((i) => helper(i)); }\nexport { s_default as default };\n`;
     const out = transformScript({ code, runtime: '/rt.ts', shimFor: (s) => `/shims/${s}.ts`, dirAt: () => '/' });
