@@ -15,7 +15,6 @@ import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { StampedeError } from '../../errors.ts';
 import { compilerStamp, unchanged, writeAtomic } from '../../cli/launch.js';
-import { transformScript } from './transform.ts';
 
 const HERE = import.meta.dirname;
 const CACHE = path.join(path.resolve(HERE, '../../..'), 'node_modules', '.cache', 'stampede', 'k6-scripts');
@@ -130,6 +129,8 @@ async function cachedModule(absolute: string, stamp: string): Promise<string | n
 }
 
 async function compileScript(absolute: string, force: boolean, stamp: string): Promise<string | null> {
+  // loaded only to compile (acorn and magic-string are no cost of a run that reuses its compile)
+  const { transformScript } = await import('./transform.ts');
   const esbuild = await import('esbuild');
   const dir = path.dirname(absolute);
   const seen = { any: false };
