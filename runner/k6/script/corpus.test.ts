@@ -118,6 +118,12 @@ const EXPECT: Record<string, Expectation> = {
   },
   // run here without ITERS (the CLI test gives it): the defaults
   '46-env-options.js': { iterations: 2, requests: 2, server: (seen) => expect(seen.map((s) => s.query.from)).toEqual(['default', 'default']) },
+  // 1 asyncRequest, 2 template, 2 batch, 2 forEach, 2 map, 1 switch, 3 labelled loop, 1 group
+  '47-syntax-forms.js': {
+    iterations: 1,
+    requests: 14,
+    checks: { '::asyncRequest awaited by the script': [1, 0], '::template': [1, 0], '::batch in for-of': [1, 0], '::keys forEach': [1, 0], '::spread map': [1, 0], '::switch': [1, 0], '::group map': [1, 0] },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 

@@ -65,6 +65,11 @@ describe('k6 scripts: refused before the run', () => {
     expect(msg).toMatch(/shapes\.js:4: a class constructor \(constructor\) makes blocking k6 calls/);
   });
 
+  it('a request in a parameter default', async () => {
+    const msg = await refusal('param.js', `${HEAD}function f(r = http.get('http://127.0.0.1:1/')) {\n  return r;\n}\nexport default function () { f(); }\n`);
+    expect(msg).toContain(`param.js:2: http.get("http://127.0.0.1:1/") in a parameter's default value`);
+  });
+
   it('a blocking function returned as a value', async () => {
     const msg = await refusal('factory.js', `${HEAD}function make(u) {\n  return () => http.get(u);\n}\nexport default function () { make('http://127.0.0.1:1/')(); }\n`);
     expect(msg).toMatch(/factory\.js:3: .* makes blocking k6 calls and is returned as a value/);

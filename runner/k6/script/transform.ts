@@ -350,6 +350,10 @@ export function transformScript(input: TransformInput): TransformOutput {
       continue;
     }
     if (c.fn.generator) continue; // refused above
+    if (c.node.start < c.fn.body.start) {
+      refuse(c.node, `${short(c.node)} in a parameter's default value: an async function cannot await there; make the call in the body`);
+      continue;
+    }
     const awaited = c.parent?.type === 'AwaitExpression';
     if (kind === 'array') {
       const callee = c.node.callee as AnyNode;
