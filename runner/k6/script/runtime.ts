@@ -11,7 +11,7 @@ import type { VU } from '../../scenario/api.ts';
 
 /** What the shims need of a VU beyond the journey API (runner/engine/vu.ts VirtualUser). */
 export interface ScriptVu extends VU {
-  metric?(kind: 'trend' | 'counter' | 'rate', name: string, value: number, tags?: Record<string, string>): void;
+  metric?(kind: 'trend' | 'counter' | 'rate' | 'gauge', name: string, value: number, tags?: Record<string, string>): void;
 }
 
 export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';

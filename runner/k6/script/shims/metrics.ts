@@ -1,11 +1,11 @@
 // `k6/metrics`: Counter, Rate and Trend recorded by the native recorder (HDR histograms for
 // trends, like the built-in metrics) under the VU's tags, so thresholds and tag filters on them
-// work as on built-in metrics. Gauge is recorded as a trend of its values (see the README).
+// work as on built-in metrics; a Gauge keeps its last value, min and max.
 import type { ScriptContext } from '../runtime.ts';
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/;
 
-type Kind = 'counter' | 'rate' | 'trend';
+type Kind = 'counter' | 'rate' | 'trend' | 'gauge';
 
 abstract class Metric {
   readonly name: string;
@@ -43,9 +43,9 @@ class TrendMetric extends Metric {
   protected readonly kind = 'trend';
 }
 
-/** Recorded as a trend of the values added: avg/min/max/med and percentiles, not k6's `value` (last). */
+/** k6's Gauge: the last value set (across threads: the latest), with the min and max. */
 class GaugeMetric extends Metric {
-  protected readonly kind = 'trend';
+  protected readonly kind = 'gauge';
 }
 
 /** The module as one script instance sees it: `new Counter(name)` records on that instance's VU. */
