@@ -29,6 +29,11 @@ describe('stampede run <k6 script>', () => {
     // handleSummary's stdout replaces the default summary (as k6)
     expect(r.stdout).toContain('custom summary: 8 requests');
     expect(r.stdout).not.toContain('METRICS');
+    // jslib textSummary (vendored): checks by group, metrics with their threshold marks
+    expect(r.stdout).toMatch(/█ catalogue\n\s+✓ listed\n\s+✗ four crocs\n\s+↳  0% — ✓ 0 \/ ✗ 8/);
+    expect(r.stdout).toMatch(/✗ checks\{kind:strict\}\.+: 0\.00% ✓ 0 ✗ 8/);
+    expect(r.stdout).toMatch(/✓ http_req_duration\.+: avg=/);
+    expect(r.stdout).toMatch(/  http_reqs\.+: 8 /);
 
     const data = JSON.parse(readFileSync(path.join(scratch.dir, 'summary.json'), 'utf8'));
     expect(data.metrics.http_reqs).toMatchObject({ type: 'counter', contains: 'default', values: { count: 8 } });

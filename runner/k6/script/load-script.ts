@@ -34,7 +34,10 @@ export const SHIMS: Readonly<Record<string, string>> = {
 };
 
 /** jslib modules vendored here (written from their documentation), by URL pattern. */
-const JSLIB: ReadonlyArray<[RegExp, string]> = [[/^https:\/\/jslib\.k6\.io\/k6-utils\/1\.\d+\.\d+\/index\.js$/, 'k6-utils.ts']];
+const JSLIB: ReadonlyArray<[RegExp, string]> = [
+  [/^https:\/\/jslib\.k6\.io\/k6-utils\/1\.\d+\.\d+\/index\.js$/, 'k6-utils.ts'],
+  [/^https:\/\/jslib\.k6\.io\/k6-summary\/0\.\d+\.\d+\/index\.js$/, 'k6-summary.ts'],
+];
 
 /** Why a module is refused, and what to do instead. */
 export function refusedModule(source: string): string | null {
@@ -48,8 +51,7 @@ export function refusedModule(source: string): string | null {
   if (source.startsWith('k6/x/')) return `${source}: k6 extensions (xk6) are not supported by Stampede; run this script with a k6 build that has the extension`;
   if (source === 'k6' || source.startsWith('k6/')) return `${source}: not a k6 module Stampede provides (${Object.keys(SHIMS).join(', ')})`;
   if (/^https?:\/\//.test(source)) {
-    const vendored = 'https://jslib.k6.io/k6-utils/1.x.x/index.js';
-    return `${source}: remote modules are not fetched; Stampede vendors ${vendored} (randomIntBetween, randomItem, randomString, uuidv4, findBetween) — download the module next to the script and import it by a relative path`;
+    return `${source}: remote modules are not fetched; Stampede vendors https://jslib.k6.io/k6-utils/1.x.x/index.js (randomIntBetween, randomItem, randomString, uuidv4, findBetween) and https://jslib.k6.io/k6-summary/0.x.x/index.js (textSummary, jUnit) — download the module next to the script and import it by a relative path`;
   }
   return null;
 }
@@ -74,6 +76,7 @@ function k6Modules(seen: { any: boolean }): Plugin {
     name: 'stampede-k6-modules',
     setup(b) {
       b.onResolve({ filter: /^(k6(\/.*)?|https?:\/\/.*)$/ }, (args) => {
+        if (args.kind === 'require-call') return { errors: [{ text: `require(${JSON.stringify(args.path)}): k6 modules are loaded with import here (import http from 'k6/http')` }] };
         const refused = refusedModule(args.path);
         if (refused) return { errors: [{ text: `import ${refused}` }] };
         if (args.path !== 'k6/options') seen.any = true;

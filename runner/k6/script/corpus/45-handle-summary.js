@@ -1,6 +1,7 @@
-// k6 docs "Custom summary": handleSummary(data) writes its own outputs
+// k6 docs "Custom summary": handleSummary(data) writes its own outputs, with jslib's textSummary
 import http from 'k6/http';
 import { check, group } from 'k6';
+import { textSummary } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';
 
 export const options = {
   scenarios: { shared: { executor: 'shared-iterations', vus: 2, iterations: 8 } },
@@ -18,7 +19,7 @@ export default function () {
 export function handleSummary(data) {
   const out = __ENV.OUT || '.';
   return {
-    stdout: `custom summary: ${data.metrics.http_reqs.values.count} requests\n`,
+    stdout: `custom summary: ${data.metrics.http_reqs.values.count} requests\n${textSummary(data, { indent: ' ', enableColors: false })}`,
     [`${out}/summary.json`]: JSON.stringify(data),
   };
 }
