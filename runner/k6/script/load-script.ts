@@ -100,7 +100,9 @@ export async function importK6Script(absolute: string, force = false): Promise<R
   // as a request, as k6 does), so the engine's own client follows none
   const options = mod.options;
   const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? { ...options, maxRedirects: 0 } : options;
-  return { ...mod, options: native };
+  // the custom metrics its init declared, under a key no export can have (load.ts reads it)
+  const { __stampedeK6Metrics: metrics, ...exports } = mod;
+  return { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics };
 }
 
 /**

@@ -18,6 +18,9 @@ export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
 
 let scriptOptions: unknown;
 
+/** Custom metrics the script declares (k6/metrics constructors), by name: thresholds on them are not "unknown metrics". */
+export const declaredMetrics = new Set<string>();
+
 /** The script's `options` as it exported them (k6/execution test.options, scenario executors, maxRedirects). */
 export function rawOptions(): unknown {
   return scriptOptions;

@@ -1,7 +1,7 @@
 // `k6/metrics`: Counter, Rate and Trend recorded by the native recorder (HDR histograms for
 // trends, like the built-in metrics) under the VU's tags, so thresholds and tag filters on them
 // work as on built-in metrics; a Gauge keeps its last value, min and max.
-import type { ScriptContext } from '../runtime.ts';
+import { declaredMetrics, type ScriptContext } from '../runtime.ts';
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/;
 
@@ -18,6 +18,7 @@ abstract class Metric {
     if (typeof name !== 'string' || !NAME.test(name)) throw new Error(`new ${this.constructor.name}(${JSON.stringify(name)}): a metric name is 1–128 letters, digits or _ and does not start with a digit`);
     this.name = name;
     this.isTime = Boolean(isTime);
+    declaredMetrics.add(name);
   }
 
   add(value: number | boolean, tags?: Record<string, unknown>): boolean {
