@@ -126,6 +126,7 @@ const EXPECT: Record<string, Expectation> = {
   },
   // the last of 10, 40, 20, 30 is 30 (not the largest); no sample with kind:other (an empty gauge compares as 0, k6)
   '48-gauge.js': { iterations: 4, requests: 4, thresholds: { 'queue_depth: value==30': true, 'queue_depth: value>35': false, 'queue_depth{kind:other}: value>0': false } },
+  '49-namespaces.ts': { iterations: 2, requests: 4, checks: { '::namespaced calls': [2, 0], "::open() relative to the module": [2, 0] } },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 
