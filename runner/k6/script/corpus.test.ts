@@ -127,6 +127,21 @@ const EXPECT: Record<string, Expectation> = {
   // the last of 10, 40, 20, 30 is 30 (not the largest); no sample with kind:other (an empty gauge compares as 0, k6)
   '48-gauge.js': { iterations: 4, requests: 4, thresholds: { 'queue_depth: value==30': true, 'queue_depth: value>35': false, 'queue_depth{kind:other}: value>0': false } },
   '49-namespaces.ts': { iterations: 2, requests: 4, checks: { '::namespaced calls': [2, 0], "::open() relative to the module": [2, 0] } },
+  // 1 + 3×(4 batch + 1) requests and the refused one at the end of iteration 2, which throws
+  // (options.throw): its check ran first; at most 2 batch requests were ever in flight at once
+  '50-k6-options.js': {
+    iterations: 3,
+    requests: 17,
+    checks: { '::cookie survived the iteration': [3, 0], '::bodies discarded': [3, 0] },
+    errors: 1,
+    server: (seen) => {
+      const delays = seen.filter((s) => s.path.startsWith('/delay/'));
+      expect(delays).toHaveLength(12);
+      // in parallel, but never more than batchPerHost (2) at once
+      expect(Math.max(...delays.map((s) => s.inFlight))).toBe(2);
+    },
+  },
+  '51-cookies-reset.js': { iterations: 2, requests: 4, checks: { '::jar empty at the start of every iteration': [2, 0] } },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 

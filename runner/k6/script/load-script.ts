@@ -99,10 +99,24 @@ export async function importK6Script(absolute: string, force = false): Promise<R
   // the k6/http shim follows redirects itself (k6's maxRedirects, default 10; each hop recorded
   // as a request, as k6 does), so the engine's own client follows none
   const options = mod.options;
-  const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? { ...options, maxRedirects: 0 } : options;
+  const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? withoutShimOptions(options) : options;
   // the custom metrics its init declared, under a key no export can have (load.ts reads it)
   const { __stampedeK6Metrics: metrics, ...exports } = mod;
   return { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics };
+}
+
+/**
+ * k6 options the shims implement themselves (read from the script's own options), so the native
+ * normaliser does not see them: redirects (followed by the http shim), `batch`/`batchPerHost`
+ * (http.batch's parallelism), `noCookiesReset` (the jar is emptied before each iteration unless
+ * set), `throw` (request errors thrown), `discardResponseBodies` (a request's responseType overrides it, as in k6).
+ */
+const SHIM_OPTIONS = ['batch', 'batchPerHost', 'noCookiesReset', 'throw', 'discardResponseBodies'];
+
+function withoutShimOptions(options: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...options, maxRedirects: 0 };
+  for (const k of SHIM_OPTIONS) delete out[k];
+  return out;
 }
 
 /**

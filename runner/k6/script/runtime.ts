@@ -131,6 +131,8 @@ function call(inst: Instance, name: string, phase: Phase, args: unknown[]): unkn
   const f = inst.exports[name] as (...a: unknown[]) => unknown;
   // one call at a time per VU (an iteration, setup or teardown): the phase holds until the next
   inst.ctx.phase = phase;
+  // k6 empties the VU's cookie jar before every iteration unless options.noCookiesReset
+  if (phase === 'vu' && (scriptOptions as { noCookiesReset?: unknown } | undefined)?.noCookiesReset !== true) delete inst.ctx.state.jar;
   return f(...args);
 }
 

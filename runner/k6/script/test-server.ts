@@ -9,7 +9,11 @@ export interface Seen {
   query: Record<string, string>;
   headers: IncomingMessage['headers'];
   body: string;
+  /** /delay/ requests being answered when this one arrived, itself included */
+  inFlight: number;
 }
+
+let delaying = 0;
 
 export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }> {
   const seen: Seen[] = [];
@@ -19,7 +23,12 @@ export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }
     req.on('data', (d: string) => (body += d));
     req.on('end', () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      seen.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body });
+      const delay = u.pathname.startsWith('/delay/');
+      if (delay) {
+        delaying++;
+        res.once('close', () => delaying--);
+      }
+      seen.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, inFlight: delay ? delaying : 0 });
       route(req, res, u, body);
     });
   });

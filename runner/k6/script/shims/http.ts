@@ -268,10 +268,10 @@ export function isExpected(status: number): boolean {
   return responseCallback.statuses.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
 }
 
-function toNativeParams(params: K6Params | undefined, headers: Record<string, string>): RequestParams | undefined {
+function toNativeParams(params: K6Params | undefined, headers: Record<string, string>, discard: boolean): RequestParams | undefined {
   // no headers at all: the native client sends a cached request head
   const hasHeaders = Object.keys(headers).length > 0;
-  if (!params) return hasHeaders ? { headers } : undefined;
+  if (!params) return hasHeaders || discard ? { headers: hasHeaders ? headers : undefined, ...(discard ? { responseType: 'none' as const } : {}) } : undefined;
   const out: RequestParams = hasHeaders ? { headers } : {};
   if (params.tags) {
     const tags: Record<string, string> = {};
@@ -280,7 +280,7 @@ function toNativeParams(params: K6Params | undefined, headers: Record<string, st
     if (Object.keys(tags).length > 0) out.tags = tags;
   }
   if (params.timeout !== undefined) out.timeout = params.timeout;
-  if (params.responseType === 'none') out.responseType = 'none';
+  if (params.responseType === 'none' || (params.responseType === undefined && discard)) out.responseType = 'none';
   return out;
 }
 
@@ -303,6 +303,7 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
   const jar = params?.jar === null ? null : (params?.jar ?? vuJar(ctx));
   const extraCookies = Object.entries(params?.cookies ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' && v !== null ? String((v as { value: unknown }).value) : String(v)}`);
   let hopsLeft = redirectLimit(params);
+  const discard = (rawOptions() as { discardResponseBodies?: unknown } | undefined)?.discardResponseBodies === true;
   for (;;) {
     let headers = given;
     const fromJar = jar ? jar.header(u) : '';
@@ -313,7 +314,9 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
       if (existing) headers[existing] = `${headers[existing]}; ${cookieHeader}`;
       else headers.Cookie = cookieHeader;
     }
-    const r = await vu.http.request(method, u, payload, toNativeParams(params, headers));
+    const r = await vu.http.request(method, u, payload, toNativeParams(params, headers, discard));
+    // k6's `throw` option: a request that got no response throws
+    if (r.error !== '' && (rawOptions() as { throw?: unknown } | undefined)?.throw === true) throw new Error(`${method} ${u}: ${ERROR_CODES[r.error]?.[1] ?? r.error} (options.throw)`);
     const setCookie = r.headers['set-cookie'];
     if (jar && setCookie) for (const line of setCookie.split('\n')) jar.fromSetCookie(u, line);
     const location = r.headers.location;
@@ -328,11 +331,53 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
       }
       continue;
     }
-    return new Response(r, params?.responseType ?? 'text', { method, url: u, headers, payload });
+    return new Response(r, params?.responseType ?? (discard ? 'none' : 'text'), { method, url: u, headers, payload });
   }
 }
 
 type BatchItem = string | [string, string, unknown?, K6Params?] | { method?: string; url: string; body?: unknown; params?: K6Params };
+
+function hostOf(item: BatchItem): string {
+  const url = typeof item === 'string' ? item : Array.isArray(item) ? item[1] : item?.url;
+  try {
+    return new URL(String(url)).host;
+  } catch {
+    return '';
+  }
+}
+
+/** Runs the batch with k6's limits: `batch` in flight in all, `batchPerHost` per host (0: no limit). */
+function limited(items: readonly BatchItem[], run: (item: BatchItem) => Promise<Response>): Promise<Response[]> {
+  const o = (rawOptions() ?? {}) as { batch?: unknown; batchPerHost?: unknown };
+  const total = typeof o.batch === 'number' && o.batch > 0 ? o.batch : 20;
+  const perHost = typeof o.batchPerHost === 'number' ? o.batchPerHost : 6;
+  const out = new Array<Response>(items.length);
+  const started = new Array<boolean>(items.length).fill(false);
+  const hosts = items.map(hostOf);
+  const inFlight = new Map<string, number>();
+  let running = 0;
+  let done = 0;
+  return new Promise<Response[]>((resolve, reject) => {
+    if (items.length === 0) return resolve(out);
+    const pump = () => {
+      for (let i = 0; i < items.length && running < total; i++) {
+        const host = hosts[i] ?? '';
+        if (started[i] || (perHost > 0 && (inFlight.get(host) ?? 0) >= perHost)) continue;
+        started[i] = true;
+        running++;
+        inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+        run(items[i] as BatchItem).then((r) => {
+          out[i] = r;
+          running--;
+          inFlight.set(host, (inFlight.get(host) ?? 1) - 1);
+          if (++done === items.length) resolve(out);
+          else pump();
+        }, reject);
+      }
+    };
+    pump();
+  });
+}
 
 /** The module as one script instance sees it. */
 export function bind(ctx: ScriptContext): Record<string, unknown> {
@@ -353,11 +398,15 @@ export function bind(ctx: ScriptContext): Record<string, unknown> {
     patch: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'PATCH', url, body, params),
     del: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'DELETE', url, body, params),
     options: (url: unknown, body?: unknown, params?: K6Params) => send(ctx, 'OPTIONS', url, body, params),
-    /** k6 http.batch(): the requests in parallel; the responses in the same shape (array or object) */
+    /**
+     * k6 http.batch(): the requests in parallel — at most options.batch at once (k6's default 20)
+     * and options.batchPerHost to one host (default 6) — the responses in the same shape
+     */
     async batch(requests: BatchItem[] | Record<string, BatchItem>): Promise<Response[] | Record<string, Response>> {
-      if (Array.isArray(requests)) return Promise.all(requests.map(batchRequest));
-      const keys = Object.keys(requests);
-      const responses = await Promise.all(keys.map((k) => batchRequest(requests[k] as BatchItem)));
+      const keys = Array.isArray(requests) ? null : Object.keys(requests);
+      const items: BatchItem[] = Array.isArray(requests) ? requests : (keys ?? []).map((k) => requests[k] as BatchItem);
+      const responses = await limited(items, batchRequest);
+      if (keys === null) return responses;
       return Object.fromEntries(keys.map((k, i) => [k, responses[i] as Response]));
     },
     cookieJar: () => vuJar(ctx),
