@@ -32,6 +32,9 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --quiet              no progress line and no summary (the result is still written)
   --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
   --summary-md FILE    a Markdown summary appended to FILE (e.g. $GITHUB_STEP_SUMMARY)
+  --k6                 the file is a k6 script (found by itself when it imports k6 modules); run unchanged
+  --summary-export FILE
+                       k6's end-of-test summary JSON (as k6 --summary-export) written to FILE
   --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
@@ -59,6 +62,8 @@ export async function run(argv: string[]): Promise<number> {
       'summary-md': { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      k6: { type: 'boolean' },
+      'summary-export': { type: 'string' },
     },
     USAGE,
   );
@@ -88,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   checkOutputDir('run', 'out', values.out ?? outDir);
   if (values.junit !== undefined) checkOutputFile('run', 'junit', values.junit);
   if (values['summary-md'] !== undefined) checkOutputFile('run', 'summary-md', values['summary-md'], { append: true });
+  const summaryExport = values['summary-export'] === undefined ? null : checkOutputFile('run', 'summary-export', values['summary-export']);
   if (values.dashboard !== undefined) dashboardUrlFlag('run', values.dashboard);
   const metricsPort = numberFlag('run', 'metrics-port', values['metrics-port'], { min: 0, max: 65535, integer: true });
 
@@ -115,7 +121,7 @@ export async function run(argv: string[]): Promise<number> {
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
   const live = ingest ? await openLiveStream(ingest, warn) : null;
   try {
-    const { result, thresholdsFailed, invariants } = await runAgainstTarget({
+    const { result, thresholdsFailed, invariants, handleSummary, setupData } = await runAgainstTarget({
       file,
       env,
       threads,
@@ -123,6 +129,7 @@ export async function run(argv: string[]): Promise<number> {
       targetConfig,
       readyTimeoutMs,
       stopRequested,
+      k6: values.k6 === true,
       onSecond: (s) => {
         lastState = s;
         progress?.update(s);
@@ -137,7 +144,10 @@ export async function run(argv: string[]): Promise<number> {
     const summaryMd = values['summary-md'];
     if (junit) await writeSideOutput('junit', async () => writeFile(junit, (await import('../ci-outputs/junit.ts')).toJUnit(result)), warn);
     if (summaryMd) await writeSideOutput('summary-md', async () => appendFile(summaryMd, (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n'), warn);
-    if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
+    if (summaryExport) await writeSideOutput('summary-export', async () => writeFile(summaryExport, JSON.stringify((await import('../k6/script/summary.ts')).summaryExport(result), null, 2) + '\n'), warn);
+    // a k6 script's handleSummary(): its outputs written; the default summary only without its 'stdout' (as k6)
+    const k6Summary = (await import('../k6/script/runtime.ts')).isK6Function(handleSummary) ? await (await import('../k6/script/handle-summary.ts')).runHandleSummary(handleSummary, result, setupData, env, file) : null;
+    if (!quiet && !k6Summary?.stdout) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
     // interrupted wins over a failed threshold: the run did not finish, so no verdict is final
     if (interrupts.interrupted()) return EXIT.aborted;
@@ -149,3 +159,4 @@ export async function run(argv: string[]): Promise<number> {
     interrupts.dispose();
   }
 }
+

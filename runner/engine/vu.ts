@@ -168,6 +168,11 @@ export class VirtualUser implements VU {
     return all;
   }
 
+  /** A custom metric sample (k6/metrics in a k6 script) under this VU's tags: scenario, group, vu.tag() and `tags`. Trends in ms. */
+  metric(kind: 'trend' | 'counter' | 'rate' | 'gauge', name: string, value: number, tags?: Record<string, string>): void {
+    if (!this.interrupted) this.recorder.custom(kind, name, value, tags ? { ...this.baseTags, ...tags } : this.baseTags);
+  }
+
   sleep(seconds: number): Promise<void> {
     if (this.interrupted || !(seconds > 0)) return Promise.resolve();
     return new Promise((resolve) => {

@@ -5,6 +5,8 @@ import type { NormalisedOptions } from '../scenario/types.ts';
 
 export interface WorkerInit {
   file: string;
+  /** load the file as a k6 script (--k6) */
+  k6?: boolean;
   /** options as the main thread normalised (and possibly transformed) them */
   options: NormalisedOptions;
   env: Record<string, string>;

@@ -14,7 +14,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-const loaded = await loadScenario(init.file);
+const loaded = await loadScenario(init.file, { k6: init.k6 === true });
 let engine: ThreadEngine | undefined;
 let stopRequested = false;
 port.on('message', (m: MainMessage) => {

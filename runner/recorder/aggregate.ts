@@ -5,7 +5,7 @@ import type { CheckResult, MetricResult, MetricType, TaggedMetric, TimelinePoint
 import { encodeHistogram, newHistogram, trendAggregate, trendValues, type Histogram } from './histogram.ts';
 import type { IntervalSnapshot } from './interval.ts';
 import { metricDef } from './metrics.ts';
-import { Series, tagsMatch, type Tags } from './series.ts';
+import { Series, tagsMatch, type GaugeValue, type Tags } from './series.ts';
 
 /** A read-only view of one metric (whole or tag-filtered) for threshold evaluation. */
 export interface MetricView {
@@ -49,6 +49,7 @@ export class RunAggregate {
       for (const [name, h] of Object.entries(s.trends)) target.trend(name).add(h);
       for (const [name, n] of Object.entries(s.counters)) target.count(name, n);
       for (const [name, [p, f]] of Object.entries(s.rates)) target.rateCounts(name, p, f);
+      if (s.gauges) for (const [name, g] of Object.entries(s.gauges)) target.gauge(name, g);
     }
     this.sendLag.add(snap.sendLag);
     this.loopLag.add(snap.loopLag);
@@ -133,7 +134,8 @@ export class RunAggregate {
         aggregate: (agg) => (agg === 'value' ? gauge.value : agg === 'min' ? finiteOr0(gauge.min) : agg === 'max' ? gauge.max : undefined),
       };
     }
-    const { trend, counter, rate } = merged;
+    const { trend, counter, rate, gauge: g } = merged;
+    if (g) return { type: 'gauge', aggregate: (agg) => (agg === 'value' ? g.value : agg === 'min' ? g.min : agg === 'max' ? g.max : undefined) };
     if (trend) return { type: 'trend', aggregate: (agg, p) => trendAggregate(trend, agg, p) };
     if (rate) {
       const total = rate.passes + rate.fails;
@@ -143,13 +145,16 @@ export class RunAggregate {
     return { type: 'counter', aggregate: (agg) => (agg === 'count' ? n : agg === 'rate' ? n / elapsedS : undefined) };
   }
 
-  private merged(metric: string, filter: Tags): { trend?: Histogram; counter?: number; rate?: { passes: number; fails: number } } | undefined {
+  private merged(metric: string, filter: Tags): { trend?: Histogram; counter?: number; rate?: { passes: number; fails: number }; gauge?: GaugeValue } | undefined {
     if (metric === 'vus' || metric === 'vus_max') return {};
     let trend: Histogram | undefined;
     let counter: number | undefined;
     let rate: { passes: number; fails: number } | undefined;
+    let gauge: Series | undefined;
     for (const s of this.series.values()) {
       if (!tagsMatch(s.tags, filter)) continue;
+      const gv = s.gauges.get(metric);
+      if (gv) (gauge ??= new Series('', {})).gauge(metric, gv);
       const h = s.trends.get(metric);
       if (h) (trend ??= newHistogram()).add(h);
       const c = s.counters.get(metric);
@@ -161,6 +166,8 @@ export class RunAggregate {
         rate.fails += r.fails;
       }
     }
+    const gaugeValue = gauge?.gauges.get(metric);
+    if (gaugeValue) return { gauge: gaugeValue };
     if (!trend && counter === undefined && !rate) {
       // a known metric with no samples yet: an empty view (counters read 0)
       const def = metricDef(metric);
@@ -188,6 +195,7 @@ export class RunAggregate {
     }
     const m = this.merged(metric, filter);
     if (!m) return undefined;
+    if (m.gauge) return { type: 'gauge', contains: 'default', values: { value: m.gauge.value, min: m.gauge.min, max: m.gauge.max } };
     const elapsedS = Math.max(this.elapsedMs, 1) / 1000;
     if (m.trend) return { type: 'trend', contains: def?.contains ?? 'time', values: trendValues(m.trend), histogram: encodeHistogram(m.trend) };
     if (m.rate) {
@@ -205,6 +213,7 @@ export class RunAggregate {
     for (const s of this.series.values()) {
       for (const [metric, h] of s.trends) out.push({ metric, tags: s.tags, type: 'trend', contains: 'time', values: trendValues(h), histogram: encodeHistogram(h) });
       for (const [metric, n] of s.counters) out.push({ metric, tags: s.tags, type: 'counter', contains: metricDef(metric)?.contains ?? 'default', values: { count: n, rate: n / elapsedS } });
+      for (const [metric, g] of s.gauges) out.push({ metric, tags: s.tags, type: 'gauge', contains: 'default', values: { value: g.value, min: g.min, max: g.max } });
       for (const [metric, r] of s.rates) {
         const total = r.passes + r.fails;
         out.push({ metric, tags: s.tags, type: 'rate', contains: 'default', values: { rate: total ? r.passes / total : 0, passes: r.passes, fails: r.fails } });

@@ -4,7 +4,7 @@
 // snapshots of every thread exactly (histograms add bucket by bucket).
 import { nowUs } from '../engine/clock.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue, type Histogram } from './histogram.ts';
-import { Series, tagsKey, type Tags } from './series.ts';
+import { Series, tagsKey, type GaugeValue, type Tags } from './series.ts';
 
 export interface SeriesSnapshot<H> {
   key: string;
@@ -12,6 +12,8 @@ export interface SeriesSnapshot<H> {
   trends: Record<string, H>;
   counters: Record<string, number>;
   rates: Record<string, [passes: number, fails: number]>;
+  /** k6 Gauges set in this interval (custom metrics) */
+  gauges?: Record<string, GaugeValue>;
 }
 
 export interface IntervalSnapshot<H = Histogram> {
@@ -260,11 +262,12 @@ export class IntervalRecorder {
     else this.counts.checksFailed++;
   }
 
-  /** A custom metric sample (k6 Trend/Counter/Rate from a scenario). Trends are in ms. */
-  custom(kind: 'trend' | 'counter' | 'rate', name: string, value: number, tags: Tags): void {
+  /** A custom metric sample (k6 Trend/Counter/Rate/Gauge from a scenario). Trends are in ms. */
+  custom(kind: 'trend' | 'counter' | 'rate' | 'gauge', name: string, value: number, tags: Tags): void {
     const s = this.seriesFor(tags);
     if (kind === 'trend') recordUs(s.trend(name), value * 1000);
     else if (kind === 'counter') s.count(name, value);
+    else if (kind === 'gauge') s.gauge(name, { value, min: value, max: value, at: nowUs() });
     else s.rate(name, value !== 0);
   }
 
@@ -363,6 +366,7 @@ function toSeriesSnapshot(s: Series): SeriesSnapshot<Histogram> {
     trends: Object.fromEntries(s.trends),
     counters: Object.fromEntries(s.counters),
     rates: Object.fromEntries([...s.rates].map(([k, r]) => [k, [r.passes, r.fails] as [number, number]])),
+    ...(s.gauges.size > 0 ? { gauges: Object.fromEntries([...s.gauges].map(([k, g]) => [k, { ...g }])) } : {}),
   };
 }
 

@@ -10,12 +10,22 @@ export interface RateCount {
   fails: number;
 }
 
+/** A gauge (k6 Gauge): its last value (by the time it was set), and the smallest and largest. */
+export interface GaugeValue {
+  value: number;
+  min: number;
+  max: number;
+  /** µs (engine clock) when `value` was set: the later of two merged gauges wins */
+  at: number;
+}
+
 export class Series {
   readonly key: string;
   readonly tags: Tags;
   readonly trends = new Map<string, Histogram>();
   readonly counters = new Map<string, number>();
   readonly rates = new Map<string, RateCount>();
+  readonly gauges = new Map<string, GaugeValue>();
 
   constructor(key: string, tags: Tags) {
     this.key = key;
@@ -55,15 +65,29 @@ export class Series {
     r.fails += fails;
   }
 
+  gauge(name: string, g: GaugeValue): void {
+    const cur = this.gauges.get(name);
+    if (!cur) this.gauges.set(name, { ...g });
+    else {
+      cur.min = Math.min(cur.min, g.min);
+      cur.max = Math.max(cur.max, g.max);
+      if (g.at >= cur.at) {
+        cur.value = g.value;
+        cur.at = g.at;
+      }
+    }
+  }
+
   /** Adds another series' samples into this one (histograms merge exactly). */
   merge(other: Series): void {
     for (const [name, h] of other.trends) this.trend(name).add(h);
     for (const [name, n] of other.counters) this.count(name, n);
     for (const [name, r] of other.rates) this.rateCounts(name, r.passes, r.fails);
+    for (const [name, g] of other.gauges) this.gauge(name, g);
   }
 
   metricNames(): string[] {
-    return [...this.trends.keys(), ...this.counters.keys(), ...this.rates.keys()];
+    return [...this.trends.keys(), ...this.counters.keys(), ...this.rates.keys(), ...this.gauges.keys()];
   }
 }
 

@@ -52,6 +52,8 @@ export function startInProcess(input: ThreadEngineInput, onSnapshot: OnSnapshot)
 
 export interface WorkerEngineInput {
   file: string;
+  /** the file is a k6 script (--k6) */
+  k6?: boolean;
   /** the (possibly transformed) options every thread runs */
   options: NormalisedOptions;
   threads: number;
@@ -74,7 +76,7 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const terminated: boolean[] = [];
   let runStartUs = 0;
   for (let index = 0; index < input.threads; index++) {
-    const init: WorkerInit = { file: input.file, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
+    const init: WorkerInit = { file: input.file, k6: input.k6 === true, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);
     sentDone.push(false);

@@ -40,6 +40,8 @@ export interface RunTestOptions {
    * executors with a constant-arrival-rate at the probe's rate). Every thread uses the result.
    */
   transformOptions?(options: NormalisedOptions): NormalisedOptions;
+  /** load the file as a k6 script even if it imports no k6 module (`stampede run --k6`) */
+  k6?: boolean;
 }
 
 export interface LiveState {
@@ -56,6 +58,10 @@ export interface RunOutcome {
   thresholdsFailed: boolean;
   /** epoch ms of the run's t = 0 (timeline second 0 starts here) */
   runStartEpochMs: number;
+  /** the scenario's handleSummary export (k6 scripts: called by the CLI with k6's summary data) */
+  handleSummary?: unknown;
+  /** what setup() returned (handleSummary's data.setup_data) */
+  setupData?: unknown;
 }
 
 const THRESHOLD_EVAL_EVERY_S = 2;
@@ -65,7 +71,7 @@ const CPU_SAMPLE_AFTER_BOUNDARY_US = 2_000;
 const MAX_ERROR_PRINTS = 3;
 
 export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
-  const original = await loadScenario(opts.file);
+  const original = await loadScenario(opts.file, { k6: opts.k6 === true });
   const loaded: LoadedScenario = opts.transformOptions ? { ...original, options: opts.transformOptions(original.options) } : original;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const env = { ...stringEnv(process.env), ...opts.env };
@@ -144,7 +150,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       (snap) => aggregate.add(snap),
     );
   } else {
-    const w = await startWorkers({ file: opts.file, options, threads, env, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
+    const w = await startWorkers({ file: opts.file, k6: opts.k6 === true, options, threads, env, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
     engine = w;
     runStartUs = w.runStartUs;
   }
@@ -266,7 +272,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const interrupted = result.metrics.interrupted_iterations?.values.count ?? 0;
   if (interrupted > 0) result.warnings.push(`${interrupted} iteration(s) were still running when their gracefulStop, gracefulRampDown or the run's stop ran out: interrupted, and not counted in iterations (interrupted_iterations)`);
   result.warnings.push(...engineNotes);
-  return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000 };
+  return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000, handleSummary: loaded.handleSummary, setupData };
 }
 
 /** Scheduled iterations per second of the run, over every arrival-rate scenario (null when none). */

@@ -9,6 +9,7 @@ import type { Journey, SetupFn, TeardownFn } from './api.ts';
 import { formatFieldPath, normaliseOptionsWithWarnings } from './normalise.ts';
 import type { NormalisedOptions } from './types.ts';
 import { importScenario } from './compile.ts';
+import { mayBeK6Script } from '../k6/script/detect.ts';
 
 export interface LoadedScenario {
   /** the path as given */
@@ -29,19 +30,39 @@ export interface LoadedScenario {
 
 const LIFECYCLE = new Set(['setup', 'teardown', 'handleSummary']);
 
-export async function loadScenario(file: string): Promise<LoadedScenario> {
+export interface LoadOptions {
+  /** treat the file as a k6 script even when it imports no k6 module (`stampede run --k6`) */
+  k6?: boolean;
+}
+
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<LoadedScenario> {
   const absolute = path.resolve(file);
   const bytes = await readScenarioFile(file, absolute);
   const hash = createHash('sha256').update(bytes).digest('hex');
 
   let mod: Record<string, unknown>;
   try {
-    mod = await importScenario(absolute);
+    // a k6 script (imports k6 modules at run time): transformed and shimmed (runner/k6/script/)
+    const k6 = opts.k6 === true || mayBeK6Script(bytes.toString('utf8')) ? await importK6(absolute, opts.k6 === true) : null;
+    mod = k6 ?? (await importScenario(absolute).catch(async (e: unknown) => {
+      // a k6 script whose k6 imports are all in its local modules
+      // (k6/options has types only: importing a value from it is the native scenario's mistake, hinted below)
+      if (/Cannot find (package|module) 'k6(?!\/options')(\/[^']*)?'|Could not resolve "k6(?!\/options")(\/[^"]*)?"/.test(firstLine(e))) {
+        const script = await importK6(absolute, true);
+        if (script) return script;
+      }
+      throw e;
+    }));
   } catch (e) {
+    if (e instanceof StampedeError) throw e;
     throw loadError(file, e);
   }
 
-  const { options, warnings } = normaliseOptionsWithWarnings(mod.options, file);
+  const normalised = normaliseOptionsWithWarnings(mod.options, file);
+  const { options } = normalised;
+  // a k6 script's custom metrics (new Trend('name') at init) are metrics it records
+  const customMetrics = (mod as Record<symbol, unknown>)[Symbol.for('stampede.k6.metrics')];
+  const warnings = Array.isArray(customMetrics) ? normalised.warnings.filter((w) => !customMetrics.some((n) => w.includes(`${JSON.stringify(n)} is not a metric Stampede records`))) : normalised.warnings;
   const journeys: Record<string, Journey> = {};
   for (const [key, value] of Object.entries(mod)) {
     if (typeof value === 'function' && !LIFECYCLE.has(key)) journeys[key] = value as Journey;
@@ -91,6 +112,10 @@ async function readScenarioFile(file: string, absolute: string): Promise<Buffer>
     if (code === 'EISDIR') throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: is a directory; expected a scenario module (.ts or .js)`);
     throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: cannot be read (${code ?? firstLine(e)})`);
   }
+}
+
+async function importK6(absolute: string, force: boolean): Promise<Record<string, unknown> | null> {
+  return (await import('../k6/script/load-script.ts')).importK6Script(absolute, force);
 }
 
 function declaredScenarioNames(options: unknown): Set<string> {

@@ -1,0 +1,87 @@
+// `stampede run <k6 script>` as a user runs it (the CLI process, from its bundle): threads,
+// --summary-export in k6's shape (read back by `stampede import k6`), handleSummary's outputs,
+// exit codes, and bad input refused before any request.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, scratchDir } from '../../testing/fixtures.ts';
+import { importSummary } from '../import-summary.ts';
+import { startCorpusServer } from './test-server.ts';
+
+const scratch = scratchDir('k6-cli');
+let server: Awaited<ReturnType<typeof startCorpusServer>>;
+beforeAll(async () => {
+  server = await startCorpusServer();
+});
+afterAll(async () => {
+  await server.close();
+  scratch.remove();
+});
+
+const script = path.join(import.meta.dirname, 'corpus', '45-handle-summary.js');
+
+describe('stampede run <k6 script>', () => {
+  it('two threads, --summary-export and handleSummary; a failed threshold exits 99', async () => {
+    const exportFile = path.join(scratch.dir, 'export.json');
+    const r = await runCli(['run', script, '--env', `BASE=${server.url}`, '--env', `OUT=${scratch.dir}`, '--threads', '2', '--summary-export', exportFile, '--out', path.join(scratch.dir, 'run'), '--no-dashboard']);
+    expect(r.stderr).not.toMatch(/journey error|    at /);
+    expect(r.code).toBe(99);
+    // handleSummary's stdout replaces the default summary (as k6)
+    expect(r.stdout).toContain('custom summary: 8 requests');
+    expect(r.stdout).not.toContain('METRICS');
+    // jslib textSummary (vendored): checks by group, metrics with their threshold marks
+    expect(r.stdout).toMatch(/█ catalogue\n\s+✓ listed\n\s+✗ four crocs\n\s+↳  0% — ✓ 0 \/ ✗ 8/);
+    expect(r.stdout).toMatch(/✗ checks\{kind:strict\}\.+: 0\.00% ✓ 0 ✗ 8/);
+    expect(r.stdout).toMatch(/✓ http_req_duration\.+: avg=/);
+    expect(r.stdout).toMatch(/  http_reqs\.+: 8 /);
+
+    const data = JSON.parse(readFileSync(path.join(scratch.dir, 'summary.json'), 'utf8'));
+    expect(data.metrics.http_reqs).toMatchObject({ type: 'counter', contains: 'default', values: { count: 8 } });
+    expect(data.metrics.iterations.values.count).toBe(8);
+    expect(data.metrics['checks{kind:strict}'].thresholds['rate>0.99']).toEqual({ ok: false });
+    expect(data.metrics.http_req_latency.type).toBe('trend');
+    expect(data.root_group.groups[0]).toMatchObject({ name: 'catalogue', path: '::catalogue' });
+    expect(data.root_group.groups[0].checks.map((c: { name: string; passes: number; fails: number }) => [c.name, c.passes, c.fails])).toEqual([
+      ['listed', 8, 0],
+      ['four crocs', 0, 8],
+    ]);
+
+    const exported = JSON.parse(readFileSync(exportFile, 'utf8'));
+    expect(exported.metrics.http_reqs.count).toBe(8);
+    expect(exported.metrics.checks).toMatchObject({ passes: 8, fails: 8, value: 0.5 });
+    // --summary-export: true when the threshold FAILED
+    expect(exported.metrics['checks{kind:strict}'].thresholds).toEqual({ 'rate>0.99': true });
+    expect(exported.metrics.http_req_duration.thresholds).toEqual({ 'p(95)<60000': false });
+    expect(exported.root_group.groups.catalogue.checks['four crocs']).toMatchObject({ passes: 0, fails: 8 });
+
+    // and what Stampede's importer reads back is the same run
+    const back = await importSummary(exportFile, exported);
+    expect(back.metrics.http_reqs?.values.count).toBe(8);
+    expect(back.checks.map((c) => [c.path, c.passes, c.fails]).sort()).toEqual([
+      ['::catalogue::four crocs', 0, 8],
+      ['::catalogue::listed', 8, 0],
+    ]);
+    expect(back.thresholds.filter((t) => !t.ok).map((t) => `${t.key}: ${t.source}`)).toEqual(['checks{kind:strict}: rate>0.99']);
+  });
+
+  it('--env reaches __ENV at init (options) and in VU code, in every thread', async () => {
+    const before = server.seen.length;
+    const r = await runCli(['run', path.join(import.meta.dirname, 'corpus', '46-env-options.js'), '--env', `BASE=${server.url}`, '--env', 'ITERS=5', '--env', 'VUS=2', '--env', 'FROM=cli', '--threads', '2', '--quiet', '--no-dashboard', '--out', path.join(scratch.dir, 'env')]);
+    expect(r.code, r.stderr).toBe(0);
+    const seen = server.seen.slice(before);
+    expect(seen.map((s) => s.query.from)).toEqual(Array(5).fill('cli'));
+  });
+
+  it('bad input exits 2 with one line and sends nothing', async () => {
+    const before = server.seen.length;
+    const missingDir = await runCli(['run', script, '--env', `BASE=${server.url}`, '--summary-export', path.join(scratch.dir, 'nope', 'x.json'), '--no-dashboard']);
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toMatch(/--summary-export: the directory .*nope" does not exist/);
+    const refused = scratch.write('ws.js', `import http from 'k6/http';\nimport ws from 'k6/ws';\nexport default function () { http.get('${server.url}/ok'); }\n`);
+    const r = await runCli(['run', refused, '--no-dashboard']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ws\.js:2: import k6\/ws: WebSocket tests are not supported by Stampede; run this script with k6/);
+    expect(r.stderr).not.toMatch(/    at /);
+    expect(server.seen.length).toBe(before);
+  });
+});

@@ -1,0 +1,106 @@
+// `k6/execution`: what the running VU knows about itself, its scenario and the test. `vu`,
+// `scenario` and `instance` are objects whose fields are read when asked (so that
+// `import { scenario } from 'k6/execution'` at init works, and each read is current).
+// Counters that k6 keeps test-wide are counted per engine thread here (exact with --threads 1).
+import { rawOptions, type ScriptContext, type ScriptVu } from '../runtime.ts';
+
+const scenarioIterations = new Map<string, number>();
+const startedAt = Date.now();
+
+function running(c: ScriptContext, what: string): ScriptVu {
+  if (c.vu === null || c.phase === 'init') throw new Error(`exec.${what}: not available in the init context`);
+  return c.vu;
+}
+
+function iterationInTest(name: string, c: ScriptContext, vu: ScriptVu): number {
+  // one number per iteration: taken the first time the iteration asks, kept for the rest of it
+  const key = `${name}\x1f${vu.idInTest}\x1f${vu.iteration}`;
+  const memo = c.state.iterationInTest as { key: string; n: number } | undefined;
+  if (memo && memo.key === key) return memo.n;
+  const n = scenarioIterations.get(name) ?? 0;
+  scenarioIterations.set(name, n + 1);
+  c.state.iterationInTest = { key, n };
+  return n;
+}
+
+/** The executor k6 runs a scenario with (the shortcuts' executors for the default scenario). */
+function executorOf(name: string): string {
+  const o = (rawOptions() ?? {}) as { scenarios?: Record<string, { executor?: unknown }>; stages?: unknown; duration?: unknown };
+  const s = o.scenarios?.[name];
+  if (s && typeof s.executor === 'string') return s.executor;
+  if (Array.isArray(o.stages)) return 'ramping-vus';
+  if (o.duration !== undefined) return 'constant-vus';
+  return 'shared-iterations';
+}
+
+function execFor(ctx: ScriptContext) {
+  const tags = new Proxy({} as Record<string, string>, {
+    set(_t, k, v) {
+      running(ctx, 'vu.metrics.tags').tag(String(k), v === undefined ? undefined : String(v));
+      return true;
+    },
+    deleteProperty(_t, k) {
+      running(ctx, 'vu.metrics.tags').tag(String(k), undefined);
+      return true;
+    },
+  });
+  return {
+    vu: {
+      get idInTest() {
+        return running(ctx, 'vu.idInTest').idInTest;
+      },
+      get idInInstance() {
+        return running(ctx, 'vu.idInInstance').id;
+      },
+      get iterationInScenario() {
+        return running(ctx, 'vu.iterationInScenario').iteration;
+      },
+      get iterationInInstance() {
+        return running(ctx, 'vu.iterationInInstance').iteration;
+      },
+      metrics: { tags, metadata: {} },
+      tags,
+    },
+    scenario: {
+      get name() {
+        return running(ctx, 'scenario.name').scenario;
+      },
+      get executor() {
+        return executorOf(running(ctx, 'scenario.executor').scenario);
+      },
+      startTime: startedAt,
+      progress: 0,
+      get iterationInInstance() {
+        const vu = running(ctx, 'scenario.iterationInInstance');
+        return iterationInTest(vu.scenario, ctx, vu);
+      },
+      get iterationInTest() {
+        const vu = running(ctx, 'scenario.iterationInTest');
+        return iterationInTest(vu.scenario, ctx, vu);
+      },
+    },
+    instance: {
+      iterationsCompleted: 0,
+      iterationsInterrupted: 0,
+      vusActive: 0,
+      vusInitialized: 0,
+      get currentTestRunDuration() {
+        return Date.now() - startedAt;
+      },
+    },
+    test: {
+      abort(reason?: string): never {
+        throw new Error(`exec.test.abort(${reason === undefined ? '' : JSON.stringify(reason)}): aborting the whole test from a script is not supported by Stampede yet; the iteration ends here (use a threshold with abortOnFail)`);
+      },
+      get options() {
+        return rawOptions();
+      },
+    },
+  };
+}
+
+/** The module as one script instance sees it. */
+export function bind(ctx: ScriptContext): Record<string, unknown> {
+  const exec = execFor(ctx);
+  return { ...exec, default: exec };
+}

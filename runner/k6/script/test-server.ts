@@ -1,0 +1,85 @@
+// The local HTTP server the k6 corpus runs against (127.0.0.1, port 0): a few routes in the
+// manner of httpbin / test.k6.io that the documentation's examples call, and a log of what it got.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startServer, type TestServer } from '../../testing/fixtures.ts';
+
+export interface Seen {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** /delay/ requests being answered when this one arrived, itself included */
+  inFlight: number;
+}
+
+let delaying = 0;
+
+export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = await startServer((req, res) => {
+    let body = '';
+    req.setEncoding('latin1');
+    req.on('data', (d: string) => (body += d));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const delay = u.pathname.startsWith('/delay/');
+      if (delay) {
+        delaying++;
+        res.once('close', () => delaying--);
+      }
+      seen.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, inFlight: delay ? delaying : 0 });
+      route(req, res, u, body);
+    });
+  });
+  return Object.assign(server, { seen });
+}
+
+function json(res: ServerResponse, value: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
+}
+
+function route(req: IncomingMessage, res: ServerResponse, u: URL, body: string): void {
+  const p = u.pathname;
+  let m: RegExpMatchArray | null;
+  if (p === '/' || p === '/ok') return void res.end('ok');
+  if ((m = p.match(/^\/status\/(\d{3})$/))) {
+    res.writeHead(Number(m[1]));
+    return void res.end();
+  }
+  if ((m = p.match(/^\/redirect\/(\d+)$/))) {
+    const n = Number(m[1]);
+    res.writeHead(302, { location: n > 1 ? `/redirect/${n - 1}` : '/ok' });
+    return void res.end();
+  }
+  if (p === '/json') return json(res, { name: 'stampede', items: [{ id: 1, tags: ['a'] }, { id: 2, tags: ['b', 'c'] }], nested: { 'a.b': 5, deep: { x: true } } });
+  if (p === '/echo') return json(res, { method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) });
+  if (p === '/cookies/set') {
+    res.writeHead(200, { 'set-cookie': [...u.searchParams].map(([k, v]) => `${k}=${v}; Path=/`), 'content-type': 'application/json' });
+    return void res.end('{}');
+  }
+  if (p === '/cookies') return json(res, { cookie: req.headers.cookie ?? '' });
+  if (p === '/login') {
+    const form = new URLSearchParams(body);
+    if (form.get('user') && form.get('password') === 'secret') {
+      res.writeHead(200, { 'set-cookie': `sid=s-${form.get('user')}; Path=/; HttpOnly`, 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ token: `t-${form.get('user')}` }));
+    }
+    return json(res, { error: 'bad credentials' }, 401);
+  }
+  if (p === '/me') {
+    const sid = /(?:^|; )sid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '');
+    if (sid || bearer) return json(res, { user: sid ?? bearer });
+    return json(res, { error: 'not logged in' }, 401);
+  }
+  if ((m = p.match(/^\/delay\/(\d+)$/))) {
+    setTimeout(() => res.end('late'), Number(m[1]));
+    return;
+  }
+  if (p === '/crocodiles') return json(res, [{ id: 1, name: 'Bert' }, { id: 2, name: 'Ernie' }, { id: 3, name: 'Sobek' }]);
+  if ((m = p.match(/^\/crocodiles\/(\d+)$/))) return json(res, { id: Number(m[1]), name: `croc-${m[1]}` });
+  res.writeHead(404);
+  res.end('not found');
+}
