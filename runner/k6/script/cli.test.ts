@@ -76,7 +76,7 @@ describe('stampede run <k6 script>', () => {
     const before = server.seen.length;
     const missingDir = await runCli(['run', script, '--env', `BASE=${server.url}`, '--summary-export', path.join(scratch.dir, 'nope', 'x.json'), '--no-dashboard']);
     expect(missingDir.code).toBe(2);
-    expect(missingDir.stderr).toMatch(/--summary-export: the directory .*nope" does not exist/);
+    expect(missingDir.stderr).toMatch(/--summary-export.*its folder .*nope does not exist/);
     const refused = scratch.write('ws.js', `import http from 'k6/http';\nimport ws from 'k6/ws';\nexport default function () { http.get('${server.url}/ok'); }\n`);
     const r = await runCli(['run', refused, '--no-dashboard']);
     expect(r.code).toBe(2);
