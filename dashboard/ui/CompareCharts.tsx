@@ -71,7 +71,7 @@ export function RateBars({ view }: { view: CompareView }) {
   if (rows.length === 0) return <div className="chart empty" data-chart="rate-bars"><p>No configuration has an achieved rate.</p></div>;
   const axis = linearTicks(view.bars.rateAxis.domain[1] * 1.15);
   return (
-    <ChartCard id="rate-bars" title="Achieved rate per configuration" note={`requests answered per second (5xx and timeouts excluded)${view.repeats > 1 ? '; median, whiskers: min–max' : ''}`}>
+    <ChartCard id="rate-bars" title="Achieved rate per configuration" note={`requests answered per second (failed requests excluded)${view.repeats > 1 ? '; median, whiskers: min–max' : ''}`}>
       <ResponsiveContainer width="100%" height={barHeight(rows.length, 34)}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 30, bottom: 4, left: 4 }} barCategoryGap="22%">
           <CartesianGrid stroke="#e2e8f0" horizontal={false} />

@@ -110,7 +110,7 @@ function RankingTable({ view }: { view: CompareView }) {
               <th rowSpan={2}>#</th><th rowSpan={2} className="left config-col">configuration</th><th rowSpan={2}>achieved rate<br />(req/s)</th>
               <th colSpan={2} className="group">{LATENCY.label}<br /><code>{LATENCY.metric}</code></th>
               <th colSpan={2} className="group">{DURATION.label}<br /><code>{DURATION.metric}</code></th>
-              <th rowSpan={2}>error rate<br />(5xx, no answer)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th>
+              <th rowSpan={2}>failed requests<br />(<code>http_req_failed</code>)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th>
             </tr>
             <tr><th className="group">p50</th><th>p99</th><th className="group">p50</th><th>p99</th></tr>
           </thead>
