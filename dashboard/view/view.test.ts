@@ -166,15 +166,15 @@ describe('thresholds, checks, generator, server', () => {
     expect(banner.reasons[0]).toMatch(/651 dropped/);
     expect(generatorBanner(buildRunFixture({ stallAtS: null }))).toBeNull();
   });
-  it('server metrics: seconds → ms, bytes keep bytes, *_total → a per-second rate', () => {
+  it('server metrics: seconds → ms, bytes keep bytes, a raw *_total counter of an older result → a per-second rate', () => {
     const s = serverView(buildRunFixture({ serverSeries: 6 }))!;
     const by = Object.fromEntries(s.charts.map((c) => [c.name, c]));
     expect(by.nodejs_eventloop_lag_p99_seconds!.unit).toBe('ms');
     expect(by.nodejs_eventloop_lag_p99_seconds!.points[31]!.v).toBeCloseTo(4, 9);
     expect(by.process_resident_memory_bytes!.unit).toBe('bytes');
-    expect(by.orders_accepted_total!.unit).toBe('/s');
-    expect(by.orders_accepted_total!.points[0]!.v).toBeCloseTo(30, 9); // 200 iterations/s × 0.15
-    expect(by.orders_accepted_total!.points).toHaveLength(59);
+    expect(by.orders_paid_total!.unit).toBe('/s');
+    expect(by.orders_paid_total!.points[0]!.v).toBeCloseTo(30, 9); // 200 iterations/s × 0.15
+    expect(by.orders_paid_total!.points).toHaveLength(59);
   });
 });
 
