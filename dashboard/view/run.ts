@@ -36,7 +36,8 @@ export function buildRunView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS):
   return {
     summary: runSummary(result),
     banner: generatorBanner(result),
-    warnings: result.warnings,
+    // the saturated generator has its banner: its warning is not listed a second time
+    warnings: result.generator.saturated ? result.warnings.filter((w) => !w.startsWith('generator saturated')) : result.warnings,
     latency,
     duration,
     latencyAxis: logTicks(all.length ? Math.min(...all) : 1, all.length ? Math.max(...all) : 10),

@@ -15,7 +15,8 @@ export interface Stat {
 
 export interface RunSummary {
   title: string;
-  verdict: { ok: boolean; text: string } | null;
+  /** 'interrupted' (Ctrl-C) wins over the thresholds: a run cut short neither passed nor failed them */
+  verdict: { ok: boolean; state: 'passed' | 'failed' | 'interrupted'; text: string } | null;
   partial: string | null;
   facts: Array<{ label: string; value: string }>;
   stats: Stat[];
@@ -27,11 +28,21 @@ const v = (result: RunResult, metric: string, key: string): number | null => {
   return x === undefined ? null : x;
 };
 
+/** A run stopped by Ctrl-C (or SIGTERM): partial, and its stop reason says so. */
+export function isInterrupted(result: Pick<RunResult, 'partial' | 'stopReason'>): boolean {
+  return result.partial && /interrupt/i.test(result.stopReason ?? '');
+}
+
+const maxOf = (result: RunResult, key: 'vus' | 'vusMax'): number | null => (result.timeline.length === 0 ? null : Math.max(...result.timeline.map((p) => p[key])));
+
 export function runSummary(result: RunResult): RunSummary {
   const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
-  const verdict = result.thresholds.length === 0 ? null : failedThresholds === 0
-    ? { ok: true, text: `passed: all ${result.thresholds.length} thresholds met` }
-    : { ok: false, text: `failed: ${failedThresholds} of ${result.thresholds.length} thresholds not met` };
+  const n = result.thresholds.length;
+  const verdict: RunSummary['verdict'] = isInterrupted(result)
+    ? { ok: false, state: 'interrupted', text: `interrupted${n === 0 ? '' : failedThresholds > 0 ? `: ${failedThresholds} of ${n} thresholds not met so far` : ': thresholds met so far, not a pass'}` }
+    : n === 0 ? null : failedThresholds === 0
+      ? { ok: true, state: 'passed', text: `passed: all ${n} thresholds met` }
+      : { ok: false, state: 'failed', text: `failed: ${failedThresholds} of ${n} thresholds not met` };
   const errRate = v(result, 'http_req_failed', 'rate');
   const dropped = v(result, 'dropped_iterations', 'count') ?? 0;
   const checksRate = v(result, 'checks', 'rate');
@@ -54,7 +65,9 @@ export function runSummary(result: RunResult): RunSummary {
     { id: 'duration-p99', label: `p99 ${DURATION.short}`, value: formatMs(v(result, DURATION.metric, 'p(99)')), raw: v(result, DURATION.metric, 'p(99)') },
     { id: 'dropped', label: 'dropped iterations', value: formatCount(dropped), raw: dropped, ...(dropped > 0 ? { tone: 'bad' as const } : {}) },
     { id: 'checks', label: 'checks passed', value: formatPercent(checksRate), raw: checksRate },
-    { id: 'vus-max', label: 'VUs (max)', value: formatCount(v(result, 'vus', 'max')), raw: v(result, 'vus', 'max') },
+    // busy and allocated VUs, from the same per-second points the VU chart draws
+    { id: 'vus-max', label: 'VUs busy (max)', value: formatCount(maxOf(result, 'vus') ?? v(result, 'vus', 'max')), raw: maxOf(result, 'vus') ?? v(result, 'vus', 'max') },
+    { id: 'vus-allocated', label: 'VUs allocated (max)', value: formatCount(maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max')), raw: maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max') },
     { id: 'data-sent', label: 'data sent', value: formatBytes(v(result, 'data_sent', 'count') ?? 0), raw: v(result, 'data_sent', 'count') },
     { id: 'data-received', label: 'data received', value: formatBytes(v(result, 'data_received', 'count') ?? 0), raw: v(result, 'data_received', 'count') },
   ];
