@@ -72,7 +72,7 @@ export function serverView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): S
   for (const [name, raw] of Object.entries(s.series)) {
     const d = drawnAs(name, s.kinds);
     let points = raw.map(([t, v]) => ({ t, v: v * d.scale }));
-    let note = NOTES[d.shown];
+    let note = d.fromRaw ? 'as scraped' : NOTES[d.shown];
     if (d.fromRaw && d.shown === 'rate') {
       // a raw running counter: the per-second increase between points
       points = points.slice(1).map((p, i) => {
