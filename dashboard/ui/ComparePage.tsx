@@ -8,6 +8,7 @@ import { buildCompareView, MARK_TEXT, type CompareCell, type CompareRow, type Co
 import { DURATION, LATENCY } from '../view/labels.ts';
 import { colorAt } from './colors.ts';
 import { OverTimeCharts, P99Bars, RateBars } from './CompareCharts.tsx';
+import { SettingsSection } from './SettingsCharts.tsx';
 import { Facts, Notes, Stats } from './Headline.tsx';
 import './compare.css';
 
@@ -173,6 +174,7 @@ export function ComparePage({ report, onComplete, runHref }: { report: Compariso
           <RateBars view={view} />
         </div>
       </section>
+      <SettingsSection report={report} />
       <section id="over-time">
         <h2>Over time</h2>
         <p className="explain">One run per configuration: {view.repeats > 1 ? 'the median run by p99 latency' : 'its run'}. A line that climbs at the peak and stays up is a configuration that fell behind the arrivals.</p>

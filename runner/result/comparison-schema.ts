@@ -21,6 +21,9 @@ export const runSummarySchema = z.object({
   /** http_req_latency (from the intended start, coordinated omission corrected), ms */
   latencyP50: z.number().nullable(),
   latencyP99: z.number().nullable(),
+  /** p90 of both definitions (absent in comparisons written before it existed) */
+  latencyP90: z.number().nullable().optional(),
+  durationP90: z.number().nullable().optional(),
   /** http_req_duration (from the actual send, k6's meaning), ms */
   durationP50: z.number().nullable(),
   durationP99: z.number().nullable(),
