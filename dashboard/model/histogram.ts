@@ -96,7 +96,9 @@ export function responseTimeDistribution(base64s: readonly string[]): { buckets:
       const v = it.next();
       values.push([v.valueIteratedTo / 1000, v.countAtValueIteratedTo]);
     }
-    const edges = distributionEdges(sum.minNonZeroValue / 1000, sum.maxValue / 1000);
+    // an all-zero histogram (a refused connection's send-to-end time) has no non-zero minimum
+    const minUs = sum.maxValue === 0 ? 1 : Math.min(sum.minNonZeroValue, sum.maxValue);
+    const edges = distributionEdges(minUs / 1000, Math.max(sum.maxValue, 1) / 1000);
     const buckets: DistributionBucket[] = edges.slice(0, -1).map((lo, i) => ({ lo, hi: edges[i + 1]!, count: 0 }));
     for (const [ms, n] of values) {
       let i = buckets.findIndex((b) => ms < b.hi);

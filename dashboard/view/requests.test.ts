@@ -53,6 +53,16 @@ describe('per-request statistics', () => {
     expect(responseTimeDistribution([])).toBeNull();
   });
 
+  it('an all-zero histogram (a refused connection's duration) lands in the lowest band, never an absurd range', async () => {
+    const { newHistogram, encodeHistogram, recordValue } = await import('../../runner/recorder/histogram.ts');
+    const h = newHistogram();
+    for (let i = 0; i < 5; i++) recordValue(h, 0);
+    const d = responseTimeDistribution([encodeHistogram(h)])!;
+    expect(d.count).toBe(5);
+    expect(d.buckets[0]).toEqual({ lo: 0.001, hi: 0.002, count: 5 });
+    expect(d.buckets.at(-1)!.hi).toBeLessThanOrEqual(0.005);
+  });
+
   it("each row lists its own error messages", () => {
     const name = requestTable(run)[0]!.name;
     const errors = [
