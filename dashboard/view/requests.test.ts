@@ -53,7 +53,7 @@ describe('per-request statistics', () => {
     expect(responseTimeDistribution([])).toBeNull();
   });
 
-  it('an all-zero histogram (a refused connection's duration) lands in the lowest band, never an absurd range', async () => {
+  it('an all-zero histogram (the duration of refused connections) lands in the lowest band, never an absurd range', async () => {
     const { newHistogram, encodeHistogram, recordValue } = await import('../../runner/recorder/histogram.ts');
     const h = newHistogram();
     for (let i = 0; i < 5; i++) recordValue(h, 0);
