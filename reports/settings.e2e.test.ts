@@ -86,6 +86,7 @@ export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/', { name:
     expect(await w.page.locator('[data-table="thresholds"] .verdict').first().innerText()).toBe('FAIL');
     expect(await w.page.locator('[data-table="thresholds"] [data-cell="notes"]').first().innerText()).toMatch(/no request succeeded \(20 of 20 failed\)/);
     expect(await w.page.locator('[data-stat="error-rate"] .stat-value').innerText()).toBe('100 %');
+    expect(await w.page.locator('[data-testid="all-failed"]').innerText()).toMatch(/^Every request failed \(20 of 20\): connect_refused 20\. Most frequent: GET home — connect ECONNREFUSED/);
     // the request table's min/mean/max and its distribution
     expect(await w.page.locator('[data-table="requests"] [data-cell="latency-min"]').first().innerText()).toMatch(/ms$/);
     expect(Number(await w.page.locator('[data-table="requests"] svg[data-cell="distribution"]').first().getAttribute('data-buckets'))).toBeGreaterThan(0);

@@ -101,7 +101,7 @@ export function OverTimeCharts({ view }: { view: CompareView }) {
         y={{ label: 'ms (log scale)', scale: 'log', ticks: o.latencyAxis.ticks, domain: o.latencyAxis.domain, tickFormat: formatMsTick, valueFormat: formatMs }} />
       <TimeChart id="rate-over-time" title="Requests completed over time" note="per second, one line per configuration"
         points={o.points} series={o.series.map((s) => ({ key: `r${s.key.slice(1)}`, name: s.label, color: colorAt(s.colorIndex) }))} durationS={o.durationS} legend={false}
-        y={{ label: 'per second', ...o.rateAxis, valueFormat: (v) => formatRate(v), tickFormat: (v) => formatCount(v) }} />
+        y={{ label: 'per second', ...o.rateAxis, valueFormat: (v) => formatRate(v) }} />
     </div>
   );
 }

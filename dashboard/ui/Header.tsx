@@ -17,6 +17,7 @@ export function Header({ view, live }: { view: RunView; live?: 'running' | 'ende
           <ul>{view.banner.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
         </div>
       ) : null}
+      {s.allFailed ? <div className="banner" role="alert" data-testid="all-failed">{s.allFailed}</div> : null}
       {s.partial && live !== 'running' ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
       <Notes items={view.warnings} testId="warnings" />
       <Stats stats={s.stats} />

@@ -18,6 +18,8 @@ export interface RunSummary {
   /** 'interrupted' (Ctrl-C) wins over the thresholds: a run cut short neither passed nor failed them */
   verdict: { ok: boolean; state: 'passed' | 'failed' | 'interrupted'; text: string } | null;
   partial: string | null;
+  /** when no request succeeded: what the errors were, in words (kind and count, the first message) */
+  allFailed: string | null;
   facts: Array<{ label: string; value: string }>;
   stats: Stat[];
 }
@@ -34,6 +36,19 @@ export function isInterrupted(result: Pick<RunResult, 'partial' | 'stopReason'>)
 }
 
 const maxOf = (result: RunResult, key: 'vus' | 'vusMax'): number | null => (result.timeline.length === 0 ? null : Math.max(...result.timeline.map((p) => p[key])));
+
+/** "Every request failed (20 of 20): connect_refused 20. Most frequent: GET home — connect ECONNREFUSED …" or null. */
+export function allFailedText(result: RunResult): string | null {
+  const f = Object.hasOwn(result.metrics, 'http_req_failed') ? result.metrics.http_req_failed?.values : undefined;
+  const failed = f?.passes ?? 0;
+  if (!f || failed === 0 || (f.fails ?? 0) > 0) return null;
+  const kinds = new Map<string, number>();
+  for (const p of result.timeline) for (const [k, n] of Object.entries(p.errorsByKind)) kinds.set(k, (kinds.get(k) ?? 0) + n);
+  const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${formatCount(n)}`).join(', ');
+  const first = result.errors?.[0];
+  const msg = first ? ` Most frequent: ${first.method && !first.name.startsWith(`${first.method} `) ? `${first.method} ` : ''}${first.name} — ${first.message} (×${formatCount(first.count)}).` : '';
+  return `Every request failed (${formatCount(failed)} of ${formatCount(failed)})${byKind ? `: ${byKind}` : ''}.${msg} No latency here describes the target.`;
+}
 
 export function runSummary(result: RunResult): RunSummary {
   const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
@@ -75,6 +90,7 @@ export function runSummary(result: RunResult): RunSummary {
     title: m.scenarioName,
     verdict,
     partial: result.partial ? `This run did not finish its schedule${result.stopReason ? `: ${result.stopReason}` : ''}.` : null,
+    allFailed: allFailedText(result),
     facts,
     stats,
   };

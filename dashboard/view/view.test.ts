@@ -197,6 +197,16 @@ describe('summary and the whole view', () => {
     // an abortOnFail stop is a failure, not an interruption
     expect(runSummary({ ...run, partial: true, stopReason: 'threshold x: p(99)<1 crossed (abortOnFail)' }).verdict?.state).toBe('failed');
   });
+  it('no request succeeded: the headline says what the errors were', () => {
+    expect(runSummary(run).allFailed).toBeNull();
+    const failedRun = {
+      ...run,
+      metrics: { ...run.metrics, http_req_failed: { type: 'rate' as const, contains: 'default' as const, values: { rate: 1, passes: 6, fails: 0 } } },
+      timeline: run.timeline.map((p, i) => ({ ...p, errorsByKind: (i === 0 ? { connect_refused: 6 } : {}) as Record<string, number> })),
+      errors: [{ name: 'home', method: 'GET', kind: 'connect_refused', message: 'connect ECONNREFUSED 127.0.0.1:9', count: 6, firstT: 0, lastT: 0 }],
+    };
+    expect(runSummary(failedRun).allFailed).toBe('Every request failed (6 of 6): connect_refused 6. Most frequent: GET home — connect ECONNREFUSED 127.0.0.1:9 (×6). No latency here describes the target.');
+  });
   it('VUs busy and allocated come from the same points as the VU chart', () => {
     const s = runSummary(run);
     const stat = (id: string) => s.stats.find((x) => x.id === id)!;
