@@ -63,6 +63,13 @@ function trendPercentiles(entries: TaggedMetric[]): Spread & { count: number } {
   return { ...ext, p50: m.values[0] ?? null, p90: m.values[1] ?? null, p99: m.values[2] ?? null, count: m.count };
 }
 
+/** HDR reads a percentile as its bucket's highest equivalent value: never show it above the exact max. */
+function clamped(s: Spread & { count: number }): Spread & { count: number } {
+  if (s.max === null) return s;
+  const c = (v: number | null) => (v === null ? null : Math.min(v, s.max as number));
+  return { ...s, p50: c(s.p50), p90: c(s.p90), p99: c(s.p99) };
+}
+
 function histograms(entries: TaggedMetric[]): string[] | null {
   const b64s = entries.map((e) => e.histogram);
   return b64s.length > 0 && b64s.every((b) => b !== undefined) ? (b64s as string[]) : null;
@@ -80,8 +87,8 @@ export function requestTable(result: RunResult): RequestRow[] {
   const rows: RequestRow[] = [];
   for (const [name, entries] of byName) {
     const of = (metric: string) => entries.filter((e) => e.metric === metric);
-    const lat = trendPercentiles(of('http_req_latency'));
-    const dur = trendPercentiles(of('http_req_duration'));
+    const lat = clamped(trendPercentiles(of('http_req_latency')));
+    const dur = clamped(trendPercentiles(of('http_req_duration')));
     const reqs = of('http_reqs');
     const failedEntries = of('http_req_failed');
     const requests = reqs.length > 0 ? reqs.reduce((a, e) => a + (e.values.count ?? 0), 0) : Math.max(lat.count, dur.count);

@@ -45,7 +45,7 @@ function unitOfName(name: string): string {
 
 const DERIVED = new Map(DEFAULT_RULES.map((r) => [r.series, r]));
 
-type Drawn = { shown: 'value' | 'rate' | 'ratio' | 'mean'; unit: string; scale: number; fromRaw: boolean };
+type Drawn = { shown: 'value' | 'rate' | 'ratio' | 'mean'; unit: string; scale: number; fromRaw: boolean; declared?: string };
 
 /**
  * How to draw a series: as the result's `kinds` says (the scrape's declared TYPE decided it);
@@ -55,7 +55,7 @@ type Drawn = { shown: 'value' | 'rate' | 'ratio' | 'mean'; unit: string; scale: 
  */
 function drawnAs(name: string, kinds: ServerMetrics['kinds']): Drawn {
   const k = kinds && Object.hasOwn(kinds, name) ? kinds[name] : undefined;
-  if (k) return { shown: k.shown, unit: k.unit, scale: 1, fromRaw: false };
+  if (k) return { shown: k.shown, unit: k.unit, scale: 1, fromRaw: false, declared: k.declared };
   if (DERIVED.has(name) || name === 'scrape_ok') return { shown: 'value', unit: DERIVED.get(name)?.unit ?? unitOfName(name), scale: 1, fromRaw: false };
   if (name.endsWith('_total')) return { shown: 'rate', unit: '/s', scale: 1, fromRaw: true };
   if (name.endsWith('_seconds')) return { shown: 'value', unit: 'ms', scale: 1000, fromRaw: true };
@@ -72,7 +72,8 @@ export function serverView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): S
   for (const [name, raw] of Object.entries(s.series)) {
     const d = drawnAs(name, s.kinds);
     let points = raw.map(([t, v]) => ({ t, v: v * d.scale }));
-    let note = d.fromRaw ? 'as scraped' : NOTES[d.shown];
+    // a value whose source is not a declared gauge (scrape_ok: whether the scrape answered) is as recorded
+    let note = d.fromRaw ? 'as scraped' : d.shown === 'value' && d.declared !== undefined && d.declared !== 'gauge' ? 'as recorded' : NOTES[d.shown];
     if (d.fromRaw && d.shown === 'rate') {
       // a raw running counter: the per-second increase between points
       points = points.slice(1).map((p, i) => {
