@@ -62,3 +62,14 @@ describe('links and failed thresholds', () => {
     expect(row.links.every((l) => l.failed[0] === 'http_req_latency{scenario:buyers}: p(99)<2000')).toBe(true);
   });
 });
+
+describe('the terminal table', () => {
+  it('names the failed thresholds per configuration', async () => {
+    const { formatComparisonTable } = await import('../../runner/compare/table.ts');
+    const { settingsReport } = await import('../testing/settings-fixture.ts');
+    const text = formatComparisonTable(settingsReport().comparison);
+    expect(text).toContain('  thresholds failed:');
+    expect(text).toContain('  pool=5,cache=none: ✗ http_req_latency: p(99)<60');
+    expect(text).not.toContain('pool=50,cache=redis: ✗');
+  });
+});
