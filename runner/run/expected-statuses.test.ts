@@ -75,5 +75,6 @@ export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/', { name:
     expect(text).toContain('by kind: connect_refused 6');
     expect(text).toMatch(/6 × GET home: .*ECONNREFUSED.*\[connect_refused/);
     expect(text).toContain('✗ http_req_latency: p(99)<200');
+    expect(formatSummary({ ...result, thresholds: result.thresholds.map((t) => ({ ...t, ok: true })), partial: true, stopReason: 'interrupted (Ctrl-C)' })).toContain('⚠ interrupted — thresholds met so far, not a pass');
   });
 });

@@ -67,7 +67,10 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
   if (paths.result) lines.push(`  result ... ${paths.result}`);
   if (paths.report) lines.push(`  report ... ${paths.report}`);
   const failed = r.thresholds.filter((t) => !t.ok).length;
-  lines.push(failed ? `  ✗ ${failed} threshold(s) failed` : r.thresholds.length ? '  ✓ all thresholds passed' : '');
+  const interrupted = r.partial && /interrupt/i.test(r.stopReason ?? '');
+  // an interrupted run neither passed nor failed its thresholds: it says what held so far
+  if (interrupted) lines.push(failed ? `  ⚠ interrupted — ${failed} threshold(s) failed so far` : r.thresholds.length ? '  ⚠ interrupted — thresholds met so far, not a pass' : '  ⚠ interrupted');
+  else lines.push(failed ? `  ✗ ${failed} threshold(s) failed` : r.thresholds.length ? '  ✓ all thresholds passed' : '');
   return lines.join('\n') + '\n';
 }
 
