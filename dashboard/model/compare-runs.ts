@@ -40,22 +40,10 @@ function labels(runs: readonly PickedRun[]): string[] {
   return withTime.map((l, i) => (count(withTime, l) > 1 ? `${l} (${runs[i]!.id})` : l));
 }
 
-/**
- * The comparison's summary of a run. Its error rate reads the per-status request counts; a
- * result without status tags (imported from k6's summary) has none, and would read as all
- * errors: then http_req_failed is the error rate, and the achieved rate follows from it.
- */
-function summaryOf(r: RunResult): RunSummary {
-  const s = summariseRun(r, null);
-  if (r.tagged.some((m) => m.metric === 'http_reqs' && m.tags.status !== undefined)) return s;
-  const failed = r.metrics.http_req_failed?.values.rate ?? 0;
-  return { ...s, errorRate: failed, requestsPerSecond: (r.metrics.http_reqs?.values.rate ?? 0) * (1 - failed) };
-}
-
 export function compareRuns(runs: readonly PickedRun[]): ComparisonReport {
   const names = labels(runs);
   const configurations: ComparisonConfiguration[] = runs.map((r, i) => {
-    const summary = summaryOf(r.result);
+    const summary = summariseRun(r.result, null);
     return {
       id: `run-${i + 1}`,
       label: names[i]!,

@@ -55,3 +55,58 @@ export function mergedPercentiles(base64s: readonly string[], percentiles: reado
     sum.destroy();
   }
 }
+
+/** One bar of a response-time distribution: requests with lo ≤ time < hi (ms). */
+export interface DistributionBucket {
+  lo: number;
+  hi: number;
+  count: number;
+}
+
+/** 1-2-5 bucket edges (ms): the last one ≤ `minMs` to the first one > `maxMs`. */
+export function distributionEdges(minMs: number, maxMs: number): number[] {
+  const lo = Math.max(minMs, 0.001);
+  const hi = Math.max(maxMs, lo);
+  const all: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)) + 1; e++) for (const m of [1, 2, 5]) all.push(+(m * 10 ** e).toPrecision(3));
+  const from = Math.max(0, all.findLastIndex((v) => v <= lo));
+  const to = all.findIndex((v) => v > hi);
+  return all.slice(from, to + 1);
+}
+
+/**
+ * The response-time distribution of the merged histograms (Gatling's): requests per 1-2-5 bucket
+ * (ms), from the recorded values, so the counts add up to every request exactly. Null when
+ * there are no values.
+ */
+export function responseTimeDistribution(base64s: readonly string[]): { buckets: DistributionBucket[]; count: number } | null {
+  if (base64s.length === 0) return null;
+  const sum = build({ autoResize: true, numberOfSignificantValueDigits: 3 });
+  try {
+    for (const b of base64s) {
+      const h = decodeFromCompressedBase64(b);
+      sum.add(h);
+      h.destroy();
+    }
+    if (sum.totalCount === 0) return null;
+    const values: Array<[ms: number, count: number]> = [];
+    const it = (sum as unknown as { recordedValuesIterator: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } } }).recordedValuesIterator;
+    it.reset();
+    while (it.hasNext()) {
+      const v = it.next();
+      values.push([v.valueIteratedTo / 1000, v.countAtValueIteratedTo]);
+    }
+    // an all-zero histogram (a refused connection's send-to-end time) has no non-zero minimum
+    const minUs = sum.maxValue === 0 ? 1 : Math.min(sum.minNonZeroValue, sum.maxValue);
+    const edges = distributionEdges(minUs / 1000, Math.max(sum.maxValue, 1) / 1000);
+    const buckets: DistributionBucket[] = edges.slice(0, -1).map((lo, i) => ({ lo, hi: edges[i + 1]!, count: 0 }));
+    for (const [ms, n] of values) {
+      let i = buckets.findIndex((b) => ms < b.hi);
+      if (i < 0) i = buckets.length - 1;
+      buckets[i]!.count += n;
+    }
+    return { buckets, count: sum.totalCount };
+  } finally {
+    sum.destroy();
+  }
+}

@@ -12,6 +12,7 @@ import { RunPage } from '../ui/RunPage.tsx';
 import { CapacityPage } from '../ui/CapacityPage.tsx';
 import { parseComparisonReport } from '../model/compare.ts';
 import { ComparePage } from '../ui/ComparePage.tsx';
+import { reportFileHref } from '../view/compare.ts';
 import '../ui/styles.css';
 
 // zod's JIT probes `new Function`, which the pages' CSP forbids (and reports as a violation)
@@ -30,7 +31,7 @@ async function load(el: HTMLElement, done: () => void): Promise<{ title: string;
   if (envelope.kind === 'comparison') {
     const report = parseComparisonReport(doc, 'embedded comparison');
     performance.mark('stampede:validated');
-    return { title: `${report.comparison.meta.scenarioName} — Stampede comparison`, page: <ComparePage report={report} onComplete={done} /> };
+    return { title: `${report.comparison.meta.scenarioName} — Stampede comparison`, page: <ComparePage report={report} onComplete={done} runHref={reportFileHref} /> };
   }
   const result = parseRunResult(doc, 'embedded run result');
   performance.mark('stampede:validated');

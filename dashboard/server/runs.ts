@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { documentIndex, fileExists } from './document-index.ts';
+import { isInterrupted } from '../view/summary.ts';
 
 export interface RunEntry {
   /** the folder relative to the runs directory, '/'-separated: the run's id in URLs */
@@ -13,6 +14,8 @@ export interface RunEntry {
   startTime: string;
   durationMs: number;
   partial: boolean;
+  /** stopped by Ctrl-C: shown as "interrupted", never as passed */
+  interrupted: boolean;
   /** null when the run had no thresholds */
   ok: boolean | null;
   requests: number | null;
@@ -25,6 +28,7 @@ const headSchema = z.object({
   kind: z.literal('run'),
   meta: z.object({ scenarioName: z.string(), startTime: z.string(), durationMs: z.number(), targetConfig: z.record(z.string(), z.string()).nullable().optional() }),
   partial: z.boolean(),
+  stopReason: z.string().nullable().optional(),
   thresholds: z.array(z.object({ ok: z.boolean() })),
   metrics: z.record(z.string(), z.object({ values: z.record(z.string(), z.number()) })),
 });
@@ -36,6 +40,7 @@ const index = documentIndex('result.json', headSchema, async (d, { id, dir }): P
   startTime: d.meta.startTime,
   durationMs: d.meta.durationMs,
   partial: d.partial,
+  interrupted: isInterrupted({ partial: d.partial, stopReason: d.stopReason ?? null }),
   ok: d.thresholds.length === 0 ? null : d.thresholds.every((t) => t.ok),
   requests: d.metrics.http_reqs?.values.count ?? null,
   latencyP99: d.metrics.http_req_latency?.values['p(99)'] ?? null,

@@ -298,7 +298,7 @@ export function buildRunFixture(opts: FixtureOptions = {}): RunResult {
   tagged.push({ metric: 'http_req_latency', tags: { scenario }, ...trend(all.latency) });
   metrics[`http_req_duration{name:GET /products/:id${x}}`] = { ...trend(perName[0]!.duration), thresholds: { 'p(95)<50': { ok: thresholds[3]!.ok } } };
 
-  const serverNames = ['http_requests_in_flight', 'pg_pool_waiting', 'process_cpu_percent', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'orders_accepted_total'];
+  const serverNames = ['http_requests_in_flight', 'pg_pool_waiting', 'process_cpu_percent', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'orders_paid_total'];
   const series: Record<string, Array<[number, number]>> = {};
   for (const name of serverNames.slice(0, opts.serverSeries ?? 4)) {
     series[`${name}${x}`] = timeline.map((p) => {

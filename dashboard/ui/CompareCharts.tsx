@@ -71,7 +71,7 @@ export function RateBars({ view }: { view: CompareView }) {
   if (rows.length === 0) return <div className="chart empty" data-chart="rate-bars"><p>No configuration has an achieved rate.</p></div>;
   const axis = linearTicks(view.bars.rateAxis.domain[1] * 1.15);
   return (
-    <ChartCard id="rate-bars" title="Achieved rate per configuration" note={`requests answered per second (5xx and timeouts excluded)${view.repeats > 1 ? '; median, whiskers: min–max' : ''}`}>
+    <ChartCard id="rate-bars" title="Achieved rate per configuration" note={`requests answered per second (failed requests excluded)${view.repeats > 1 ? '; median, whiskers: min–max' : ''}`}>
       <ResponsiveContainer width="100%" height={barHeight(rows.length, 34)}>
         <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 30, bottom: 4, left: 4 }} barCategoryGap="22%">
           <CartesianGrid stroke="#e2e8f0" horizontal={false} />
@@ -101,7 +101,7 @@ export function OverTimeCharts({ view }: { view: CompareView }) {
         y={{ label: 'ms (log scale)', scale: 'log', ticks: o.latencyAxis.ticks, domain: o.latencyAxis.domain, tickFormat: formatMsTick, valueFormat: formatMs }} />
       <TimeChart id="rate-over-time" title="Requests completed over time" note="per second, one line per configuration"
         points={o.points} series={o.series.map((s) => ({ key: `r${s.key.slice(1)}`, name: s.label, color: colorAt(s.colorIndex) }))} durationS={o.durationS} legend={false}
-        y={{ label: 'per second', ...o.rateAxis, valueFormat: (v) => formatRate(v), tickFormat: (v) => formatCount(v) }} />
+        y={{ label: 'per second', ...o.rateAxis, valueFormat: (v) => formatRate(v) }} />
     </div>
   );
 }

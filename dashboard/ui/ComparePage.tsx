@@ -4,10 +4,11 @@
 import { useEffect, useMemo } from 'react';
 import type { ColumnKey } from '../../runner/result/comparison-schema.ts';
 import type { ComparisonReport } from '../model/compare.ts';
-import { buildCompareView, MARK_TEXT, type CompareCell, type CompareRow, type CompareView, type Mark } from '../view/compare.ts';
+import { buildCompareView, MARK_TEXT, type CompareCell, type CompareRow, type CompareView, type Mark, type RunHref } from '../view/compare.ts';
 import { DURATION, LATENCY } from '../view/labels.ts';
 import { colorAt } from './colors.ts';
 import { OverTimeCharts, P99Bars, RateBars } from './CompareCharts.tsx';
+import { SettingsSection } from './SettingsCharts.tsx';
 import { Facts, Notes, Stats } from './Headline.tsx';
 import './compare.css';
 
@@ -68,7 +69,13 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
     <>
       <tr data-row={i} className={row.invariants.ok === false ? 'row-bad' : ''}>
         <td data-cell="rank">{row.rank ?? '–'}</td>
-        <td className="left name" data-cell="label">{swatch}<Label text={row.label} /><div className="cell-range" data-cell="runs">{row.runs} runs ok</div></td>
+        <td className="left name" data-cell="label" title={row.fullLabel}>{swatch}<Label text={row.label} /><div className="cell-range" data-cell="runs">{row.runs} runs ok</div>
+          {row.links.length > 0 ? (
+            <div className="run-links-inline" data-cell="reports">report{row.links.length > 1 ? 's' : ''}: {row.links.map((l, k) => (
+              <span key={k}>{k > 0 ? ', ' : ''}<a href={l.href} data-run-link={l.repeat} className={l.failed.length ? 'bad' : ''} title={l.failed.length ? `failed: ${l.failed.join('; ')}` : 'thresholds met'}>run {l.repeat}</a></span>
+            ))}</div>
+          ) : null}
+        </td>
         <Cell cell={c.requestsPerSecond} id="requestsPerSecond" />
         <Cell cell={c.latencyP50} id="latencyP50" />
         <Cell cell={c.latencyP99} id="latencyP99" />
@@ -84,6 +91,7 @@ function Row({ row, i, width }: { row: CompareRow; i: number; width: number }) {
         </td>
         <td data-cell="thresholds" className={c.thresholdsFailed.winner ? 'winner' : ''}>
           <span className={tone(row.thresholds.ok)}>{row.thresholds.text}</span><MarkSign mark={c.thresholdsFailed.mark} />
+          {row.thresholds.failed.length > 0 ? <ul className="failed-thresholds" data-cell="failed-thresholds">{row.thresholds.failed.map((f, k) => <li key={k} className="mono">✗ {f}</li>)}</ul> : null}
         </td>
         <td data-cell="invariants" className={`left ${tone(row.invariants.ok)}`}>{row.invariants.text}</td>
       </tr>
@@ -110,7 +118,7 @@ function RankingTable({ view }: { view: CompareView }) {
               <th rowSpan={2}>#</th><th rowSpan={2} className="left config-col">configuration</th><th rowSpan={2}>achieved rate<br />(req/s)</th>
               <th colSpan={2} className="group">{LATENCY.label}<br /><code>{LATENCY.metric}</code></th>
               <th colSpan={2} className="group">{DURATION.label}<br /><code>{DURATION.metric}</code></th>
-              <th rowSpan={2}>error rate<br />(5xx, no answer)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th>
+              <th rowSpan={2}>failed requests<br />(<code>http_req_failed</code>)</th><th rowSpan={2}>sold</th><th rowSpan={2}>oversold</th><th rowSpan={2}>checks</th><th rowSpan={2}>thresholds</th><th rowSpan={2} className="left">invariants</th>
             </tr>
             <tr><th className="group">p50</th><th>p99</th><th className="group">p50</th><th>p99</th></tr>
           </thead>
@@ -147,8 +155,8 @@ function Winners({ view }: { view: CompareView }) {
   );
 }
 
-export function ComparePage({ report, onComplete }: { report: ComparisonReport; onComplete?: () => void }) {
-  const view = useMemo(() => buildCompareView(report), [report]);
+export function ComparePage({ report, onComplete, runHref }: { report: ComparisonReport; onComplete?: () => void; runHref?: RunHref }) {
+  const view = useMemo(() => buildCompareView(report, runHref), [report, runHref]);
   useEffect(() => {
     performance.mark('stampede:first-chart');
     performance.mark('stampede:all-charts');
@@ -166,6 +174,7 @@ export function ComparePage({ report, onComplete }: { report: ComparisonReport; 
           <RateBars view={view} />
         </div>
       </section>
+      <SettingsSection report={report} />
       <section id="over-time">
         <h2>Over time</h2>
         <p className="explain">One run per configuration: {view.repeats > 1 ? 'the median run by p99 latency' : 'its run'}. A line that climbs at the peak and stays up is a configuration that fell behind the arrivals.</p>

@@ -7,6 +7,7 @@ import { parseComparisonReport, type ComparisonReport } from '../model/compare.t
 import { compareRuns } from '../model/compare-runs.ts';
 import type { ComparisonEntry } from '../server/comparisons.ts';
 import { ComparePage } from './ComparePage.tsx';
+import { dashboardRunHref, type RunHref } from '../view/compare.ts';
 
 async function getJson(url: string): Promise<unknown> {
   const r = await fetch(url);
@@ -17,7 +18,7 @@ async function getJson(url: string): Promise<unknown> {
   return r.json() as Promise<unknown>;
 }
 
-function Loaded({ load, what }: { load: () => Promise<ComparisonReport>; what: string }) {
+function Loaded({ load, what, runHref }: { load: () => Promise<ComparisonReport>; what: string; runHref: RunHref }) {
   const [state, setState] = useState<{ report: ComparisonReport } | { error: string } | null>(null);
   useEffect(() => {
     let live = true;
@@ -32,13 +33,14 @@ function Loaded({ load, what }: { load: () => Promise<ComparisonReport>; what: s
   }, [load]);
   if (!state) return <p className="page explain">Loading {what}…</p>;
   if ('error' in state) return <pre className="load-error" data-testid="load-error">{state.error}</pre>;
-  return <ComparePage report={state.report} />;
+  return <ComparePage report={state.report} runHref={runHref} />;
 }
 
 /** A comparison.json under reports/out/. */
 export function SavedComparison({ id }: { id: string }) {
   const [load] = useState(() => async () => parseComparisonReport(await getJson(`/api/comparisons/${encodeURIComponent(id)}/page.json`), `${id}/comparison.json`));
-  return <Loaded key={id} load={load} what={id} />;
+  const [runHref] = useState(() => dashboardRunHref(id));
+  return <Loaded key={id} load={load} what={id} runHref={runHref} />;
 }
 
 /** Runs picked in the runs list, side by side. */
@@ -47,8 +49,9 @@ export function PickedComparison({ ids }: { ids: string[] }) {
     const runs = await Promise.all(ids.map(async (id) => ({ id, result: parseRunResult(await getJson(`/api/runs/${encodeURIComponent(id)}/result.json`), `${id}/result.json`) })));
     return compareRuns(runs);
   });
+  const [runHref] = useState(() => dashboardRunHref(''));
   if (ids.length < 2) return <p className="page explain">Pick two or more runs to compare.</p>;
-  return <Loaded key={ids.join('\n')} load={load} what={`${ids.length} runs`} />;
+  return <Loaded key={ids.join('\n')} load={load} what={`${ids.length} runs`} runHref={runHref} />;
 }
 
 /** The comparisons section of the runs list. */

@@ -77,9 +77,15 @@ function useLiveRuns(): { runs: Map<string, LiveRun>; version: number; connected
   return { runs, version, connected };
 }
 
-function Verdict({ ok }: { ok: boolean | null }) {
+function Verdict({ ok, interrupted }: { ok: boolean | null; interrupted: boolean }) {
+  if (interrupted) return <span className="badge warn" data-state="interrupted">interrupted</span>;
   if (ok === null) return <span className="badge">no thresholds</span>;
   return <span className={ok ? 'badge ok' : 'badge bad'}>{ok ? 'passed' : 'failed'}</span>;
+}
+
+/** A command that works as written from the project folder: the smoke scenario against a shop it starts, streamed to this dashboard. */
+export function startCommand(origin: string): string {
+  return `npx stampede run scenarios/smoke.ts --target-config variant=async --dashboard ${origin}`;
 }
 
 function RunsList({ live, version, connected }: { live: LiveRun[]; version: number; connected: boolean }) {
@@ -97,7 +103,7 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
       <header className="title-row"><h1>Stampede dashboard</h1><span className={connected ? 'badge ok' : 'badge'} data-testid="connection">{connected ? 'live updates on' : 'connecting…'}</span></header>
       <section id="live-runs">
         <h2>Running now</h2>
-        {live.filter((r) => !r.ended).length === 0 ? <p className="explain">No run in progress. Start one with <code>stampede run &lt;scenario&gt; --dashboard</code>.</p> : (
+        {live.filter((r) => !r.ended).length === 0 ? <p className="explain" data-testid="no-live-run">No run in progress. Start one — it streams here — with <code data-testid="start-command">{startCommand(location.origin)}</code>.</p> : (
           <ul className="run-links">
             {live.filter((r) => !r.ended).map((r) => (
               <li key={r.runId}><a href={`#/live/${encodeURIComponent(r.runId)}`} data-live-run={r.runId}>{r.result.meta.scenarioName}</a> — {r.result.timeline.length} s so far, {formatCount(r.result.metrics.http_reqs?.values.count ?? 0)} requests</li>
@@ -119,12 +125,12 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
                 <tr key={r.id} data-row={i}>
                   <td className="left"><input type="checkbox" aria-label="compare this run" data-pick={r.id} checked={picked.includes(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} /></td>
                   <td className="left">{r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td>
-                  <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial ? ' (partial)' : ''}</td>
+                  <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial && !r.interrupted ? ' (partial)' : ''}</td>
                   <td className="left name target-config" data-cell="target-config">{r.targetConfig ?? '—'}</td>
                   <td>{formatDurationMs(r.durationMs)}</td>
                   <td>{formatCount(r.requests)}</td>
                   <td>{formatMs(r.latencyP99)}</td>
-                  <td className="left"><Verdict ok={r.ok} /></td>
+                  <td className="left" data-cell="verdict"><Verdict ok={r.ok} interrupted={r.interrupted} /></td>
                   <td className="left">{r.hasReport ? <a href={`/api/runs/${encodeURIComponent(r.id)}/report.html`}>report.html</a> : ''} <a href={`/api/runs/${encodeURIComponent(r.id)}/result.json`}>result.json</a></td>
                 </tr>
               ))}

@@ -9,7 +9,7 @@ export function Header({ view, live }: { view: RunView; live?: 'running' | 'ende
       <div className="title-row">
         <h1><span className="kind">run</span> {s.title}</h1>
         {live ? <span className={live === 'running' ? 'badge live' : 'badge'} data-testid="live-status">{live === 'running' ? `live · ${view.rates.points.length} s` : 'finished'}</span> : null}
-        {s.verdict ? <span className={s.verdict.ok ? 'badge ok' : 'badge bad'} data-testid="verdict">{s.verdict.text}</span> : live === 'running' ? null : <span className="badge" data-testid="verdict">no thresholds</span>}
+        {s.verdict ? <span className={s.verdict.state === 'interrupted' ? 'badge warn' : s.verdict.ok ? 'badge ok' : 'badge bad'} data-testid="verdict" data-state={s.verdict.state}>{s.verdict.text}</span> : live === 'running' ? null : <span className="badge" data-testid="verdict">no thresholds</span>}
       </div>
       {view.banner ? (
         <div className="banner" role="alert" data-testid="generator-banner">
@@ -17,6 +17,7 @@ export function Header({ view, live }: { view: RunView; live?: 'running' | 'ende
           <ul>{view.banner.reasons.map((r, i) => <li key={i}>{r}</li>)}</ul>
         </div>
       ) : null}
+      {s.allFailed ? <div className="banner" role="alert" data-testid="all-failed">{s.allFailed}</div> : null}
       {s.partial && live !== 'running' ? <div className="banner partial" role="alert" data-testid="partial">{s.partial}</div> : null}
       <Notes items={view.warnings} testId="warnings" />
       <Stats stats={s.stats} />

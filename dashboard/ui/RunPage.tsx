@@ -8,7 +8,8 @@ import { Header } from './Header.tsx';
 import { LatencySection } from './LatencySection.tsx';
 import { ServerSection } from './ServerSection.tsx';
 import { SpectrumSection } from './SpectrumSection.tsx';
-import { CheckTable, RequestTable, ThresholdTable } from './Tables.tsx';
+import { CheckTable, ErrorTable, RequestTable, ThresholdTable } from './Tables.tsx';
+import { DistributionSection } from './DistributionSection.tsx';
 import { ThroughputSection } from './ThroughputSection.tsx';
 
 const STAGES = 3;
@@ -41,6 +42,8 @@ export function RunPage({ result, live, onComplete }: { result: RunResult; live?
           <ThroughputSection view={view} />
           <SpectrumSection view={view} />
           <RequestTable view={view} />
+          <DistributionSection view={view} />
+          <ErrorTable view={view} />
           <CheckTable view={view} />
         </>
       ) : null}

@@ -10,7 +10,9 @@ function formatter(unit: string): (v: number) => string {
   if (unit === '%') return (v) => `${+v.toFixed(1)} %`;
   if (unit === 'ms') return (v) => `${+v.toPrecision(3)} ms`;
   if (unit === '/s') return (v) => `${+v.toPrecision(3)}/s`;
-  return (v) => formatCompact(v);
+  if (unit === 'ratio') return (v) => `${+v.toFixed(2)}`;
+  if (unit === '') return (v) => formatCompact(v);
+  return (v) => `${formatCompact(v)} ${unit}`;
 }
 
 export function ServerSection({ view }: { view: RunView }) {
@@ -24,11 +26,12 @@ export function ServerSection({ view }: { view: RunView }) {
         <div className="grid-3">
           {s.charts.map((c, i) => {
             const f = formatter(c.unit);
-            const { ticks, domain } = linearTicks(Math.max(0, ...c.points.map((p) => p.v)));
+            const axis = linearTicks(Math.max(0, ...c.points.map((p) => p.v)));
             return (
               <TimeChart key={i} id={`server-${i}`} legend={false} title={<code>{c.name}</code>} note={c.note} points={c.points} durationS={view.durationS} height={200}
-                series={[{ key: 'v', name: c.unit ? `${c.unit}` : 'value', color: colorAt(i) }]}
-                y={{ label: c.unit || 'value', ticks, domain, valueFormat: f, tickFormat: c.unit === 'bytes' ? (v) => formatBytes(v) : c.unit === '' ? formatCompact : f }} />
+                series={[{ key: 'v', name: c.unit || 'count', color: colorAt(i) }]}
+                y={{ label: c.unit || 'count', ...axis, valueFormat: f, ...(c.unit === 'bytes' ? { tickFormat: (v: number) => formatBytes(v) } : {}) }}
+                emptyText={c.points.length > 0 ? '0 throughout this run' : 'none in this run'} />
             );
           })}
         </div>

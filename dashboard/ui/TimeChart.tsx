@@ -4,7 +4,7 @@
 import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock } from '../view/format.ts';
-import { timeTicks } from '../view/scale.ts';
+import { isEmptySeries, tickFormatter, timeTicks } from '../view/scale.ts';
 
 export interface SeriesDef {
   /** data key in the points (never a string from the run) */
@@ -20,6 +20,8 @@ export interface YAxisDef {
   scale?: 'linear' | 'log';
   ticks?: number[];
   domain?: [number, number];
+  /** the tick step of linear ticks (linearTicks): labels get the decimals it needs */
+  step?: number;
   tickFormat?: (v: number) => string;
   valueFormat: (v: number) => string;
 }
@@ -36,6 +38,17 @@ export interface TimeChartProps {
   height?: number;
   /** false hides the legend (single-series charts whose title says it all) */
   legend?: boolean;
+  /** what an empty chart (every value null or 0) says instead of drawing flat lines */
+  emptyText?: string;
+}
+
+/** The card of a chart with nothing to draw: it says so, in words. */
+export function EmptyChart({ id, title, note, text }: { id: string; title: ReactNode; note?: ReactNode | undefined; text: string }) {
+  return (
+    <ChartCard id={id} title={title} note={note}>
+      <div className="chart-empty" data-empty="true"><p>{text}</p></div>
+    </ChartCard>
+  );
 }
 
 export function ChartCard(props: { id: string; title: ReactNode; note?: ReactNode | undefined; children: ReactNode }) {
@@ -50,8 +63,10 @@ export function ChartCard(props: { id: string; title: ReactNode; note?: ReactNod
   );
 }
 
-export function TimeChart({ id, title, note, points, series, y, durationS, kind = 'line', height = 260, legend = true }: TimeChartProps) {
+export function TimeChart({ id, title, note, points, series, y, durationS, kind = 'line', height = 260, legend = true, emptyText }: TimeChartProps) {
+  if (isEmptySeries(points, series.map((s) => s.key))) return <EmptyChart id={id} title={title} note={note} text={emptyText ?? 'none in this run'} />;
   const xTicks = timeTicks(durationS);
+  const tickFormat = y.tickFormat ?? (y.step !== undefined && (y.scale ?? 'linear') === 'linear' ? tickFormatter(y.step) : y.valueFormat);
   const axes = [
     <CartesianGrid key="grid" stroke="#e2e8f0" vertical={false} />,
     <XAxis
@@ -71,7 +86,7 @@ export function TimeChart({ id, title, note, points, series, y, durationS, kind 
       scale={y.scale ?? 'linear'}
       {...(y.domain ? { domain: y.domain, allowDataOverflow: true } : {})}
       {...(y.ticks ? { ticks: y.ticks, interval: 0 } : {})}
-      tickFormatter={(v: number) => (y.tickFormat ?? y.valueFormat)(v)}
+      tickFormatter={(v: number) => tickFormat(v)}
       label={{ value: y.label, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' }, className: 'axis-label' }}
       width={72}
       fontSize={12}

@@ -59,9 +59,26 @@ export interface CompareCell {
   mark: Mark | null;
 }
 
+/** A link to one run's report: `href` as the page that shows the comparison resolves it. */
+export interface RunLink {
+  repeat: number;
+  href: string;
+  /** the thresholds this run failed ('metric: expression') */
+  failed: string[];
+}
+
+/**
+ * How a page links a run: comparison.html beside comparison.json links the report file
+ * relatively; the dashboard links its own run page. Null: no link (the file is unknown).
+ */
+export type RunHref = (run: { resultFile: string | null; reportFile: string | null }) => string | null;
+
 export interface CompareRow {
   id: string;
+  /** the knobs that differ between the configurations (what sets this one apart) */
   label: string;
+  /** every knob as given, for a tooltip */
+  fullLabel: string;
   rank: number | null;
   /** index into the chart palette: the same colour in every chart */
   colorIndex: number;
@@ -69,7 +86,9 @@ export interface CompareRow {
   cells: Record<ColumnKey, CompareCell>;
   /** failed checks over the runs, and `of` the total */
   checks: { text: string; ok: boolean | null; of: string | null };
-  thresholds: { text: string; ok: boolean | null };
+  thresholds: { text: string; ok: boolean | null; failed: string[] };
+  /** each run's report, with what it failed */
+  links: RunLink[];
   invariants: { text: string; ok: boolean | null };
   runs: string;
   /** failed runs, one line each */
@@ -143,15 +162,58 @@ function okSummaries(cfg: ComparisonConfiguration) {
 
 function thresholdsOf(cfg: ComparisonConfiguration): CompareRow['thresholds'] {
   const s = okSummaries(cfg);
-  if (s.length === 0) return { text: '—', ok: null };
+  // which thresholds failed, over the runs (older comparisons did not record it)
+  const failed = [...new Set(s.flatMap((x) => x.failedThresholds ?? []))];
+  if (s.length === 0) return { text: '—', ok: null, failed };
   const total = Math.max(...s.map((x) => x.thresholdsPassed + x.thresholdsFailed));
-  if (total === 0) return { text: 'none defined', ok: null };
+  if (total === 0) return { text: 'none defined', ok: null, failed };
   const passedRuns = s.filter((x) => x.thresholdsFailed === 0).length;
   if (s.length === 1) {
     const f = s[0]!.thresholdsFailed;
-    return f === 0 ? { text: `passed: all ${total} met`, ok: true } : { text: `failed: ${f} of ${total} not met`, ok: false };
+    return f === 0 ? { text: `passed: all ${total} met`, ok: true, failed } : { text: `failed: ${f} of ${total} not met`, ok: false, failed };
   }
-  return { text: passedRuns === s.length ? `all ${total} met in all ${s.length} runs` : `failed in ${s.length - passedRuns} of ${s.length} runs`, ok: passedRuns === s.length };
+  return { text: passedRuns === s.length ? `all ${total} met in all ${s.length} runs` : `failed in ${s.length - passedRuns} of ${s.length} runs`, ok: passedRuns === s.length, failed };
+}
+
+/**
+ * Configuration names by the knobs that differ between them ('cache=redis,pool=20'), not every
+ * knob a configuration had (a matrix with a base has many alike). Falls back to the label as
+ * given when nothing differs or the names would collide.
+ */
+export function differingLabels(configs: ReadonlyArray<Pick<ComparisonConfiguration, 'label' | 'given'>>): string[] {
+  const keys = [...new Set(configs.flatMap((c) => Object.keys(c.given)))];
+  const valueOf = (c: Pick<ComparisonConfiguration, 'given'>, k: string) => (Object.hasOwn(c.given, k) ? c.given[k] : undefined);
+  const differing = keys.filter((k) => new Set(configs.map((c) => valueOf(c, k) ?? '\x00')).size > 1);
+  if (differing.length === 0) return configs.map((c) => c.label);
+  const labels = configs.map((c) => differing.filter((k) => valueOf(c, k) !== undefined).map((k) => `${k}=${valueOf(c, k)}`).join(',') || 'defaults');
+  return new Set(labels).size === labels.length ? labels : configs.map((c) => c.label);
+}
+
+/** A relative path to a file (never a scheme such as javascript:), '/'-separated and URL-encoded per segment. */
+export function relativeHref(file: string | null): string | null {
+  if (file === null || file === '' || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file) || file.startsWith('/') || file.startsWith('\\')) return null;
+  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+/** comparison.html beside comparison.json: each run's report.html by its relative path. */
+export const reportFileHref: RunHref = (r) => relativeHref(r.reportFile);
+
+/** The dashboard: a run's page by its id (its folder under reports/out/: `base` + the result's folder). */
+export function dashboardRunHref(base: string): RunHref {
+  return (r) => {
+    if (!r.resultFile) return null;
+    const dir = r.resultFile.replace(/\\/g, '/').replace(/\/?result\.json$/, '');
+    const id = [base, dir].filter(Boolean).join('/');
+    return `#/run/${encodeURIComponent(id)}`;
+  };
+}
+
+function linksOf(cfg: ComparisonConfiguration, runHref: RunHref | undefined): RunLink[] {
+  if (!runHref) return [];
+  return cfg.runs.flatMap((r) => {
+    const href = runHref(r);
+    return href === null ? [] : [{ repeat: r.repeat, href, failed: r.summary?.failedThresholds ?? [] }];
+  });
 }
 
 function checksOf(cfg: ComparisonConfiguration): CompareRow['checks'] {
@@ -181,8 +243,10 @@ function timelineNote(tl: ConfigurationTimeline): string {
   return tl.of > 1 ? `run ${tl.repeat} (the median of ${tl.of} by p99 latency)` : `run ${tl.repeat}`;
 }
 
-export function buildCompareView(report: ComparisonReport): CompareView {
+export function buildCompareView(report: ComparisonReport, runHref?: RunHref): CompareView {
   const c = report.comparison;
+  const shortLabels = report.source === 'comparison' ? differingLabels(c.configurations) : c.configurations.map((x) => x.label);
+  const labelById = new Map(c.configurations.map((cfg, i) => [cfg.id, shortLabels[i] ?? cfg.label]));
   const repeats = c.meta.repeat;
   const colorOf = new Map(c.configurations.map((cfg, i) => [cfg.id, i]));
   const byId = new Map(c.configurations.map((x) => [x.id, x]));
@@ -194,20 +258,22 @@ export function buildCompareView(report: ComparisonReport): CompareView {
     const ok = cfg.runs.filter((r) => r.status === 'ok').length;
     return {
       id: cfg.id,
-      label: cfg.label,
+      label: labelById.get(cfg.id) ?? cfg.label,
+      fullLabel: cfg.label,
       rank: cfg.rank,
       colorIndex: colorOf.get(cfg.id) ?? 0,
       skipped: cfg.status === 'skipped' ? (cfg.skipReason ?? 'skipped') : !cfg.stats ? 'no successful run' : null,
       cells,
       checks: checksOf(cfg),
       thresholds: thresholdsOf(cfg),
+      links: linksOf(cfg, runHref),
       invariants: invariantsOf(cfg),
       runs: cfg.runs.length === 0 ? 'not run' : `${ok} of ${cfg.runs.length}`,
       failures: cfg.runs.filter((r) => r.status === 'failed').map((r) => `run ${r.repeat} failed: ${r.error ?? `exit ${r.exitCode}`}`),
     };
   });
 
-  const labelOf = (id: string | null) => (id === null ? null : (byId.get(id)?.label ?? id));
+  const labelOf = (id: string | null) => (id === null ? null : (labelById.get(id) ?? id));
   const winners: WinnerLine[] = COMPARE_COLUMNS.filter((col) => col.better).map((col) => {
     const w = winnerOf(col.key);
     const name = col.group ? `${col.label} ${col.group === 'latency' ? LATENCY.short : DURATION.short}` : col.label;
@@ -254,13 +320,14 @@ export function buildCompareView(report: ComparisonReport): CompareView {
   const ran = c.configurations.filter((x) => x.status === 'ran');
   const skipped = c.configurations.length - ran.length;
   const best = c.ranking[0] ? byId.get(c.ranking[0]) : undefined;
+  const bestLabel = best ? (labelById.get(best.id) ?? best.label) : null;
   const totalRuns = c.configurations.reduce((a, x) => a + x.runs.length, 0);
   const failedRuns = c.configurations.reduce((a, x) => a + x.runs.filter((r) => r.status === 'failed').length, 0);
   const m = c.meta;
   const duration = Date.parse(m.endTime) - Date.parse(m.startTime);
   return {
     title: m.scenarioName,
-    best: best?.label ?? null,
+    best: bestLabel,
     source: report.source,
     repeats,
     partial: m.partial,
@@ -282,7 +349,7 @@ export function buildCompareView(report: ComparisonReport): CompareView {
     winners,
     bars: { latencyP99, durationP99, rate, latencyMax, rateAxis: linearTicks(Math.max(1, ...rate.map((b) => b.value + (b.spread?.[1] ?? 0)))) },
     overlay: {
-      series: timelines.map(({ cfg, tl }) => ({ key: `c${colorOf.get(cfg.id) ?? 0}`, label: cfg.label, colorIndex: colorOf.get(cfg.id) ?? 0, note: timelineNote(tl) })),
+      series: timelines.map(({ cfg, tl }) => ({ key: `c${colorOf.get(cfg.id) ?? 0}`, label: labelById.get(cfg.id) ?? cfg.label, colorIndex: colorOf.get(cfg.id) ?? 0, note: timelineNote(tl) })),
       points,
       durationS: Math.max(1, Math.ceil(lastT) + 1),
       latencyAxis: logTicks(p99s.length ? Math.min(...p99s) : 1, p99s.length ? Math.max(...p99s) : 10),

@@ -3,7 +3,8 @@
 import type { RunResult } from '../../runner/result/schema.ts';
 import { generatorBanner, generatorStats, type GeneratorBanner, type GeneratorStat } from './generator.ts';
 import { logTicks } from './scale.ts';
-import { requestTable, type RequestRow } from './requests.ts';
+import { distributionView, requestTable, type DistributionView, type RequestRow } from './requests.ts';
+import type { ErrorMessage } from '../../runner/result/schema.ts';
 import { serverView, type ServerView } from './server.ts';
 import { spectrumView, type SpectrumView } from './spectrum.ts';
 import { runSummary, type RunSummary } from './summary.ts';
@@ -22,6 +23,12 @@ export interface RunView {
   errors: ErrorSeries;
   spectrum: SpectrumView;
   requests: RequestRow[];
+  /** the run's response-time distribution (both definitions), Gatling's chart */
+  distribution: DistributionView | null;
+  /** failed requests by message, most frequent first (older results: none recorded) */
+  errorMessages: ErrorMessage[];
+  /** false for results written before error messages were recorded */
+  hasErrorMessages: boolean;
   thresholds: ThresholdRow[];
   checks: CheckRow[];
   generator: GeneratorStat[];
@@ -36,7 +43,8 @@ export function buildRunView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS):
   return {
     summary: runSummary(result),
     banner: generatorBanner(result),
-    warnings: result.warnings,
+    // the saturated generator has its banner: its warning is not listed a second time
+    warnings: result.generator.saturated ? result.warnings.filter((w) => !w.startsWith('generator saturated')) : result.warnings,
     latency,
     duration,
     latencyAxis: logTicks(all.length ? Math.min(...all) : 1, all.length ? Math.max(...all) : 10),
@@ -44,6 +52,9 @@ export function buildRunView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS):
     errors: errorSeries(result, maxPoints),
     spectrum: spectrumView(result),
     requests: requestTable(result),
+    distribution: distributionView(result),
+    errorMessages: result.errors ?? [],
+    hasErrorMessages: result.errors !== undefined,
     thresholds: thresholdRows(result),
     checks: checkRows(result),
     generator: generatorStats(result),

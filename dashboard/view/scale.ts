@@ -32,14 +32,50 @@ export function timeTicks(durationS: number): number[] {
   return ticks;
 }
 
-/** Linear ticks at a 1-2-5 step covering [0, max], at most ~6 labels. */
-export function linearTicks(max: number): { ticks: number[]; domain: [number, number] } {
-  if (!(max > 0)) return { ticks: [0, 1], domain: [0, 1] };
+export interface LinearTicks {
+  ticks: number[];
+  domain: [number, number];
+  /** the distance between ticks (1, 2 or 5 × a power of ten) */
+  step: number;
+}
+
+/**
+ * Linear ticks at a 1-2-5 step covering [0, max], at most ~6 labels: 0, 2, 4, 6 or 0, 50, 100 —
+ * never 2.5 steps, which an axis can only show rounded (0, 3, 5, 8). `integer` for counts: the
+ * step is at least 1 (0.2 VUs is no tick). An empty range (max ≤ 0) gets [0, 1].
+ */
+export function linearTicks(max: number, opts: { integer?: boolean } = {}): LinearTicks {
+  if (!(max > 0)) return { ticks: [0, 1], domain: [0, 1], step: 1 };
   const raw = max / 5;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
-  const top = Math.ceil(max / step) * step;
+  let step = ([1, 2, 5, 10].find((m) => m * mag >= raw * (1 - 1e-9)) ?? 10) * mag;
+  if (opts.integer && step < 1) step = 1;
+  step = +step.toPrecision(6);
+  const top = +(Math.ceil(max / step - 1e-9) * step).toPrecision(6);
   const ticks: number[] = [];
-  for (let v = 0; v <= top + step / 2; v += step) ticks.push(+v.toPrecision(6));
-  return { ticks, domain: [0, top] };
+  for (let i = 0; i * step <= top + step / 2; i++) ticks.push(+(i * step).toPrecision(6));
+  return { ticks, domain: [0, top], step };
+}
+
+/**
+ * A tick label with exactly the decimals the step needs (step 0.2 → 0.2, 0.4; step 50 → 50, 100),
+ * large values compact (12k): ticks always read as distinct, increasing numbers.
+ */
+export function tickFormatter(step: number, suffix = ''): (v: number) => string {
+  const decimals = step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
+  return (v: number) => {
+    if (Math.abs(v) >= 10_000) return `${new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 }).format(v)}${suffix}`;
+    return `${new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(v)}${suffix}`;
+  };
+}
+
+/** True when a chart has nothing to draw: every value of every series is null, missing or 0. */
+export function isEmptySeries(points: ReadonlyArray<object>, keys: readonly string[]): boolean {
+  for (const p of points) {
+    for (const k of keys) {
+      const v = (p as Record<string, unknown>)[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v !== 0) return false;
+    }
+  }
+  return true;
 }

@@ -15,8 +15,11 @@ export interface Stat {
 
 export interface RunSummary {
   title: string;
-  verdict: { ok: boolean; text: string } | null;
+  /** 'interrupted' (Ctrl-C) wins over the thresholds: a run cut short neither passed nor failed them */
+  verdict: { ok: boolean; state: 'passed' | 'failed' | 'interrupted'; text: string } | null;
   partial: string | null;
+  /** when no request succeeded: what the errors were, in words (kind and count, the first message) */
+  allFailed: string | null;
   facts: Array<{ label: string; value: string }>;
   stats: Stat[];
 }
@@ -27,11 +30,34 @@ const v = (result: RunResult, metric: string, key: string): number | null => {
   return x === undefined ? null : x;
 };
 
+/** A run stopped by Ctrl-C (or SIGTERM): partial, and its stop reason says so. */
+export function isInterrupted(result: Pick<RunResult, 'partial' | 'stopReason'>): boolean {
+  return result.partial && /interrupt/i.test(result.stopReason ?? '');
+}
+
+const maxOf = (result: RunResult, key: 'vus' | 'vusMax'): number | null => (result.timeline.length === 0 ? null : Math.max(...result.timeline.map((p) => p[key])));
+
+/** "Every request failed (20 of 20): connect_refused 20. Most frequent: GET home — connect ECONNREFUSED …" or null. */
+export function allFailedText(result: RunResult): string | null {
+  const f = Object.hasOwn(result.metrics, 'http_req_failed') ? result.metrics.http_req_failed?.values : undefined;
+  const failed = f?.passes ?? 0;
+  if (!f || failed === 0 || (f.fails ?? 0) > 0) return null;
+  const kinds = new Map<string, number>();
+  for (const p of result.timeline) for (const [k, n] of Object.entries(p.errorsByKind)) kinds.set(k, (kinds.get(k) ?? 0) + n);
+  const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${formatCount(n)}`).join(', ');
+  const first = result.errors?.[0];
+  const msg = first ? ` Most frequent: ${first.method && !first.name.startsWith(`${first.method} `) ? `${first.method} ` : ''}${first.name} — ${first.message} (×${formatCount(first.count)}).` : '';
+  return `Every request failed (${formatCount(failed)} of ${formatCount(failed)})${byKind ? `: ${byKind}` : ''}.${msg} No latency here describes the target.`;
+}
+
 export function runSummary(result: RunResult): RunSummary {
   const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
-  const verdict = result.thresholds.length === 0 ? null : failedThresholds === 0
-    ? { ok: true, text: `passed: all ${result.thresholds.length} thresholds met` }
-    : { ok: false, text: `failed: ${failedThresholds} of ${result.thresholds.length} thresholds not met` };
+  const n = result.thresholds.length;
+  const verdict: RunSummary['verdict'] = isInterrupted(result)
+    ? { ok: false, state: 'interrupted', text: `interrupted${n === 0 ? '' : failedThresholds > 0 ? `: ${failedThresholds} of ${n} thresholds not met so far` : ': thresholds met so far, not a pass'}` }
+    : n === 0 ? null : failedThresholds === 0
+      ? { ok: true, state: 'passed', text: `passed: all ${n} thresholds met` }
+      : { ok: false, state: 'failed', text: `failed: ${failedThresholds} of ${n} thresholds not met` };
   const errRate = v(result, 'http_req_failed', 'rate');
   const dropped = v(result, 'dropped_iterations', 'count') ?? 0;
   const checksRate = v(result, 'checks', 'rate');
@@ -54,7 +80,9 @@ export function runSummary(result: RunResult): RunSummary {
     { id: 'duration-p99', label: `p99 ${DURATION.short}`, value: formatMs(v(result, DURATION.metric, 'p(99)')), raw: v(result, DURATION.metric, 'p(99)') },
     { id: 'dropped', label: 'dropped iterations', value: formatCount(dropped), raw: dropped, ...(dropped > 0 ? { tone: 'bad' as const } : {}) },
     { id: 'checks', label: 'checks passed', value: formatPercent(checksRate), raw: checksRate },
-    { id: 'vus-max', label: 'VUs (max)', value: formatCount(v(result, 'vus', 'max')), raw: v(result, 'vus', 'max') },
+    // busy and allocated VUs, from the same per-second points the VU chart draws
+    { id: 'vus-max', label: 'VUs busy (max)', value: formatCount(maxOf(result, 'vus') ?? v(result, 'vus', 'max')), raw: maxOf(result, 'vus') ?? v(result, 'vus', 'max') },
+    { id: 'vus-allocated', label: 'VUs allocated (max)', value: formatCount(maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max')), raw: maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max') },
     { id: 'data-sent', label: 'data sent', value: formatBytes(v(result, 'data_sent', 'count') ?? 0), raw: v(result, 'data_sent', 'count') },
     { id: 'data-received', label: 'data received', value: formatBytes(v(result, 'data_received', 'count') ?? 0), raw: v(result, 'data_received', 'count') },
   ];
@@ -62,6 +90,7 @@ export function runSummary(result: RunResult): RunSummary {
     title: m.scenarioName,
     verdict,
     partial: result.partial ? `This run did not finish its schedule${result.stopReason ? `: ${result.stopReason}` : ''}.` : null,
+    allFailed: allFailedText(result),
     facts,
     stats,
   };

@@ -10,6 +10,8 @@ export interface ThresholdRow {
   unit: 'ms' | 'ratio' | '';
   aborted: boolean;
   abortOnFail: boolean;
+  /** why the verdict is not the plain comparison (no successful request, ...) */
+  note: string | null;
 }
 
 export interface CheckRow {
@@ -31,7 +33,7 @@ function unitOf(result: RunResult, key: string): ThresholdRow['unit'] {
 }
 
 export function thresholdRows(result: RunResult): ThresholdRow[] {
-  return result.thresholds.map((t) => ({ key: t.key, source: t.source, ok: t.ok, observed: t.observed, unit: unitOf(result, t.key), aborted: t.aborted, abortOnFail: t.abortOnFail }));
+  return result.thresholds.map((t) => ({ key: t.key, source: t.source, ok: t.ok, observed: t.observed, unit: unitOf(result, t.key), aborted: t.aborted, abortOnFail: t.abortOnFail, note: t.note ?? null }));
 }
 
 export function checkRows(result: RunResult): CheckRow[] {

@@ -166,15 +166,15 @@ describe('thresholds, checks, generator, server', () => {
     expect(banner.reasons[0]).toMatch(/651 dropped/);
     expect(generatorBanner(buildRunFixture({ stallAtS: null }))).toBeNull();
   });
-  it('server metrics: seconds → ms, bytes keep bytes, *_total → a per-second rate', () => {
+  it('server metrics: seconds → ms, bytes keep bytes, a raw *_total counter of an older result → a per-second rate', () => {
     const s = serverView(buildRunFixture({ serverSeries: 6 }))!;
     const by = Object.fromEntries(s.charts.map((c) => [c.name, c]));
     expect(by.nodejs_eventloop_lag_p99_seconds!.unit).toBe('ms');
     expect(by.nodejs_eventloop_lag_p99_seconds!.points[31]!.v).toBeCloseTo(4, 9);
     expect(by.process_resident_memory_bytes!.unit).toBe('bytes');
-    expect(by.orders_accepted_total!.unit).toBe('/s');
-    expect(by.orders_accepted_total!.points[0]!.v).toBeCloseTo(30, 9); // 200 iterations/s × 0.15
-    expect(by.orders_accepted_total!.points).toHaveLength(59);
+    expect(by.orders_paid_total!.unit).toBe('/s');
+    expect(by.orders_paid_total!.points[0]!.v).toBeCloseTo(30, 9); // 200 iterations/s × 0.15
+    expect(by.orders_paid_total!.points).toHaveLength(59);
   });
 });
 
@@ -188,7 +188,37 @@ describe('summary and the whole view', () => {
     expect(stat('latency-p99').label).toMatch(/intended start/);
     expect(stat('duration-p99').label).toMatch(/from send/);
     expect(stat('dropped').tone).toBe('bad');
-    expect(s.verdict).toEqual({ ok: false, text: 'failed: 1 of 4 thresholds not met' });
+    expect(s.verdict).toEqual({ ok: false, state: 'failed', text: 'failed: 1 of 4 thresholds not met' });
+  });
+  it('an interrupted run reads "interrupted", never passed; a passing one that was interrupted neither', () => {
+    const passing = { ...run, thresholds: run.thresholds.map((t) => ({ ...t, ok: true })) };
+    expect(runSummary({ ...passing, partial: true, stopReason: 'interrupted (Ctrl-C)' }).verdict).toEqual({ ok: false, state: 'interrupted', text: 'interrupted: thresholds met so far, not a pass' });
+    expect(runSummary({ ...run, partial: true, stopReason: 'interrupted (Ctrl-C)' }).verdict?.text).toBe('interrupted: 1 of 4 thresholds not met so far');
+    // an abortOnFail stop is a failure, not an interruption
+    expect(runSummary({ ...run, partial: true, stopReason: 'threshold x: p(99)<1 crossed (abortOnFail)' }).verdict?.state).toBe('failed');
+  });
+  it('no request succeeded: the headline says what the errors were', () => {
+    expect(runSummary(run).allFailed).toBeNull();
+    const failedRun = {
+      ...run,
+      metrics: { ...run.metrics, http_req_failed: { type: 'rate' as const, contains: 'default' as const, values: { rate: 1, passes: 6, fails: 0 } } },
+      timeline: run.timeline.map((p, i) => ({ ...p, errorsByKind: (i === 0 ? { connect_refused: 6 } : {}) as Record<string, number> })),
+      errors: [{ name: 'home', method: 'GET', kind: 'connect_refused', message: 'connect ECONNREFUSED 127.0.0.1:9', count: 6, firstT: 0, lastT: 0 }],
+    };
+    expect(runSummary(failedRun).allFailed).toBe('Every request failed (6 of 6): connect_refused 6. Most frequent: GET home — connect ECONNREFUSED 127.0.0.1:9 (×6). No latency here describes the target.');
+  });
+  it('VUs busy and allocated come from the same points as the VU chart', () => {
+    const s = runSummary(run);
+    const stat = (id: string) => s.stats.find((x) => x.id === id)!;
+    expect(stat('vus-max').raw).toBe(Math.max(...run.timeline.map((p) => p.vus)));
+    expect(stat('vus-allocated').raw).toBe(Math.max(...run.timeline.map((p) => p.vusMax)));
+    expect(stat('vus-allocated').raw).toBeGreaterThanOrEqual(stat('vus-max').raw!);
+  });
+  it('the saturation warning is shown once: as the banner, not again in the warnings', () => {
+    const sat = { ...run, generator: { ...run.generator, saturated: true, reasons: ['event-loop lag p99 30 ms > 10 ms'] }, warnings: ['generator saturated — these numbers may describe the load generator: x', 'other'] };
+    const v = buildRunView(sat);
+    expect(v.banner).not.toBeNull();
+    expect(v.warnings).toEqual(['other']);
   });
   it('latency and duration share one log axis that holds every point', () => {
     const v = buildRunView(run);
@@ -225,7 +255,33 @@ describe('axis ticks', () => {
     const { timeTicks, linearTicks } = await import('./scale.ts');
     expect(timeTicks(60)).toEqual([0, 10, 20, 30, 40, 50, 60]);
     expect(timeTicks(3600)).toEqual([0, 600, 1200, 1800, 2400, 3000, 3600]);
-    expect(linearTicks(213)).toEqual({ ticks: [0, 50, 100, 150, 200, 250], domain: [0, 250] });
-    expect(linearTicks(0)).toEqual({ ticks: [0, 1], domain: [0, 1] });
+    expect(linearTicks(213)).toEqual({ ticks: [0, 50, 100, 150, 200, 250], domain: [0, 250], step: 50 });
+    expect(linearTicks(0)).toEqual({ ticks: [0, 1], domain: [0, 1], step: 1 });
+  });
+
+  it('linear ticks step 1-2-5, never 2.5; labels carry the decimals their step needs', async () => {
+    const { linearTicks, tickFormatter } = await import('./scale.ts');
+    // lines at 0, 2.6, 5.2, …, 13: 0, 5, 10, 15 (was 0, 2.5, 5, … shown as 0, 3, 5, 8, 10, 13)
+    const a = linearTicks(13);
+    expect(a.ticks).toEqual([0, 5, 10, 15]);
+    expect(a.ticks.map(tickFormatter(a.step))).toEqual(['0', '5', '10', '15']);
+    expect(linearTicks(9).ticks).toEqual([0, 2, 4, 6, 8, 10]);
+    for (const max of [0.9, 1, 3.7, 47, 999, 12_345]) {
+      const t = linearTicks(max);
+      const mant = +(t.step / 10 ** Math.floor(Math.log10(t.step))).toPrecision(3);
+      expect([1, 2, 5]).toContain(mant);
+      expect(t.ticks.at(-1)).toBeGreaterThanOrEqual(max);
+      expect(t.ticks.length).toBeLessThanOrEqual(7);
+      const labels = t.ticks.map(tickFormatter(t.step));
+      expect(new Set(labels).size).toBe(labels.length); // no 0|0|0|1|1|1
+    }
+    expect(linearTicks(1).ticks.map(tickFormatter(linearTicks(1).step))).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']);
+    expect(linearTicks(3, { integer: true }).ticks).toEqual([0, 1, 2, 3]);
+  });
+
+  it('an all-zero or all-null chart is empty', async () => {
+    const { isEmptySeries } = await import('./scale.ts');
+    expect(isEmptySeries([{ t: 0, a: 0, b: null }, { t: 1, a: 0 }], ['a', 'b'])).toBe(true);
+    expect(isEmptySeries([{ t: 0, a: 0 }, { t: 1, a: 0.01 }], ['a'])).toBe(false);
   });
 });

@@ -110,4 +110,4 @@ export const METHOD =
   'Rank: configurations whose invariants held first, then fewer failed thresholds, then lower latency p99 (from the intended start), then higher req/s. ' +
   'Cells show the median over repeats and, with repeats, the range (min–max). A column winner is marked * when its range does not overlap the runner-up’s ' +
   '(a real difference: larger than the run-to-run spread), ~ when the ranges overlap (within noise), ? with single runs (no spread measured: untested). ' +
-  'req/s = requests answered per second (achieved rate); errors = requests answered 5xx or not at all (409 sold out and 402 declined are answers).';
+  'req/s = requests answered per second (achieved rate); errors = failed requests (http_req_failed: no answer, or a status the scenario did not expect — the shop scenarios expect 409 sold out and 402 declined).';

@@ -11,31 +11,32 @@ const value = (r: RunResult, metric: string, key: string): number | null => {
   return v === undefined || !Number.isFinite(v) ? null : v;
 };
 
-/** Requests answered 5xx or not at all, over all requests (from the per-status tagged counts). */
-export function serverErrorRate(r: RunResult): number {
-  let total = 0;
-  let bad = 0;
-  for (const m of r.tagged) {
-    if (m.metric !== 'http_reqs') continue;
-    const n = m.values.count ?? 0;
-    total += n;
-    const status = Number(m.tags.status ?? '0');
-    if (!(status >= 100 && status < 500)) bad += n;
-  }
-  return total === 0 ? 0 : bad / total;
+/**
+ * The share of failed requests: http_req_failed, the one definition every page uses (no answer,
+ * or a status the scenario did not expect — a checkout's 409 sold out is expected).
+ */
+export function failedRequestRate(r: RunResult): number {
+  return value(r, 'http_req_failed', 'rate') ?? 0;
+}
+
+/** The thresholds that failed, as 'metric: expression'. */
+export function failedThresholds(r: RunResult): string[] {
+  return r.thresholds.filter((t) => !t.ok).map((t) => `${t.key}: ${t.source}`);
 }
 
 export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSummary {
   const invariantChecks = r.checks.filter((c) => INVARIANT_CHECKS.includes(c.name));
-  const errorRate = serverErrorRate(r);
+  const errorRate = failedRequestRate(r);
   return {
-    // achieved: answered requests per second (a timeout or a 5xx is not throughput)
+    // achieved: answered requests per second (a failed request is not throughput)
     requestsPerSecond: (value(r, 'http_reqs', 'rate') ?? 0) * (1 - errorRate),
     iterationsPerSecond: value(r, 'iterations', 'rate') ?? 0,
     achievedRatio: r.generator.achievedRatio,
     droppedIterations: value(r, 'dropped_iterations', 'count') ?? 0,
     latencyP50: value(r, 'http_req_latency', 'p(50)') ?? value(r, 'http_req_latency', 'med'),
+    latencyP90: value(r, 'http_req_latency', 'p(90)'),
     latencyP99: value(r, 'http_req_latency', 'p(99)'),
+    durationP90: value(r, 'http_req_duration', 'p(90)'),
     durationP50: value(r, 'http_req_duration', 'p(50)') ?? value(r, 'http_req_duration', 'med'),
     durationP99: value(r, 'http_req_duration', 'p(99)'),
     errorRate,
@@ -48,6 +49,7 @@ export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSumma
     invariantChecksOk: invariantChecks.length === 0 ? null : invariantChecks.every((c) => c.fails === 0 && c.passes > 0),
     thresholdsPassed: r.thresholds.filter((t) => t.ok).length,
     thresholdsFailed: r.thresholds.filter((t) => !t.ok).length,
+    failedThresholds: failedThresholds(r),
     diedAt: r.server?.diedAt ?? null,
     partial: r.partial,
   };

@@ -46,12 +46,18 @@ export function formatComparisonTable(c: Comparison): string {
     else out.push(`  ${lines[i] ?? ''}`);
   }
   const failedRuns = c.configurations.flatMap((cfg) => cfg.runs.filter((r) => r.status === 'failed').map((r) => `  ${cfg.label} run ${r.repeat} failed: ${r.error ?? `exit ${r.exitCode}`}`));
+  // which thresholds failed, per configuration (the ✗ column only counts them)
+  const failedThresholds = c.configurations.flatMap((cfg) => {
+    const names = [...new Set(cfg.runs.flatMap((r) => r.summary?.failedThresholds ?? []))];
+    return names.length ? [`  ${cfg.label}: ✗ ${names.join('; ✗ ')}`] : [];
+  });
   return [
     '',
     `  ${c.meta.scenarioName}: ${c.configurations.length} configuration(s) × ${repeats} run(s)${c.meta.partial ? '  (interrupted: partial)' : ''}`,
     '',
     ...out,
     ...(failedRuns.length ? ['', ...failedRuns] : []),
+    ...(failedThresholds.length ? ['', '  thresholds failed:', ...failedThresholds] : []),
     '',
     ...wrap(METHOD, 100).map((l) => `  ${l}`),
     '',

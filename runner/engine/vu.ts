@@ -7,11 +7,12 @@
 //                       (coordinated omission corrected; 0 shift in a closed model).
 import { Buffer } from 'node:buffer';
 import type { NormalisedOptions } from '../scenario/types.ts';
-import type { CheckFn, Http, RequestBody, RequestParams, Response, ResponseTimings, VU } from '../scenario/api.ts';
+import type { CheckFn, ExpectedStatuses, Http, RequestBody, RequestParams, Response, ResponseTimings, VU } from '../scenario/api.ts';
 import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/interval.ts';
 import { tagsKey, type Tags } from '../recorder/series.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
+import { DEFAULT_EXPECTED, isExpected, statusTable, unexpectedStatusKind, type StatusTable } from './expected-statuses.ts';
 
 /** Parsed URLs are cached per thread: scenarios request the same few URLs millions of times. */
 const urlCache = new Map<string, URL>();
@@ -99,6 +100,11 @@ export class VirtualUser implements VU {
   private lastCell: { rawName: string; method: string; status: number; gen: number; cell: HttpCell } | null = null;
   private lastRawUrl = '';
   private lastUrl: URL | null = null;
+  /** this VU's expected statuses (setResponseCallback), and the last per-request list seen with its table */
+  private expected: StatusTable = DEFAULT_EXPECTED;
+  private expectedList: ExpectedStatuses | null = null;
+  private lastParamsList: ExpectedStatuses | null = null;
+  private lastParamsTable: StatusTable = DEFAULT_EXPECTED;
 
   constructor(id: number, idInTest: number, ctx: VuContext) {
     this.id = id;
@@ -113,7 +119,28 @@ export class VirtualUser implements VU {
       userAgent: ctx.options.userAgent,
       maxRedirects: ctx.options.maxRedirects,
     });
-    this.http = makeHttp((method, url, body, params) => this.request(method, url, body, params));
+    this.http = makeHttp(
+      (method, url, body, params) => this.request(method, url, body, params),
+      (statuses) => this.setExpected(statuses),
+    );
+  }
+
+  /** setResponseCallback(): the same list again is a no-op (journeys call it every iteration). */
+  private setExpected(statuses: ExpectedStatuses): void {
+    if (statuses === this.expectedList) return;
+    this.expected = statusTable(statuses);
+    this.expectedList = statuses;
+  }
+
+  /** The table of a request: its own list (cached by identity), else this VU's. */
+  private tableOf(params: RequestParams | undefined): StatusTable {
+    const list = params?.expectedStatuses;
+    if (list === undefined) return this.expected;
+    if (list !== this.lastParamsList) {
+      this.lastParamsTable = statusTable(list);
+      this.lastParamsList = list;
+    }
+    return this.lastParamsTable;
   }
 
   /** Called by the executor before each iteration. */
@@ -247,7 +274,8 @@ export class VirtualUser implements VU {
     if (!this.interrupted && this.recordHttp) {
       const err = r.error;
       const status = r.status;
-      const errorKind = err !== null ? err.kind : status >= 500 ? 'status_5xx' : status >= 400 ? 'status_4xx' : status < 200 ? 'status_other' : '';
+      // one definition of a failed request everywhere: no response, or a status not expected
+      const errorKind = err !== null ? err.kind : isExpected(this.tableOf(params), status) ? '' : unexpectedStatusKind(status);
       const rawName = params?.name ?? url.href;
       const extra = params?.tags;
       let cell: HttpCell;
@@ -272,6 +300,7 @@ export class VirtualUser implements VU {
         r.bytesSent,
         r.bytesReceived,
       );
+      if (errorKind !== '') this.recorder.errorMessage(this.names.bound(rawName), method, errorKind, err !== null ? err.message : '', status);
     }
     return new HttpResponse(method, url.href, r, lagUs);
   }
@@ -387,8 +416,15 @@ function abortedResponse(method: string, url: string): Response {
 
 type Requester = (method: string, url: string, body: RequestBody, params: RequestParams | undefined) => Promise<Response>;
 
-export function makeHttp(request: Requester): Http {
+function checkedStatuses(...statuses: Array<number | { min: number; max: number }>): ExpectedStatuses {
+  statusTable(statuses); // throws a clear error on a bad entry, here where the scenario wrote it
+  return statuses;
+}
+
+export function makeHttp(request: Requester, setExpected: (statuses: ExpectedStatuses) => void): Http {
   return {
+    expectedStatuses: checkedStatuses,
+    setResponseCallback: setExpected,
     get: (url, params) => request('GET', url, undefined, params),
     head: (url, params) => request('HEAD', url, undefined, params),
     post: (url, body, params) => request('POST', url, body, params),

@@ -312,7 +312,10 @@ describe('stampede export k6: the shop scenarios (helpers in a local module, the
     // process.env (where Stampede puts --env) is k6's __ENV
     expect(text).toContain('function envNumber(name, fallback, env = __ENV) {');
     // the non-exported module constants the journeys use are carried; those only options used are not
-    expect(text).toContain('const ANSWERED = new Set([201, 202, 402, 409]);');
+    expect(text).toContain('const CHECKOUT_ANSWERS = [201, 202, 402, 409];');
+    expect(text).toContain('const ANSWERED = new Set(CHECKOUT_ANSWERS);');
+    // Stampede's per-request expectedStatuses becomes k6's responseCallback
+    expect(text).toContain('out.responseCallback = http.expectedStatuses(...out.expectedStatuses);');
     expect(text).toContain('const JSON_HEADERS = { "content-type": "application/json" };');
     expect(text).not.toMatch(/\b(PEAK|BUY_SHARE|MAX_VUS|INVARIANT_THRESHOLDS)\b/);
     // the VU's features inside helpers

@@ -18,6 +18,11 @@ function __k6Params(params, body) {
     out.tags = Object.assign({}, out.tags, { name: out.name });
     delete out.name;
   }
+  // Stampede's per-request expectedStatuses is k6's responseCallback
+  if (out.expectedStatuses !== undefined) {
+    out.responseCallback = http.expectedStatuses(...out.expectedStatuses);
+    delete out.expectedStatuses;
+  }
   if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof ArrayBuffer) && !(body instanceof Uint8Array)) {
     const headers = Object.assign({}, out.headers);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';

@@ -1,7 +1,7 @@
 // The run's aggregate, in the main thread: merges every thread's one-second snapshots into
 // cumulative series (exactly: histograms add bucket by bucket), builds the per-second timeline,
 // and answers metric queries for thresholds and the summary.
-import type { CheckResult, MetricResult, MetricType, TaggedMetric, TimelinePoint, Percentiles } from '../result/schema.ts';
+import type { CheckResult, ErrorMessage, MetricResult, MetricType, TaggedMetric, TimelinePoint, Percentiles } from '../result/schema.ts';
 import { encodeHistogram, newHistogram, trendAggregate, trendValues, type Histogram } from './histogram.ts';
 import type { IntervalSnapshot } from './interval.ts';
 import { metricDef } from './metrics.ts';
@@ -12,6 +12,10 @@ export interface MetricView {
   type: MetricType;
   aggregate(aggregation: string, percentile?: number): number | undefined;
 }
+
+/** Distinct error messages a run keeps (past it, one more entry counts the rest). */
+const MAX_RUN_ERROR_MESSAGES = 200;
+const OTHER_KEY = '\x1fother';
 
 interface PendingSecond {
   reports: number;
@@ -31,6 +35,8 @@ export class RunAggregate {
   /** vus gauge: summed over threads per second */
   private vusStats = { value: 0, min: Infinity, max: 0 };
   private vusMaxStats = { value: 0, min: Infinity, max: 0 };
+  /** failed requests by (name, method, kind, message) over the run */
+  private readonly errorMessages = new Map<string, ErrorMessage>();
   /** run elapsed time in ms, for counter rates; set by the engine */
   elapsedMs = 0;
 
@@ -50,6 +56,16 @@ export class RunAggregate {
       for (const [name, n] of Object.entries(s.counters)) target.count(name, n);
       for (const [name, [p, f]] of Object.entries(s.rates)) target.rateCounts(name, p, f);
       if (s.gauges) for (const [name, g] of Object.entries(s.gauges)) target.gauge(name, g);
+    }
+    for (const e of snap.errors ?? []) {
+      const key = `${e.name}\x1f${e.method}\x1f${e.kind}\x1f${e.message}`;
+      const cur = this.errorMessages.get(key) ?? (this.errorMessages.size < MAX_RUN_ERROR_MESSAGES ? undefined : this.errorMessages.get(OTHER_KEY));
+      if (cur) {
+        cur.count += e.count;
+        cur.firstT = Math.min(cur.firstT, snap.t);
+        cur.lastT = Math.max(cur.lastT, snap.t);
+      } else if (this.errorMessages.size < MAX_RUN_ERROR_MESSAGES) this.errorMessages.set(key, { ...e, firstT: snap.t, lastT: snap.t });
+      else this.errorMessages.set(OTHER_KEY, { name: '(other error messages)', method: '', kind: 'other', message: '(other error messages)', count: e.count, firstT: snap.t, lastT: snap.t });
     }
     this.sendLag.add(snap.sendLag);
     this.loopLag.add(snap.loopLag);
@@ -178,6 +194,11 @@ export class RunAggregate {
       return undefined;
     }
     return { trend, counter, rate };
+  }
+
+  /** Failed requests by message, most frequent first. */
+  errors(): ErrorMessage[] {
+    return [...this.errorMessages.values()].sort((a, b) => b.count - a.count || a.firstT - b.firstT || a.name.localeCompare(b.name));
   }
 
   metricNames(): string[] {

@@ -40,6 +40,31 @@ export interface IntervalSnapshot<H = Histogram> {
   checksFailed: number;
   vus: number;
   vusMax: number;
+  /** failed requests of this second by (name, method, kind, message); at most MAX_ERROR_MESSAGES entries */
+  errors?: ErrorMessageCount[];
+}
+
+/** Failed requests with one message (the network error's text, or the unexpected status). */
+export interface ErrorMessageCount {
+  name: string;
+  method: string;
+  kind: string;
+  message: string;
+  count: number;
+}
+
+/** Distinct error messages kept per thread and second; the rest are counted under OTHER_ERRORS. */
+export const MAX_ERROR_MESSAGES = 50;
+export const OTHER_ERRORS = '(other error messages)';
+
+interface ErrorEntry {
+  name: string;
+  method: string;
+  kind: string;
+  /** '' for an unexpected status: the message is made from `status` at the snapshot */
+  message: string;
+  status: number;
+  count: number;
 }
 
 /** What the HTTP layer reports for one finished request (µs durations). */
@@ -110,6 +135,9 @@ export class IntervalRecorder {
   private loopLag = newHistogram();
   private loopTimer: NodeJS.Timeout | null = null;
   private gen = 0;
+  /** failed requests' messages of this interval: by name, then by message (or status) */
+  private errors = new Map<string, Map<string | number, ErrorEntry>>();
+  private errorEntries = 0;
   /** gauges, maintained by the engine */
   vus = 0;
   vusMax = 0;
@@ -231,6 +259,37 @@ export class IntervalRecorder {
     }
   }
 
+  /**
+   * A failed request's message: the network error's text, or '' for an unexpected `status`.
+   * Only failed requests come here; an entry is created once per distinct message and second.
+   */
+  errorMessage(name: string, method: string, kind: string, message: string, status: number): void {
+    let byMessage = this.errors.get(name);
+    if (byMessage === undefined) {
+      byMessage = new Map();
+      this.errors.set(name, byMessage);
+    }
+    const key = message !== '' ? message : status;
+    let e = byMessage.get(key);
+    if (e === undefined) {
+      if (this.errorEntries >= MAX_ERROR_MESSAGES) {
+        const other = this.errors.get(OTHER_ERRORS) ?? new Map<string | number, ErrorEntry>();
+        this.errors.set(OTHER_ERRORS, other);
+        e = other.get(OTHER_ERRORS);
+        if (e === undefined) {
+          e = { name: OTHER_ERRORS, method: '', kind: 'other', message: OTHER_ERRORS, status: 0, count: 0 };
+          other.set(OTHER_ERRORS, e);
+        }
+        e.count++;
+        return;
+      }
+      e = { name, method, kind, message, status, count: 0 };
+      byMessage.set(key, e);
+      this.errorEntries++;
+    }
+    e.count++;
+  }
+
   iterationStarted(sendLagUs: number | null): void {
     this.counts.started++;
     if (sendLagUs !== null) recordUs(this.sendLag, sendLagUs);
@@ -301,7 +360,10 @@ export class IntervalRecorder {
       ...this.counts,
       vus: this.vus,
       vusMax: this.vusMax,
+      errors: [...this.errors.values()].flatMap((m) => [...m.values()].map((e) => ({ name: e.name, method: e.method, kind: e.kind, message: e.message !== '' ? e.message : statusMessage(e.status), count: e.count }))),
     };
+    this.errors = new Map();
+    this.errorEntries = 0;
     this.entries = new Map();
     this.sendLag = newHistogram();
     this.loopLag = newHistogram();
@@ -313,6 +375,11 @@ export class IntervalRecorder {
   close(): void {
     if (this.loopTimer) clearTimeout(this.loopTimer);
   }
+}
+
+/** What an unexpected status reads as in the error list. */
+export function statusMessage(status: number): string {
+  return `unexpected status ${status}`;
 }
 
 /** The cell's fields into its series' metric maps (k6 names and meanings); returns its latency histogram. */

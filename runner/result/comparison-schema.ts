@@ -12,7 +12,7 @@ export const COMPARISON_SCHEMA_VERSION = 1;
 
 /** The numbers of one run that a comparison ranks (from its result.json and the shop's invariants). */
 export const runSummarySchema = z.object({
-  /** achieved rate: requests answered (not 5xx, not timed out or refused) per second over the run */
+  /** achieved rate: requests that did not fail (http_req_failed) per second over the run */
   requestsPerSecond: z.number(),
   iterationsPerSecond: z.number(),
   /** started ÷ scheduled iterations in the open model; null for closed-model scenarios */
@@ -21,10 +21,13 @@ export const runSummarySchema = z.object({
   /** http_req_latency (from the intended start, coordinated omission corrected), ms */
   latencyP50: z.number().nullable(),
   latencyP99: z.number().nullable(),
+  /** p90 of both definitions (absent in comparisons written before it existed) */
+  latencyP90: z.number().nullable().optional(),
+  durationP90: z.number().nullable().optional(),
   /** http_req_duration (from the actual send, k6's meaning), ms */
   durationP50: z.number().nullable(),
   durationP99: z.number().nullable(),
-  /** share of requests answered 5xx or not at all (timeouts, resets, refused); 4xx such as 409 sold out are answers */
+  /** http_req_failed: share of requests with no answer or an unexpected status (the scenario's expectedStatuses; 409 sold out is expected in the shop's) */
   errorRate: z.number(),
   /** the shop's invariants after the run (null when unknown: not the shop, or it could not be read) */
   sold: z.number().nullable(),
@@ -37,6 +40,8 @@ export const runSummarySchema = z.object({
   invariantChecksOk: z.boolean().nullable(),
   thresholdsPassed: z.number().int().nonnegative(),
   thresholdsFailed: z.number().int().nonnegative(),
+  /** the failed thresholds, as 'metric: expression' (absent in comparisons written before it existed) */
+  failedThresholds: z.array(z.string()).optional(),
   /** t (s) at which the target stopped answering, when it died */
   diedAt: z.number().nullable(),
   partial: z.boolean(),

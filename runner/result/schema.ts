@@ -28,6 +28,8 @@ export const thresholdVerdictSchema = z.object({
   abortOnFail: z.boolean(),
   /** true when this threshold stopped the run */
   aborted: z.boolean(),
+  /** why the verdict is not the plain comparison (e.g. a latency threshold when no request succeeded) */
+  note: z.string().optional(),
 });
 export type ThresholdVerdict = z.infer<typeof thresholdVerdictSchema>;
 
@@ -122,6 +124,12 @@ export const serverMetricsSchema = z.object({
   series: z.record(z.string(), z.array(z.tuple([z.number(), z.number()]))),
   /** set when the target stopped answering mid-run */
   diedAt: z.number().nullable().optional(),
+  /**
+   * How each series was derived and its unit: `shown` 'value' (a gauge as scraped), 'rate' (per
+   * second from a counter), 'ratio' or 'mean'; `declared` is the source family's TYPE in the
+   * scrape. Readers draw a series as it says, never by its name (absent in older results: as is).
+   */
+  kinds: z.record(z.string(), z.object({ shown: z.enum(['value', 'rate', 'ratio', 'mean']), declared: z.string(), unit: z.string() })).optional(),
 });
 export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
 
@@ -148,6 +156,22 @@ export const normalisedScenarioSchema = z
     preAllocatedVUs: z.number().optional(),
     maxVUs: z.number().optional(),
   });
+
+/** Failed requests with one message: what went wrong, in words, with its count. */
+export const errorMessageSchema = z.object({
+  /** the request's name tag */
+  name: z.string(),
+  method: z.string(),
+  /** the error kind, as in errorsByKind: 'connect_refused', 'timeout', 'status_5xx', ... */
+  kind: z.string(),
+  /** the network error's text ('connect ECONNREFUSED 127.0.0.1:9') or 'unexpected status 503' */
+  message: z.string(),
+  count: z.number().int().nonnegative(),
+  /** the second (t) it was first and last seen */
+  firstT: z.number().int().nonnegative(),
+  lastT: z.number().int().nonnegative(),
+});
+export type ErrorMessage = z.infer<typeof errorMessageSchema>;
 
 export const runMetaSchema = z.object({
   tool: z.object({ name: z.literal('stampede'), version: z.string() }),
@@ -204,5 +228,7 @@ export const runResultSchema = z.object({
   server: serverMetricsSchema.nullable(),
   /** human-readable warnings shown in the summary and the report (e.g. Little's law mismatch) */
   warnings: z.array(z.string()),
+  /** failed requests by message, most frequent first (absent in results written before it existed) */
+  errors: z.array(errorMessageSchema).optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

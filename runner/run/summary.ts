@@ -23,6 +23,7 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
     for (const t of r.thresholds) {
       const observed = t.observed === null ? 'no samples' : `observed ${fmtNumber(t.observed)}`;
       lines.push(`    ${t.ok ? '✓' : '✗'} ${t.key}: ${t.source}  (${observed})${t.aborted ? '  ← aborted the run' : ''}`);
+      if (t.note) lines.push(`        ${t.note}`);
     }
     lines.push('');
   }
@@ -35,6 +36,8 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
     }
     lines.push('');
   }
+
+  lines.push(...formatErrors(r));
 
   lines.push('  METRICS');
   const names = Object.keys(r.metrics).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
@@ -64,8 +67,35 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
   if (paths.result) lines.push(`  result ... ${paths.result}`);
   if (paths.report) lines.push(`  report ... ${paths.report}`);
   const failed = r.thresholds.filter((t) => !t.ok).length;
-  lines.push(failed ? `  ✗ ${failed} threshold(s) failed` : r.thresholds.length ? '  ✓ all thresholds passed' : '');
+  const interrupted = r.partial && /interrupt/i.test(r.stopReason ?? '');
+  // an interrupted run neither passed nor failed its thresholds: it says what held so far
+  if (interrupted) lines.push(failed ? `  ⚠ interrupted — ${failed} threshold(s) failed so far` : r.thresholds.length ? '  ⚠ interrupted — thresholds met so far, not a pass' : '  ⚠ interrupted');
+  else lines.push(failed ? `  ✗ ${failed} threshold(s) failed` : r.thresholds.length ? '  ✓ all thresholds passed' : '');
   return lines.join('\n') + '\n';
+}
+
+/** Most frequent error messages shown in the summary. */
+const SUMMARY_MESSAGES = 5;
+
+/**
+ * What the failed requests were, in words: the count, each kind with its count, and the most
+ * frequent messages (name, method, text). Nothing when no request failed.
+ */
+export function formatErrors(r: RunResult): string[] {
+  const failed = r.metrics.http_req_failed?.values;
+  const nFailed = failed?.passes ?? 0;
+  if (!failed || nFailed === 0) return [];
+  const total = nFailed + (failed.fails ?? 0);
+  const kinds = new Map<string, number>();
+  for (const p of r.timeline) for (const [k, n] of Object.entries(p.errorsByKind)) kinds.set(k, (kinds.get(k) ?? 0) + n);
+  const byKind = [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = [`  ERRORS  ${nFailed} of ${total} requests failed${nFailed === total ? ' — every request failed' : ''} (${pct(nFailed, total)})`];
+  if (byKind.length > 0) lines.push(`    by kind: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  const messages = r.errors ?? [];
+  for (const e of messages.slice(0, SUMMARY_MESSAGES)) lines.push(`    ${String(e.count).padStart(7)} × ${e.method && !e.name.startsWith(`${e.method} `) ? `${e.method} ` : ''}${e.name}: ${e.message}  [${e.kind}, first at ${e.firstT} s]`);
+  if (messages.length > SUMMARY_MESSAGES) lines.push(`    … ${messages.length - SUMMARY_MESSAGES} more message(s) in the report`);
+  lines.push('');
+  return lines;
 }
 
 function order(name: string): number {

@@ -7,6 +7,14 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: s
 /** A request body: a string or bytes as is; anything else is sent as JSON. */
 export type RequestBody = string | Uint8Array | JsonValue | Record<string, unknown> | null | undefined;
 
+/**
+ * Statuses a response may have and still count as expected — not a failed request — as k6's
+ * `http.expectedStatuses(...)`: status codes and inclusive `{ min, max }` ranges. The default is
+ * 200–399. A request that got no response (refused, timed out, reset) always failed. Compiled
+ * once per list (keep the list in a constant, not a literal in the call).
+ */
+export type ExpectedStatuses = ReadonlyArray<number | { readonly min: number; readonly max: number }>;
+
 export interface RequestParams {
   headers?: Record<string, string>;
   /** extra tags of this request's metric samples */
@@ -19,6 +27,8 @@ export interface RequestParams {
   redirects?: number;
   /** 'none' discards the body (saves memory and CPU when it is not looked at) */
   responseType?: 'text' | 'none';
+  /** statuses that count as an answer, not a failure, for this request (overrides setResponseCallback) */
+  expectedStatuses?: ExpectedStatuses;
 }
 
 export interface ResponseTimings {
@@ -56,6 +66,14 @@ export interface Http {
   patch(url: string, body?: RequestBody, params?: RequestParams): Promise<Response>;
   del(url: string, body?: RequestBody, params?: RequestParams): Promise<Response>;
   request(method: string, url: string, body?: RequestBody, params?: RequestParams): Promise<Response>;
+  /** k6 `http.expectedStatuses(...)`: the list as given (codes and { min, max } ranges), checked */
+  expectedStatuses(...statuses: Array<number | { min: number; max: number }>): ExpectedStatuses;
+  /**
+   * k6 `http.setResponseCallback(http.expectedStatuses(...))`: the expected statuses of this VU's
+   * following requests (a request's own `expectedStatuses` wins). Call it at the top of the
+   * journey: it holds across iterations, and calling it again with the same list costs nothing.
+   */
+  setResponseCallback(statuses: ExpectedStatuses): void;
 }
 
 export type CheckFn<T> = (value: T) => boolean;

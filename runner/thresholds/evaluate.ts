@@ -62,6 +62,14 @@ export function evaluateThresholds(
       ok = compare(0, def.operator, def.value);
       shown = type === 'counter' ? 0 : null;
     }
+    // a latency measured only on failed requests (a refused connection answers in 1 ms) says
+    // nothing about the target: with requests but no successful one, the threshold fails
+    const noSuccess = REQUEST_TIME_METRICS.has(def.metric) ? noSuccessfulRequest(source, def.tags) : null;
+    let note: string | undefined;
+    if (noSuccess !== null) {
+      ok = false;
+      note = `no request succeeded (${noSuccess} of ${noSuccess} failed): a latency of failed requests cannot pass`;
+    }
     const abortsNow = !final && !ok && def.abortOnFail && elapsedMs > def.delayAbortEvalMs;
     if (abortsNow && abortBy === null) abortBy = def;
     verdicts.push({
@@ -71,9 +79,21 @@ export function evaluateThresholds(
       observed: shown,
       abortOnFail: def.abortOnFail,
       aborted: abortBy === def || (abortedBy !== null && sameThreshold(abortedBy, def)),
+      ...(note !== undefined ? { note } : {}),
     });
   }
   return { verdicts, abortBy };
+}
+
+/** Time metrics of HTTP requests: their thresholds need at least one successful request. */
+const REQUEST_TIME_METRICS = new Set(['http_req_latency', 'http_req_duration', 'http_req_waiting']);
+
+/** The number of requests (matching `tags`) when there were some and every one failed; else null. */
+function noSuccessfulRequest(source: MetricSource, tags: Record<string, string>): number | null {
+  const count = source.lookup('http_reqs', tags)?.aggregate('count');
+  const failedRate = source.lookup('http_req_failed', tags)?.aggregate('rate');
+  if (count === undefined || !(count > 0) || failedRate === undefined) return null;
+  return failedRate >= 1 ? count : null;
 }
 
 function observe(view: MetricView, def: ThresholdDef, elapsedMs: number): number | undefined {
