@@ -152,7 +152,7 @@ export function summaryVu(env: Record<string, string>): ScriptVu {
     scenario: '',
     env,
     state: {},
-    http: { get: refuse, head: refuse, post: refuse, put: refuse, patch: refuse, del: refuse, request: refuse },
+    http: { get: refuse, head: refuse, post: refuse, put: refuse, patch: refuse, del: refuse, request: refuse, expectedStatuses: refuse, setResponseCallback: refuse },
     check: no('check()'),
     sleep: no('sleep()'),
     group: no('group()'),

@@ -24,6 +24,8 @@ interface K6Params {
   jar?: CookieJar | null;
   compression?: string;
   auth?: string;
+  /** k6's per-request response callback (an http.expectedStatuses() value; null: every status expected) */
+  responseCallback?: ExpectedStatuses | null;
 }
 
 export interface FileData {
@@ -248,31 +250,30 @@ export function expectedStatuses(...statuses: Array<number | { min: number; max:
 }
 
 /**
- * k6 http.setResponseCallback(): kept, and each response's `expected_response` decided by it
- * (visible in a response's `expected` field). Stampede's http_req_failed still counts a status
- * ≥ 400 as failed: the native recorder decides it (README, compatibility table).
+ * k6 http.setResponseCallback(): the statuses that count as expected for this script's following
+ * requests — http_req_failed and Response.expected follow it, as in k6 (a request's own
+ * `responseCallback` param wins). Handed to the native request as its expectedStatuses, whose
+ * compiled table is cached by the list's identity (one per callback, not per request).
  */
 export function setResponseCallback(cb: ExpectedStatuses | null): void {
   responseCallback = cb;
-  const onlyDefault = cb === null || (cb.statuses.length === 1 && typeof cb.statuses[0] === 'object' && cb.statuses[0].min === 200 && cb.statuses[0].max === 399);
-  if (!onlyDefault && !warned) {
-    warned = true;
-    process.stderr.write('stampede: http.setResponseCallback(): kept for Response.expected, but http_req_failed still counts a status >= 400 (or no response) as failed — not yet configurable in Stampede\n');
-  }
 }
 
-let warned = false;
-
-export function isExpected(status: number): boolean {
-  if (responseCallback === null) return status >= 200 && status < 400;
-  return responseCallback.statuses.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
+export function isExpected(status: number, cb: ExpectedStatuses | null = responseCallback): boolean {
+  if (cb === null) return status >= 200 && status < 400;
+  return cb.statuses.some((s) => (typeof s === 'number' ? s === status : status >= s.min && status <= s.max));
 }
 
 function toNativeParams(params: K6Params | undefined, headers: Record<string, string>, discard: boolean): RequestParams | undefined {
   // no headers at all: the native client sends a cached request head
   const hasHeaders = Object.keys(headers).length > 0;
-  if (!params) return hasHeaders || discard ? { headers: hasHeaders ? headers : undefined, ...(discard ? { responseType: 'none' as const } : {}) } : undefined;
+  const cb = responseCallback;
+  if (!params) {
+    if (!hasHeaders && !discard && cb === null) return undefined;
+    return { headers: hasHeaders ? headers : undefined, ...(discard ? { responseType: 'none' as const } : {}), ...(cb ? { expectedStatuses: cb.statuses } : {}) };
+  }
   const out: RequestParams = hasHeaders ? { headers } : {};
+  if (cb) out.expectedStatuses = cb.statuses;
   if (params.tags) {
     const tags: Record<string, string> = {};
     for (const [k, v] of Object.entries(params.tags)) if (k !== 'name') tags[k] = String(v);
@@ -280,6 +281,7 @@ function toNativeParams(params: K6Params | undefined, headers: Record<string, st
     if (Object.keys(tags).length > 0) out.tags = tags;
   }
   if (params.timeout !== undefined) out.timeout = params.timeout;
+  if (params.responseCallback) out.expectedStatuses = params.responseCallback.statuses;
   if (params.responseType === 'none' || (params.responseType === undefined && discard)) out.responseType = 'none';
   return out;
 }
