@@ -87,6 +87,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     generator,
     server: null,
     warnings,
+    seconds: aggregate.seconds.toResult(),
   };
   // Little's law on every run: counted in-flight vs throughput × mean iteration time
   const littles = littlesLawWarning(result);
