@@ -96,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     restore();
   }
   const outDir = path.resolve(values.out ?? defaultOutDir(`compare-${scenarioName}`));
+  const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'compare', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
   const interrupts = handleInterrupts('after this run; comparison.json keeps what was measured');
@@ -129,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       onSecond: (s) => live.progress?.update(s),
     });
     live.progress?.done();
+    await (await import('../history/record-comparison.ts')).recordComparisonRuns(history, comparison, comparisonFile);
     const page = await writeComparisonPage(comparisonFile, say);
     process.stdout.write(formatComparisonTable(comparison));
     process.stdout.write(`  comparison ... ${comparisonFile}\n`);
@@ -140,6 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     if (comparison.configurations.every((c) => c.status === 'skipped')) return EXIT.targetUnavailable;
     return EXIT.ok;
   } finally {
+    await history.close();
     live.progress?.done();
     interrupts.dispose();
   }

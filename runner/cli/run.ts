@@ -31,6 +31,7 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
   --summary-md FILE    a Markdown summary appended to FILE (e.g. $GITHUB_STEP_SUMMARY)
   --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
+  --no-history         do not record the run in the run history (reports/history.sqlite, or STAMPEDE_HISTORY_URL)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
 
@@ -57,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       'summary-md': { type: 'string' },
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
+      'no-history': { type: 'boolean' },
     },
     USAGE,
   );
@@ -86,6 +88,9 @@ export async function run(argv: string[]): Promise<number> {
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+
+  // the history store is opened before any load: a damaged or foreign one is exit 2 up front
+  const history = values['no-history'] ? null : await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'run', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
@@ -122,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     progress?.done();
     const resultFile = path.join(outDir, 'result.json');
     await writeRunResult(resultFile, result);
+    await history?.recordRun(result, resultFile);
     const reportFile = await writeReportBeside(result, outDir, warn);
     await live?.end(result);
     if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result));
@@ -133,6 +139,7 @@ export async function run(argv: string[]): Promise<number> {
     return EXIT.ok;
   } finally {
     await metrics?.close();
+    await history?.close();
     progress?.done();
     interrupts.dispose();
   }
