@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
-import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
+import { parseConfigPairs, recordedConfig, validateTargetConfig } from '../orchestrate/target-config.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { formatInvariants } from '../orchestrate/invariants.ts';
 import { progressReporter } from '../run/progress.ts';
@@ -31,6 +31,10 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
   --summary-md FILE    a Markdown summary appended to FILE (e.g. $GITHUB_STEP_SUMMARY)
   --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
+  --baseline R         after the run, compare it with run R (a run id, last, last-passed, baseline, or a
+                       result.json): per metric and request name, with confidence intervals
+  --fail-on RULES      with --baseline: exit 99 when a regression beyond a tolerance is significant,
+                       e.g. 'p(99)+10%,rate-5%' (also http_req_duration.p(95)+5ms, errors+1%)
   --no-history         do not record the run in the run history (reports/history.sqlite, or STAMPEDE_HISTORY_URL)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
@@ -59,6 +63,8 @@ export async function run(argv: string[]): Promise<number> {
       'metrics-port': { type: 'string' },
       'metrics-host': { type: 'string' },
       'no-history': { type: 'boolean' },
+      baseline: { type: 'string' },
+      'fail-on': { type: 'string' },
     },
     USAGE,
   );
@@ -90,7 +96,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
 
   // the history store is opened before any load: a damaged or foreign one is exit 2 up front
-  const history = values['no-history'] ? null : await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'run', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
+  if (values['fail-on'] !== undefined && values.baseline === undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --fail-on needs --baseline (the run to compare with)');
+  const history = values['no-history'] && values.baseline === undefined ? null : await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'run', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
+  const gate = values.baseline === undefined || !history ? null : await (await import('../history/run-gate.ts')).prepareGate(history.store, values.baseline, values['fail-on'], { scenario: scenarioName, target: (await import('../history/identity.ts')).targetKey(target, targetConfig ? recordedConfig(targetConfig) : null, env) });
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
@@ -127,14 +135,16 @@ export async function run(argv: string[]): Promise<number> {
     progress?.done();
     const resultFile = path.join(outDir, 'result.json');
     await writeRunResult(resultFile, result);
-    await history?.recordRun(result, resultFile);
+    if (!values['no-history']) await history?.recordRun(result, resultFile);
+    const regression = gate?.evaluate(result) ?? null;
     const reportFile = await writeReportBeside(result, outDir, warn);
     await live?.end(result);
-    if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result));
-    if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n');
+    if (values.junit) await writeFile(values.junit, (await import('../ci-outputs/junit.ts')).toJUnit(result, regression ? [regression.junit] : []));
+    if (values['summary-md']) await appendFile(values['summary-md'], (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n' + (regression ? regression.markdown + '\n' : ''));
     if (!quiet) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
-    if (thresholdsFailed) return EXIT.thresholdsFailed;
+    if (regression && (!quiet || regression.failed)) process.stdout.write(regression.text);
+    if (thresholdsFailed || regression?.failed) return EXIT.thresholdsFailed;
     if (interrupts.interrupted()) return EXIT.aborted;
     return EXIT.ok;
   } finally {

@@ -22,11 +22,12 @@ export function blockLength(n: number): number {
  * Politis & White's (2004, corrected by Patton, Politis & White 2009) automatic block length for
  * the circular block bootstrap, from the autocorrelation of a per-second series (here each
  * second's mean latency): the stronger and longer the dependence, the longer the blocks.
- * Bounded to [1, n/3] so a replicate always mixes at least three blocks.
+ * Bounded to [⌈n^(1/3)⌉, n/3] so a replicate always mixes at least three blocks.
  */
 export function automaticBlockLength(x: Float64Array): number {
   const n = x.length;
   if (n < 4) return 1;
+  if (n < 9) return blockLength(n);
   let mean = 0;
   for (const v of x) mean += v;
   mean /= n;
@@ -36,7 +37,7 @@ export function automaticBlockLength(x: Float64Array): number {
     return s / n;
   };
   const g0 = acov(0);
-  if (!(g0 > 0)) return 1;
+  if (!(g0 > 0)) return blockLength(n);
   const maxLag = Math.min(n - 1, Math.ceil(Math.sqrt(n)) + 5 + Math.ceil(Math.sqrt(n)));
   const rho = [1];
   for (let k = 1; k <= maxLag; k++) rho.push(acov(k) / g0);
@@ -65,7 +66,9 @@ export function automaticBlockLength(x: Float64Array): number {
   const D = (4 / 3) * g * g;
   if (!(D > 0)) return blockLength(n);
   const b = Math.pow((2 * G * G) / D, 1 / 3) * Math.cbrt(n);
-  return Math.min(Math.max(1, Math.round(b)), Math.max(1, Math.floor(n / 3)));
+  // never below the n^(1/3) rule: in a run of tens of seconds a mild dependence is real but not
+  // detectable, and blocks too short would make the interval too narrow
+  return Math.min(Math.max(blockLength(n), Math.round(b)), Math.max(1, Math.floor(n / 3)));
 }
 
 /** Each second's mean (µs) of a run's sparse histograms (NaN-free: an empty second is the run's mean). */

@@ -8,13 +8,15 @@ import { tQuantile } from './quantiles.ts';
 import { ALL_REQUESTS, secondsSeries, type SecondsSeries } from './seconds-data.ts';
 
 export const DEFAULT_PERCENTILES = [50, 90, 99] as const;
+/** Family-wise, per request name: a false "slower" in CI costs a team a day, so 99 % by default. */
+export const DEFAULT_CONFIDENCE = 0.99;
 /** fewer seconds than this in either run: no interval is given (blocks of a handful say nothing) */
 export const MIN_SECONDS = 5;
 
 export type Verdict = 'slower' | 'faster' | 'more errors' | 'fewer errors' | 'no evidence of change' | 'insufficient data';
 
 export interface DiffOptions {
-  /** two-sided, for each name's rows together (default 0.95) */
+  /** two-sided, for each name's rows together (default DEFAULT_CONFIDENCE) */
   confidence?: number;
   reps?: number;
   seed?: number;
@@ -100,8 +102,8 @@ function verdictOf(metric: StatKey['metric'], ci: { lo: number; hi: number }): V
 }
 
 export function diffSeconds(a: readonly RequestSeconds[], b: readonly RequestSeconds[], opts: DiffOptions = {}): DiffReport {
-  const confidence = opts.confidence ?? 0.95;
-  const reps = opts.reps ?? 4000;
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const reps = opts.reps ?? 2000;
   const seed = opts.seed ?? 1;
   const ps = [...new Set([...(opts.percentiles ?? DEFAULT_PERCENTILES)])].sort((x, y) => x - y);
   const sa = keepBusySeconds(secondsSeries(a));
