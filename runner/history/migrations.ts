@@ -79,7 +79,7 @@ export async function migrate(db: Db): Promise<number> {
     if (!ours) {
       // a PostgreSQL database may be shared with other applications (our tables are prefixed);
       // a SQLite file is the store itself: anything in it that is not ours means a wrong file
-      if (db.dialect === 'sqlite' && tables.length > 0) throw foreign(db, `it holds other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`);
+      if (db.dialect === 'sqlite' && tables.length > 0) throw foreign(db, otherTables(tables));
       await db.run('CREATE TABLE stampede_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
       await db.run('CREATE TABLE stampede_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
       await db.run('INSERT INTO stampede_meta (key, value) VALUES (?, ?)', ['application', APPLICATION_ID]);
@@ -101,6 +101,10 @@ export async function migrate(db: Db): Promise<number> {
   });
 }
 
-function foreign(db: Db, why: string): StampedeError {
+export function otherTables(tables: readonly string[]): string {
+  return `it holds other tables (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''})`;
+}
+
+export function foreign(db: Pick<Db, 'where'>, why: string): StampedeError {
   return new StampedeError('STAMPEDE_E_HISTORY_INVALID', `${db.where}: not a Stampede history database: ${why}; move it away or point STAMPEDE_HISTORY_URL elsewhere — it is never replaced`);
 }

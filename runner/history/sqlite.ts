@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
 import type { Db, Param, Row } from './db.ts';
+import { foreign, otherTables } from './migrations.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -26,16 +27,19 @@ export function openSqlite(file: string): Db {
   const Database = require('better-sqlite3') as SqliteConstructor;
   const where = path.resolve(file);
   mkdirSync(path.dirname(where), { recursive: true });
-  let db: SqliteDatabase;
+  let db: SqliteDatabase | undefined;
   try {
     db = new Database(where, { timeout: BUSY_TIMEOUT_MS });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // reading the schema is the first access that reads the file's pages: a file that is not a
     // database (or is damaged) fails here, before anything is written to it
-    db.prepare('SELECT count(*) AS n FROM sqlite_master').get();
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((t) => t.name);
+    // another application's database: refused before anything (even the journal mode) changes it
+    if (tables.length > 0 && !tables.includes('stampede_meta')) throw foreign({ where }, otherTables(tables));
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
   } catch (e) {
+    db?.close();
     throw unusable(where, e);
   }
   const wrap = <T>(f: () => T): T => {
