@@ -27,7 +27,7 @@ export function blockLength(n: number): number {
 export function automaticBlockLength(x: Float64Array): number {
   const n = x.length;
   if (n < 4) return 1;
-  if (n < 9) return blockLength(n);
+  if (n < 9) return 1;
   let mean = 0;
   for (const v of x) mean += v;
   mean /= n;
@@ -37,7 +37,7 @@ export function automaticBlockLength(x: Float64Array): number {
     return s / n;
   };
   const g0 = acov(0);
-  if (!(g0 > 0)) return blockLength(n);
+  if (!(g0 > 0)) return n >= 20 ? blockLength(n) : 1;
   const maxLag = Math.min(n - 1, Math.ceil(Math.sqrt(n)) + 5 + Math.ceil(Math.sqrt(n)));
   const rho = [1];
   for (let k = 1; k <= maxLag; k++) rho.push(acov(k) / g0);
@@ -64,11 +64,14 @@ export function automaticBlockLength(x: Float64Array): number {
     G += w * Math.abs(k) * r;
   }
   const D = (4 / 3) * g * g;
-  if (!(D > 0)) return blockLength(n);
+  if (!(D > 0)) return n >= 20 ? blockLength(n) : 1;
   const b = Math.pow((2 * G * G) / D, 1 / 3) * Math.cbrt(n);
   // never below the n^(1/3) rule: in a run of tens of seconds a mild dependence is real but not
   // detectable, and blocks too short would make the interval too narrow
-  return Math.min(Math.max(blockLength(n), Math.round(b)), Math.max(1, Math.floor(n / 3)));
+  // (in runs under 20 s such blocks would leave too few of them for any interval: there the
+  // estimate stands alone)
+  const floor = n >= 20 ? blockLength(n) : 1;
+  return Math.min(Math.max(floor, Math.round(b)), Math.max(1, Math.floor(n / 3)));
 }
 
 /** Each second's mean (µs) of a run's sparse histograms (NaN-free: an empty second is the run's mean). */

@@ -75,7 +75,11 @@ function variance(x: Float64Array, f: (v: number) => number): number {
   return x.length > 1 ? s / (x.length - 1) : 0;
 }
 
-/** Seconds in which the run had no request at all (before the first, after the last) are dropped. */
+/**
+ * Seconds in which the run had no request at all are dropped, and so is a last second with under
+ * half the median count: the run ended inside it (the drain of in-flight requests), so its rate
+ * is an artefact of where the clock stopped, not of the target.
+ */
 function keepBusySeconds(series: SecondsSeries[]): SecondsSeries[] {
   const all = series.find((s) => s.name === ALL_REQUESTS);
   if (!all) return series;
@@ -83,6 +87,10 @@ function keepBusySeconds(series: SecondsSeries[]): SecondsSeries[] {
   all.requests.forEach((r, i) => {
     if (r > 0) keep.push(i);
   });
+  const counts = keep.map((i) => all.requests[i] as number).sort((x, y) => x - y);
+  const median = counts[Math.floor(counts.length / 2)] ?? 0;
+  const last = keep[keep.length - 1];
+  if (keep.length > MIN_SECONDS && last !== undefined && (all.requests[last] as number) < median / 2) keep.pop();
   return series.map((s) => ({
     name: s.name,
     requests: Float64Array.from(keep, (i) => s.requests[i] as number),
