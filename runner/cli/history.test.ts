@@ -91,6 +91,14 @@ describe('stampede history, diff, baseline, --fail-on', () => {
     const vs = await runCli(['diff', 'baseline', 'last', '--json'], { env });
     expect(vs.code, vs.stderr).toBe(0);
     expect((JSON.parse(vs.stdout) as { a: { id: string } }).a.id).toBe(first?.id);
+    // a result without per-second histograms (an older Stampede, a k6 import) is listed, not diffed
+    const old = JSON.parse(readFileSync(runs.fast[1] as string, 'utf8')) as Record<string, unknown>;
+    delete old.seconds;
+    mkdirSync(path.join(scratch.dir, 'old'), { recursive: true });
+    const oldFile = scratch.write('old/result.json', JSON.stringify(old));
+    const noSeconds = await runCli(['diff', oldFile, 'last'], { env });
+    expect(noSeconds.code).toBe(2);
+    expect(noSeconds.stderr).toContain('no per-second histograms (written by an older Stampede, or imported)');
     const missing = await runCli(['diff', 'no-such-run', 'last'], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('"no-such-run": no such run id in the history');
