@@ -31,13 +31,18 @@ export async function run(argv: string[]): Promise<number> {
     }
     const runs = await store.list({ kind: 'run', ...(ref ? { scenario: ref } : {}) });
     const seen = new Set<string>();
+    let shown = 0;
     for (const r of runs) {
       const key = `${r.identity.scenarioName}\x1f${r.identity.target ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const b = await store.baseline(r.identity.scenarioName, r.identity.target);
-      if (b) process.stdout.write(`${b.identity.scenarioName}  ${b.identity.target ?? '(no target)'}  ${b.id}  ${b.startedAt}  ${b.verdict}\n`);
+      if (b) {
+        shown++;
+        process.stdout.write(`${b.identity.scenarioName}  ${b.identity.target ?? '(no target)'}  ${b.id}  ${b.startedAt}  ${b.verdict}\n`);
+      }
     }
+    if (shown === 0) process.stdout.write(`no baseline set${ref ? ` for ${ref}` : ''} (stampede baseline set <run>)\n`);
     return EXIT.ok;
   } finally {
     await store.close();

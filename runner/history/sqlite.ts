@@ -26,7 +26,11 @@ export const BUSY_TIMEOUT_MS = 30_000;
 export function openSqlite(file: string): Db {
   const Database = require('better-sqlite3') as SqliteConstructor;
   const where = path.resolve(file);
-  mkdirSync(path.dirname(where), { recursive: true });
+  try {
+    mkdirSync(path.dirname(where), { recursive: true });
+  } catch (e) {
+    throw new StampedeError('STAMPEDE_E_HISTORY_INVALID', `${where}: cannot create the history's folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(where, { timeout: BUSY_TIMEOUT_MS });
