@@ -8,6 +8,7 @@ import { PROJECT_ROOT, runCli, scenarioSource, scratchDir, startServer, type Tes
 import { readRunResult } from '../result/io.ts';
 import { diffSeconds } from '../history/diff.ts';
 import { historyLocation, openHistory } from '../history/open.ts';
+import { historyPage } from '../history/history-page.ts';
 
 const scratch = scratchDir('cli-history');
 const historyFile = path.join(scratch.dir, 'history.sqlite');
@@ -170,7 +171,11 @@ describe('stampede history, diff, baseline, --fail-on', () => {
         verdict: 'passed',
         durationMs: 60_000,
         identity: { scenarioName: 'nightly', scenarioFile: 'nightly.ts', scenarioHash: null, target: 'http://staging', targetConfig: null, command: null, gitCommit: `c${i}`, gitBranch: 'main', machine: 'ci' },
-        figures: [{ metric: 'http_req_latency', tags: '', stat: 'p(99)', value: 10 + (i >= 15 ? 6 : 0) + 2 * (noise[i] as number) }],
+        figures: [
+          { metric: 'http_req_latency', tags: '', stat: 'p(99)', value: 10 + (i >= 15 ? 6 : 0) + 2 * (noise[i] as number) },
+          { metric: 'http_req_latency', tags: '', stat: 'p(50)', value: 2 },
+          { metric: 'http_reqs', tags: '', stat: 'rate', value: 100 },
+        ],
       });
     }
     await store.close();
@@ -182,5 +187,19 @@ describe('stampede history, diff, baseline, --fail-on', () => {
     expect(series[0]?.changes.map((c) => [c.index, c.commit])).toEqual([[15, 'c15']]);
     const txt = await runCli(['history', '--changes', 'nightly'], { env: { ...process.env, STAMPEDE_HISTORY_URL: cp } });
     expect(txt.stdout).toContain('nightly against http://staging: 30 run(s), http_req_latency p(99): 1 change point(s)');
+
+    // the history page: three charts of 30 linked points, the change point marked in each
+    const page = path.join(scratch.dir, 'nightly.html');
+    const html = await runCli(['history', 'nightly', '--html', page], { env: { ...process.env, STAMPEDE_HISTORY_URL: cp } });
+    expect(html.code, html.stderr).toBe(0);
+    const text = readFileSync(page, 'utf8');
+    expect(text.match(/<circle /g)).toHaveLength(90);
+    expect(text.match(/<a href="file:\/\/\/nightly\/\d+\/report\.html"><circle/g)).toHaveLength(90);
+    expect(text.match(/class="change"/g)).toHaveLength(3);
+    expect(text).toContain('nightly — 30 run(s), 1 change point(s) in p99');
+    expect(text).not.toMatch(/<script/i);
+    const hostile = historyPage('<img src=x onerror=alert(1)>', []);
+    expect(hostile).not.toContain('<img');
+    expect(hostile).toContain('&lt;img src=x onerror=alert(1)&gt;');
   }, 120_000);
 });

@@ -21,6 +21,8 @@ export const USAGE = `usage: stampede history [scenario] [--since D] [--json] [-
   --changes            change points of a metric over each scenario's runs (per target):
                        E-Divisive with means, permutation test at p ≤ 0.005
   --metric M --stat S  the figure for --changes (default http_req_latency p(99))
+  --html FILE          with a scenario: a page of its p50/p99/rate over runs, change points marked,
+                       each point linking to its report.html
 
 The history is reports/history.sqlite, or STAMPEDE_HISTORY_URL (a SQLite file or a postgres:// URL).`;
 
@@ -65,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
     'history',
     argv,
-    { since: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, changes: { type: 'boolean' }, metric: { type: 'string' }, stat: { type: 'string' }, csv: { type: 'boolean' }, out: { type: 'string' } },
+    { since: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, changes: { type: 'boolean' }, metric: { type: 'string' }, stat: { type: 'string' }, html: { type: 'string' }, csv: { type: 'boolean' }, out: { type: 'string' } },
     USAGE,
   );
   if (help) {
@@ -124,6 +126,19 @@ export async function run(argv: string[]): Promise<number> {
     }
     const runs = await store.list({ ...(first ? { scenario: first } : {}), ...(since ? { since } : {}), ...(limit ? { limit } : {}) });
     const heads = await store.headlines(runs.map((r) => r.id));
+    if (values.html !== undefined) {
+      if (!first) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede history --html: which scenario? (stampede history <scenario> --html FILE)');
+      const { historyPage } = await import('../history/history-page.ts');
+      const points = runs
+        .filter((r) => r.kind === 'run')
+        .reverse()
+        .map((r) => ({ run: r, headline: heads.get(r.id) ?? { p50: null, p99: null, rate: null, errors: null } }));
+      await writeFile(values.html, historyPage(first, points)).catch((e: NodeJS.ErrnoException) => {
+        throw new StampedeError('STAMPEDE_E_USAGE', `stampede history --html: ${values.html}: cannot write (${e.code ?? e.message})`);
+      });
+      process.stdout.write(`${values.html}: ${points.length} run(s) of ${first}\n`);
+      return EXIT.ok;
+    }
     if (values.json) process.stdout.write(JSON.stringify(runs.map((r) => ({ ...r, headline: heads.get(r.id) })), null, 1) + '\n');
     else if (runs.length === 0) process.stdout.write(`no runs recorded${first ? ` for ${first}` : ''}${since ? ` since ${since}` : ''} (${store.where})\n`);
     else process.stdout.write(table(runs, heads));
