@@ -28,6 +28,7 @@ export const ERRORS = {
   STAMPEDE_E_RESULT_INVALID: { exit: EXIT.badInput, title: 'invalid result document' },
   STAMPEDE_E_CONFIG_INVALID: { exit: EXIT.badInput, title: 'invalid configuration' },
   STAMPEDE_E_INPUT_INVALID: { exit: EXIT.badInput, title: 'invalid input file' },
+  STAMPEDE_E_HISTORY_INVALID: { exit: EXIT.badInput, title: 'unusable run history store' },
   STAMPEDE_E_TARGET_UNAVAILABLE: { exit: EXIT.targetUnavailable, title: 'target could not start' },
   STAMPEDE_E_SETUP_FAILED: { exit: EXIT.internal, title: 'setup() failed' },
   STAMPEDE_E_INTERNAL: { exit: EXIT.internal, title: 'internal error' },

@@ -6,32 +6,33 @@
 import type { RunResult } from '../result/schema.ts';
 import { xmlEscape as x } from './xml.ts';
 
-interface Case {
+export interface JUnitCase {
   classname: string;
   name: string;
   failure?: { message: string; type: string; text: string };
 }
 
-export function toJUnit(result: RunResult): string {
+/** `extra`: more suites after the run's own (e.g. the regression gate of --baseline/--fail-on). */
+export function toJUnit(result: RunResult, extra: ReadonlyArray<{ name: string; cases: JUnitCase[] }> = []): string {
   const seconds = (result.meta.durationMs / 1000).toFixed(3);
-  const thresholds: Case[] = result.thresholds.map((t) => {
-    const c: Case = { classname: `thresholds.${t.key}`, name: `${t.key}: ${t.source}` };
+  const thresholds: JUnitCase[] = result.thresholds.map((t) => {
+    const c: JUnitCase = { classname: `thresholds.${t.key}`, name: `${t.key}: ${t.source}` };
     if (!t.ok) {
       const observed = t.observed === null ? 'no samples' : `observed ${formatNumber(t.observed)}`;
       c.failure = { type: 'threshold', message: `${observed}; expected ${t.source}${t.aborted ? ' (aborted the run)' : ''}`, text: `${t.key} ${t.source}: ${observed}` };
     }
     return c;
   });
-  const checks: Case[] = result.checks.map((c) => {
+  const checks: JUnitCase[] = result.checks.map((c) => {
     const group = c.path.slice(0, Math.max(0, c.path.length - c.name.length - 2));
-    const tc: Case = { classname: `checks${c.scenario ? `.${c.scenario}` : ''}${group ? `.${group}` : ''}`, name: c.name };
+    const tc: JUnitCase = { classname: `checks${c.scenario ? `.${c.scenario}` : ''}${group ? `.${group}` : ''}`, name: c.name };
     const total = c.passes + c.fails;
     if (c.fails > 0) {
       tc.failure = { type: 'check', message: `${c.fails} of ${total} failed (${((c.fails / total) * 100).toFixed(2)} %)`, text: `${c.path}: ${c.passes} passed, ${c.fails} failed` };
     }
     return tc;
   });
-  const run: Case[] = [{ classname: 'run', name: 'schedule completed' }, { classname: 'run', name: 'load generator kept up' }];
+  const run: JUnitCase[] = [{ classname: 'run', name: 'schedule completed' }, { classname: 'run', name: 'load generator kept up' }];
   if (result.partial && run[0]) run[0].failure = { type: 'partial', message: `stopped early: ${result.stopReason ?? 'unknown reason'}`, text: result.stopReason ?? '' };
   if (result.generator.saturated && run[1]) run[1].failure = { type: 'generator', message: 'the load generator was saturated: the numbers may describe it, not the target', text: result.generator.reasons.join('\n') };
 
@@ -39,6 +40,7 @@ export function toJUnit(result: RunResult): string {
     { name: 'thresholds', cases: thresholds },
     { name: 'checks', cases: checks },
     { name: 'run', cases: run },
+    ...extra,
   ];
   const all = suites.flatMap((s) => s.cases);
   const failures = all.filter((c) => c.failure).length;

@@ -256,6 +256,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = checkOutputDir(COMMAND, 'out', values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+  const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', COMMAND, ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   let interrupts = 0;
   let requestStop!: (reason: string) => void;
@@ -279,6 +280,7 @@ export async function run(argv: string[]): Promise<number> {
     const out = path.join(outDir, 'capacity.json');
     validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
     await writeJsonAtomic(out, doc);
+    await history.recordCapacity(doc, out);
     // capacity.html beside it: the dashboard's capacity view with the document embedded
     const html = path.join(outDir, 'capacity.html');
     const { writeCapacityReport } = await import('../../reports/build.ts');
@@ -290,6 +292,7 @@ export async function run(argv: string[]): Promise<number> {
     if (!quiet) process.stdout.write(formatCapacitySummary(doc, { capacity: out, ...(htmlWritten ? { html } : {}) }));
     return interrupts > 0 ? EXIT.aborted : EXIT.ok;
   } finally {
+    await history.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

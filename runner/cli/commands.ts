@@ -20,6 +20,9 @@ export const COMMANDS = {
   import: { summary: 'import k6 results (--out json files, one per runner, or a summary) into result.json + report.html', load: () => import('./import.ts') },
   capacity: { summary: 'find the max sustainable rate under an SLO; instances for a peak; autoscaler simulation', load: () => import('./capacity.ts') },
   compare: { summary: 'run a scenario against several target configurations and rank them', load: () => import('./compare.ts') },
+  history: { summary: 'the runs recorded (newest first), their change points; import and export', load: () => import('./history.ts') },
+  diff: { summary: 'compare two runs per metric and request name, with confidence intervals', load: () => import('./diff.ts') },
+  baseline: { summary: 'set or show the baseline run of a scenario and target', load: () => import('./baseline.ts') },
 } satisfies Record<string, CommandEntry>;
 
 export type CommandName = keyof typeof COMMANDS;

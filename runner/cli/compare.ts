@@ -97,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     restore();
   }
+  const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'compare', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
   const interrupts = handleInterrupts('after this run; comparison.json keeps what was measured');
@@ -130,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
       onSecond: (s) => live.progress?.update(s),
     });
     live.progress?.done();
+    await (await import('../history/record-comparison.ts')).recordComparisonRuns(history, comparison, comparisonFile);
     const page = await writeComparisonPage(comparisonFile, say);
     process.stdout.write(formatComparisonTable(comparison));
     process.stdout.write(`  comparison ... ${comparisonFile}\n`);
@@ -141,6 +143,7 @@ export async function run(argv: string[]): Promise<number> {
     if (comparison.configurations.every((c) => c.status === 'skipped')) return EXIT.targetUnavailable;
     return EXIT.ok;
   } finally {
+    await history.close();
     live.progress?.done();
     interrupts.dispose();
   }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
-import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
+import { parseConfigPairs, recordedConfig, validateTargetConfig } from '../orchestrate/target-config.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { formatInvariants } from '../orchestrate/invariants.ts';
 import { progressReporter } from '../run/progress.ts';
@@ -36,6 +36,11 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
   --summary-export FILE
                        k6's end-of-test summary JSON (as k6 --summary-export) written to FILE
   --metrics-port N     serve the run's live metrics in Prometheus format on N (--metrics-host, default 127.0.0.1)
+  --baseline R         after the run, compare it with run R (a run id, last, last-passed, baseline, or a
+                       result.json): per metric and request name, with confidence intervals
+  --fail-on RULES      with --baseline: exit 99 when a regression beyond a tolerance is significant,
+                       e.g. 'p(99)+10%,rate-5%' (also http_req_duration.p(95)+5ms, errors+1%)
+  --no-history         do not record the run in the run history (reports/history.sqlite, or STAMPEDE_HISTORY_URL)
   --dashboard URL      stream the run live to the \`stampede dashboard\` at URL; without the flag, a
                        dashboard running from this folder is found and used (--no-dashboard: don't)
 
@@ -64,6 +69,9 @@ export async function run(argv: string[]): Promise<number> {
       'metrics-host': { type: 'string' },
       k6: { type: 'boolean' },
       'summary-export': { type: 'string' },
+      'no-history': { type: 'boolean' },
+      baseline: { type: 'string' },
+      'fail-on': { type: 'string' },
     },
     USAGE,
   );
@@ -112,6 +120,11 @@ export async function run(argv: string[]): Promise<number> {
           prometheus.serveMetrics(metricsPort, () => (lastState ? formatPrometheus(lastState.aggregate, { planned_seconds: lastState.plannedMs / 1000 }) : '# no data yet\n'), metricsHost),
         );
 
+  // the history store is opened before any load: a damaged or foreign one is exit 2 up front
+  if (values['fail-on'] !== undefined && values.baseline === undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --fail-on needs --baseline (the run to compare with)');
+  const history = values['no-history'] && values.baseline === undefined ? null : await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'run', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
+  const gate = values.baseline === undefined || !history ? null : await (await import('../history/run-gate.ts')).prepareGate(history.store, values.baseline, values['fail-on'], { scenario: scenarioName, target: (await import('../history/identity.ts')).targetKey(target, targetConfig ? recordedConfig(targetConfig) : null, env) });
+
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');
   const { stopRequested } = interrupts;
@@ -138,23 +151,27 @@ export async function run(argv: string[]): Promise<number> {
     });
     progress?.done();
     const resultFile = await writeResultOrRescue(path.join(outDir, 'result.json'), result, warn);
+    if (!values['no-history']) await history?.recordRun(result, resultFile);
+    const regression = gate?.evaluate(result) ?? null;
     const reportFile = await writeReportBeside(result, path.dirname(resultFile), warn);
     await live?.end(result);
     const junit = values.junit;
     const summaryMd = values['summary-md'];
-    if (junit) await writeSideOutput('junit', async () => writeFile(junit, (await import('../ci-outputs/junit.ts')).toJUnit(result)), warn);
-    if (summaryMd) await writeSideOutput('summary-md', async () => appendFile(summaryMd, (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n'), warn);
+    if (junit) await writeSideOutput('junit', async () => writeFile(junit, (await import('../ci-outputs/junit.ts')).toJUnit(result, regression ? [regression.junit] : [])), warn);
+    if (summaryMd) await writeSideOutput('summary-md', async () => appendFile(summaryMd, (await import('../ci-outputs/markdown.ts')).toMarkdownSummary(result) + '\n' + (regression ? regression.markdown + '\n' : '')), warn);
     if (summaryExport) await writeSideOutput('summary-export', async () => writeFile(summaryExport, JSON.stringify((await import('../k6/script/summary.ts')).summaryExport(result), null, 2) + '\n'), warn);
     // a k6 script's handleSummary(): its outputs written; the default summary only without its 'stdout' (as k6)
     const k6Summary = (await import('../k6/script/runtime.ts')).isK6Function(handleSummary) ? await (await import('../k6/script/handle-summary.ts')).runHandleSummary(handleSummary, result, setupData, env, file) : null;
     if (!quiet && !k6Summary?.stdout) process.stdout.write(formatSummary(result, { result: resultFile, report: reportFile ?? undefined }));
     if (!quiet && invariants) process.stdout.write(`  shop invariants: ${formatInvariants(invariants)}\n`);
+    if (regression && (!quiet || regression.failed)) process.stdout.write(regression.text);
     // interrupted wins over a failed threshold: the run did not finish, so no verdict is final
     if (interrupts.interrupted()) return EXIT.aborted;
-    if (thresholdsFailed) return EXIT.thresholdsFailed;
+    if (thresholdsFailed || regression?.failed) return EXIT.thresholdsFailed;
     return EXIT.ok;
   } finally {
     await metrics?.close();
+    await history?.close();
     progress?.done();
     interrupts.dispose();
   }

@@ -6,6 +6,7 @@ import { encodeHistogram, newHistogram, trendAggregate, trendValues, type Histog
 import type { IntervalSnapshot } from './interval.ts';
 import { metricDef } from './metrics.ts';
 import { Series, tagsMatch, type GaugeValue, type Tags } from './series.ts';
+import { SecondHistograms } from './seconds.ts';
 
 /** A read-only view of one metric (whole or tag-filtered) for threshold evaluation. */
 export interface MetricView {
@@ -29,6 +30,8 @@ export class RunAggregate {
   readonly timeline: TimelinePoint[] = [];
   readonly sendLag = newHistogram();
   readonly loopLag = newHistogram();
+  /** per-second histograms per request name (result.seconds) */
+  readonly seconds = new SecondHistograms();
   private readonly pending = new Map<number, PendingSecond>();
   private readonly cpuBySecond = new Map<number, number>();
   private readonly offeredAt: (t: number) => number | null;
@@ -67,6 +70,7 @@ export class RunAggregate {
       } else if (this.errorMessages.size < MAX_RUN_ERROR_MESSAGES) this.errorMessages.set(key, { ...e, firstT: snap.t, lastT: snap.t });
       else this.errorMessages.set(OTHER_KEY, { name: '(other error messages)', method: '', kind: 'other', message: '(other error messages)', count: e.count, firstT: snap.t, lastT: snap.t });
     }
+    this.seconds.add(snap);
     this.sendLag.add(snap.sendLag);
     this.loopLag.add(snap.loopLag);
     const lagP99 = snap.loopLag.totalCount ? snap.loopLag.getValueAtPercentile(99) / 1000 : 0;
@@ -96,6 +100,7 @@ export class RunAggregate {
     const p = this.pending.get(t);
     if (!p) return;
     this.pending.delete(t);
+    this.seconds.close(t);
     const s = p.snap;
     for (const [stats, v] of [
       [this.vusStats, s.vus],

@@ -204,6 +204,21 @@ export const runMetaSchema = z.object({
 });
 export type RunMeta = z.infer<typeof runMetaSchema>;
 
+/**
+ * One request name's seconds, as columns: requests, failed requests and the HDR histograms (µs,
+ * V2 compressed base64) of http_req_latency and http_req_duration in each second. What
+ * `stampede diff` resamples to put confidence intervals on percentiles and rates.
+ */
+export const requestSecondsSchema = z.object({
+  name: z.string(),
+  t: z.array(z.number().int().nonnegative()),
+  requests: z.array(z.number()),
+  failed: z.array(z.number()),
+  latency: z.array(z.string()),
+  duration: z.array(z.string()),
+});
+export type RequestSeconds = z.infer<typeof requestSecondsSchema>;
+
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
   kind: z.literal('run'),
@@ -230,5 +245,7 @@ export const runResultSchema = z.object({
   warnings: z.array(z.string()),
   /** failed requests by message, most frequent first (absent in results written before it existed) */
   errors: z.array(errorMessageSchema).optional(),
+  /** per-second histograms per request name; absent in results written before they were kept, and in imports */
+  seconds: z.array(requestSecondsSchema).optional(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;

@@ -88,6 +88,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     server: null,
     warnings,
     errors: aggregate.errors(),
+    seconds: aggregate.seconds.toResult(),
   };
   // Little's law on every run: counted in-flight vs throughput × mean iteration time
   const littles = littlesLawWarning(result);

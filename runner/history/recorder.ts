@@ -1,0 +1,46 @@
+// The hook the commands call where they write their documents. Opened before any load is sent
+// (a damaged or foreign store is an exit-2 error up front, not after a long run); recording
+// after the run never loses the run: a failure is a warning, the document is already on disk.
+import type { RunResult } from '../result/schema.ts';
+import type { Comparison } from '../result/comparison-schema.ts';
+import type { CapacityDocument } from '../result/capacity-schema.ts';
+import { capacityEntry, comparisonEntry, runEntry, type RecordContext } from './entries.ts';
+import { gitIdentity } from './identity.ts';
+import { historyLocation, openHistory } from './open.ts';
+import type { HistoryEntry, HistoryStore } from './store.ts';
+
+export interface HistoryRecorder {
+  readonly store: HistoryStore;
+  recordRun(result: RunResult, file: string): Promise<string | null>;
+  recordComparison(doc: Comparison, file: string): Promise<string | null>;
+  recordCapacity(doc: CapacityDocument, file: string): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export interface RecorderOptions {
+  /** STAMPEDE_HISTORY_URL's value (undefined: reports/history.sqlite under cwd) */
+  setting: string | undefined;
+  cwd: string;
+  command: string | null;
+  warn: (message: string) => void;
+}
+
+export async function openRecorder(opts: RecorderOptions): Promise<HistoryRecorder> {
+  const store = await openHistory(historyLocation(opts.setting, opts.cwd));
+  const ctx: RecordContext = { git: gitIdentity(opts.cwd), command: opts.command };
+  const record = async (entry: () => HistoryEntry): Promise<string | null> => {
+    try {
+      return (await store.record(entry())).id;
+    } catch (e) {
+      opts.warn(`run history (${store.where}): not recorded: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+  };
+  return {
+    store,
+    recordRun: (result, file) => record(() => runEntry(result, file, ctx)),
+    recordComparison: (doc, file) => record(() => comparisonEntry(doc, file, ctx)),
+    recordCapacity: (doc, file) => record(() => capacityEntry(doc, file, ctx)),
+    close: () => store.close(),
+  };
+}
