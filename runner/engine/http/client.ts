@@ -45,7 +45,7 @@
 // a kept-alive connection the server closed before any response byte is retried once on a
 // fresh connection for idempotent methods (as browsers and undici do), not counted as an error.
 import net from 'node:net';
-import { nowUs } from '../clock.ts';
+import { nowUs } from '../../time/clock.ts';
 import { errorKind, errorMessage } from './errors.ts';
 import { buildHead, cachedHead, HeaderError, headProfile, targetOf } from './head.ts';
 import type { HeadProfile, Target } from './head.ts';
@@ -53,69 +53,10 @@ import type { HttpsPool } from './https.ts';
 import { Body, headerRecord, ResponseParser } from './parser.ts';
 import type { BodySink } from './parser.ts';
 import { followRedirects } from './redirects.ts';
+import { clampTimeout } from './timeout.ts';
+import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult, HttpTimings } from './types.ts';
 
-export type HttpErrorKind = 'connect_refused' | 'connect_timeout' | 'timeout' | 'reset' | 'dns' | 'aborted' | 'protocol' | 'tls' | 'other';
-
-export interface HttpRequest {
-  method: string;
-  /** already parsed (the caller caches parsing); not changed once requested (HttpAgent caches by it) */
-  url: URL;
-  /** user headers; the client adds Host, Content-Length (and User-Agent if given in options) */
-  headers?: Record<string, string>;
-  body?: string | Uint8Array | null;
-  /** whole request, from call to end */
-  timeoutMs: number;
-  /** don't keep the body bytes */
-  discardBody?: boolean;
-}
-
-/** Epoch microseconds from runner/engine/clock.ts nowUs(). On an error, the phases not reached are set to `end`. */
-export interface HttpTimings {
-  /** request() called */
-  start: number;
-  /** = start when a kept-alive connection was reused */
-  connectStart: number;
-  /** TCP (and TLS) established, or reused */
-  connected: number;
-  /** request fully written to the socket */
-  sent: number;
-  /** first response byte */
-  firstByte: number;
-  /** response complete (or error) */
-  end: number;
-}
-
-export interface HttpResult {
-  /** 0 when no (complete) response */
-  status: number;
-  /** names lower-cased; repeated headers joined with ', ' (set-cookie joined with '\n') */
-  headers: Record<string, string>;
-  /** null when discardBody or no body */
-  body: Buffer | null;
-  error: { kind: HttpErrorKind; message: string } | null;
-  timings: HttpTimings;
-  bytesSent: number;
-  bytesReceived: number;
-  /** kept-alive connection reused */
-  reused: boolean;
-  /** the URL of the final response, when redirects were followed */
-  finalUrl?: string;
-  /** how many redirects were followed */
-  redirects?: number;
-}
-
-export interface HttpAgentOptions {
-  keepAlive: boolean;
-  userAgent?: string;
-  /** limit for TCP (+TLS) connect, within the request's own timeout; default: the request timeout only */
-  connectTimeoutMs?: number;
-  /** 0 (default): redirects are returned as responses */
-  maxRedirects?: number;
-  /** https: accept any certificate (k6's insecureSkipTLSVerify) */
-  insecureSkipTLSVerify?: boolean;
-  /** https: extra trusted CA certificates (PEM) */
-  tlsCa?: string | Buffer | Array<string | Buffer>;
-}
+export type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult, HttpTimings } from './types.ts';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
@@ -411,12 +352,6 @@ class Conn implements BodySink {
     const ex = this.ex;
     if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
   }
-}
-
-/** Longest timer Node supports (~24.8 days); a timeout ≤ 0 or not finite means "none". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-export function clampTimeout(ms: number): number {
-  return ms > 0 && ms < MAX_TIMER_MS ? ms : MAX_TIMER_MS;
 }
 
 function settle(ex: Exchange, r: HttpResult): void {
