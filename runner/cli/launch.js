@@ -25,6 +25,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compilerStamp, markBundled, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic } from '../bundle/compile-cache.js';
+// Re-exported for code written against this module before the shared part moved out; new code
+// imports runner/bundle/compile-cache.js (the scenario compiler must not import the CLI).
+export { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic };
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
