@@ -3,7 +3,7 @@
 // measurement runs BENCH_ROUNDS times (default 2), runs disturbed by foreign CPU are retried
 // (BENCH_ATTEMPTS, default 2), and medians with [min–max] are printed.
 //
-// Setup (as research/perf-anchors.md): the target pinned to CPU 0, each generator pinned to
+// Setup: the target pinned to CPU 0, each generator pinned to
 // CPU 1 under GNU time; closed model, 50 connections, BENCH_SECONDS (default 8) each, against
 // two targets (BENCH_TARGETS=node-http,canned):
 //  - node-http: a hello-world node:http server. It saturates its core, and so does every

@@ -1,4 +1,4 @@
-// The benchmark's target: a hello-world node:http server (as research/perf-anchors.md T2).
+// The benchmark's target: a hello-world node:http server.
 // Prints `PORT <n>` when listening. Run pinned: `taskset -c 0 node --import tsx runner/bench/target.ts`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

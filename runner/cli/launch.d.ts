@@ -2,13 +2,5 @@
 export function loadCli(): Promise<{ main(argv: string[]): Promise<number> }>;
 /** The path of an up-to-date bundle of the CLI (built when missing or stale). */
 export function freshBundle(): Promise<string>;
-/** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
-export function sourcePaths(): import('esbuild').Plugin;
-/** How the CLI and scenario files are compiled: one ES module for this Node. */
-export const NODE_BUNDLE: { readonly bundle: true; readonly format: 'esm'; readonly platform: 'node'; readonly target: 'node20'; readonly logLevel: 'silent' };
-/** The esbuild and Node versions a compiled output depends on (without loading esbuild). */
-export function compilerStamp(): Promise<string>;
-/** Every input (path → [mtimeMs, size], relative to `base` or absolute) is as recorded. */
-export function unchanged(inputs: Record<string, [number, number]>, base: string): Promise<boolean>;
-/** Writes a file whole or not at all (a temporary file renamed over it). */
-export function writeAtomic(file: string, text: string): Promise<void>;
+/** Re-exported from runner/bundle/compile-cache.js (import them from there). */
+export { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic } from '../bundle/compile-cache.js';

@@ -16,24 +16,24 @@
 //  - `import.meta.url/dirname/filename` in a bundled module are replaced by its source file's
 //    values, so paths computed from them (worker entries, spawned scripts, report sources) still
 //    point into the source tree.
-//  - The user's scenario files are compiled the same way when loaded (runner/scenario/compile.ts).
+//  - The user's scenario files are compiled the same way when loaded (runner/scenario/compile.ts);
+//    what both compilers share is runner/bundle/compile-cache.js.
 //  - STAMPEDE_NO_BUNDLE=1, or a bundle that cannot be built (no esbuild, read-only folder),
 //    falls back to tsx for everything: slower start, same behaviour.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compilerStamp, markBundled, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic } from '../bundle/compile-cache.js';
+// Re-exported for code written against this module before the shared part moved out; new code
+// imports runner/bundle/compile-cache.js (the scenario compiler must not import the CLI).
+export { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic };
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 // one cache per checkout, even when checkouts share a node_modules (a linked worktree)
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'stampede', `cli-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
 const MANIFEST = path.join(CACHE, 'manifest.json');
-const META = /\bimport\.meta\.(url|dirname|filename)\b/g;
-
-/** How the CLI and scenario files are compiled: one ES module for this Node. */
-export const NODE_BUNDLE = /** @type {const} */ ({ bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'silent' });
 
 /** @returns {Promise<{ main(argv: string[]): Promise<number> }>} */
 export async function loadCli() {
@@ -44,7 +44,7 @@ export async function loadCli() {
     });
     if (file !== null) {
       // scenario files are TypeScript too: runner/scenario/compile.ts compiles them with esbuild
-      /** @type {Record<symbol, unknown>} */ (globalThis)[Symbol.for('stampede.typescriptOnDemand')] = true;
+      markBundled();
       return import(pathToFileURL(file).href);
     }
   }
@@ -61,51 +61,11 @@ export async function freshBundle() {
   return build(await import('esbuild'), stamp);
 }
 
-/**
- * What a compiled output depends on besides its inputs: the esbuild and Node versions. Read
- * from esbuild's package.json, not by importing esbuild: loading its API (and nothing else)
- * was ~10 ms of every start with nothing to build.
- * @returns {Promise<string>}
- */
-export async function compilerStamp() {
-  const pkg = createRequire(import.meta.url).resolve('esbuild/package.json');
-  const { version } = /** @type {{ version: string }} */ (JSON.parse(await readFile(pkg, 'utf8')));
-  return `${version} ${process.version}`;
-}
-
 async function readManifest() {
   try {
     return /** @type {{ stamp: string, dir: string, inputs: Record<string, [number, number]> }} */ (JSON.parse(await readFile(MANIFEST, 'utf8')));
   } catch {
     return null;
-  }
-}
-
-/**
- * Writes a file whole or not at all (a temporary file renamed over it): a concurrent start
- * never reads half of it.
- * @param {string} file @param {string} text
- */
-export async function writeAtomic(file, text) {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
-/**
- * Every input still has the size and mtime recorded when the output was built.
- * @param {Record<string, [number, number]>} inputs paths relative to `base` (or absolute)
- * @param {string} base
- */
-export async function unchanged(inputs, base) {
-  const checks = Object.entries(inputs).map(async ([file, [mtimeMs, size]]) => {
-    const s = await stat(path.resolve(base, file));
-    return s.mtimeMs === mtimeMs && s.size === size;
-  });
-  try {
-    return (await Promise.all(checks)).every(Boolean);
-  } catch {
-    return false; // an input vanished
   }
 }
 
@@ -164,26 +124,6 @@ function packagesExceptZod() {
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path === 'zod' || args.path.startsWith('zod/')) return undefined;
         return { path: args.path, external: true };
-      });
-    },
-  };
-}
-
-/** esbuild plugin: a project file's import.meta.{url,dirname,filename} become its source file's. */
-export function sourcePaths() {
-  return {
-    name: 'stampede-source-paths',
-    /** @param {import('esbuild').PluginBuild} b */
-    setup(b) {
-      b.onLoad({ filter: /\.(ts|tsx|mts|js|mjs)$/ }, async (args) => {
-        if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-        const source = await readFile(args.path, 'utf8');
-        const values = { url: pathToFileURL(args.path).href, dirname: path.dirname(args.path), filename: args.path };
-        const contents = source.replace(META, (_m, /** @type {'url' | 'dirname' | 'filename'} */ key) => JSON.stringify(values[key]));
-        const ext = path.extname(args.path).slice(1);
-        /** @type {import('esbuild').Loader} */
-        const loader = ext === 'tsx' ? 'tsx' : ext === 'ts' || ext === 'mts' ? 'ts' : 'js';
-        return { contents, loader, resolveDir: path.dirname(args.path) };
       });
     },
   };

@@ -8,7 +8,7 @@ import type { Journey } from '../scenario/api.ts';
 import type { ArrivalRateScenario, NormalisedScenario } from '../scenario/types.ts';
 import { arrivalSchedule, rampingVusAt } from '../scenario/plan.ts';
 import type { IntervalRecorder } from '../recorder/interval.ts';
-import { nowUs } from './clock.ts';
+import { nowUs } from '../time/clock.ts';
 import type { VirtualUser } from './vu.ts';
 
 export interface Segment {

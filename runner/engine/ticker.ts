@@ -1,7 +1,7 @@
 // A once-a-second tick aligned to the run's start (t = 0, 1, 2, ... at start + (t+1) s), each
 // timer computed from the start rather than chained, so ticks never drift. Every thread uses the
 // same alignment, so their snapshots for second t cover the same wall-clock second.
-import { nowUs } from './clock.ts';
+import { nowUs } from '../time/clock.ts';
 
 /**
  * Returns stop(), which gives the next second not yet ticked: the final snapshot is filed under

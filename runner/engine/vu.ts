@@ -10,7 +10,7 @@ import type { NormalisedOptions } from '../scenario/types.ts';
 import type { CheckFn, ExpectedStatuses, Http, RequestBody, RequestParams, Response, ResponseTimings, VU } from '../scenario/api.ts';
 import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/interval.ts';
 import { tagsKey, type Tags } from '../recorder/series.ts';
-import { parseDurationMs } from '../scenario/duration.ts';
+import { parseDurationMs } from '../time/duration.ts';
 import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
 import { DEFAULT_EXPECTED, isExpected, statusTable, unexpectedStatusKind, type StatusTable } from './expected-statuses.ts';
 

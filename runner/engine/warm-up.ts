@@ -17,7 +17,7 @@ import type { Histogram } from '../recorder/histogram.ts';
 import { IntervalRecorder, type IntervalSnapshot } from '../recorder/interval.ts';
 import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { startCannedServer } from './canned-server.js';
-import { nowUs } from './clock.ts';
+import { nowUs } from '../time/clock.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
 /** Arrival rates (iterations/s, whole test) from which the engine warms up first. */

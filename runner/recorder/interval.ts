@@ -2,7 +2,7 @@
 // once a second the interval is handed over as a snapshot (deltas) and a fresh one starts, so
 // memory stays bounded whatever the run length. The run's aggregate (aggregate.ts) merges the
 // snapshots of every thread exactly (histograms add bucket by bucket).
-import { nowUs } from '../engine/clock.ts';
+import { nowUs } from '../time/clock.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, recordValue, type Histogram } from './histogram.ts';
 import { Series, tagsKey, type GaugeValue, type Tags } from './series.ts';
 

@@ -5,7 +5,7 @@ import { decodeSnapshot, type IntervalSnapshot } from '../recorder/interval.ts';
 import type { Histogram } from '../recorder/histogram.ts';
 import { ThreadEngine, type ThreadEngineInput } from '../engine/thread-engine.ts';
 import { secondOf, startTicker } from '../engine/ticker.ts';
-import { nowUs } from '../engine/clock.ts';
+import { nowUs } from '../time/clock.ts';
 import type { NormalisedOptions } from '../scenario/types.ts';
 import type { MainMessage, WorkerInit, WorkerMessage } from '../engine/worker-protocol.ts';
 

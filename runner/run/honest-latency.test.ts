@@ -37,10 +37,13 @@ describe('coordinated omission', () => {
       // ~400 of 2400 requests (16.7 %) fall in the stall, waiting 0–1000 ms (uniformly)
       expect(lat['p(95)']).toBeGreaterThanOrEqual(500);
       expect(lat['p(99)']).toBeGreaterThanOrEqual(900);
-      // the per-second series shows the stall: some second's p99 ≥ 500 ms, the first seconds fast
+      // the per-second series shows the stall where it was: its slowest second is one the stall
+      // (2.5–3.5 s) touched, and its p99 is ≥ 500 ms
       const p99s = result.timeline.map((p) => p.latency?.p99 ?? 0);
       expect(Math.max(...p99s)).toBeGreaterThanOrEqual(500);
-      expect(p99s[0]).toBeLessThan(250);
+      const slowest = result.timeline[p99s.indexOf(Math.max(...p99s))]!.t;
+      expect(slowest).toBeGreaterThanOrEqual(2);
+      expect(slowest).toBeLessThanOrEqual(4);
       // every scheduled iteration started (the generator's lag varies with the machine's load)
       expect(result.generator.achievedRatio).toBe(1);
     } finally {
@@ -67,9 +70,16 @@ describe('threads', () => {
       expect(two.metrics.iterations?.values.count).toBe(600);
       expect(two.generator.threads).toBe(2);
       const p = (r: typeof one, k: string) => r.metrics.http_req_duration?.values[k] ?? NaN;
-      // medians of 0..18 ms delays: both ≈ 8–10 ms; p90 ≈ 16–18 ms (timer jitter allowed)
-      expect(Math.abs(p(one, 'med') - p(two, 'med'))).toBeLessThan(5);
-      expect(Math.abs(p(one, 'p(90)') - p(two, 'p(90)'))).toBeLessThan(5);
+      // delays 0, 2, ..., 18 ms in equal shares: whichever thread sent which request, the merged
+      // distribution holds all of them — median ≥ 8 ms, p90 ≥ 16 ms, max ≥ 18 ms (a timer may
+      // fire up to 1 ms early; the machine's load only adds). How close the two runs' figures are
+      // is a timing of the machine, not asserted here.
+      for (const r of [one, two]) {
+        expect(p(r, 'med')).toBeGreaterThanOrEqual(7);
+        expect(p(r, 'p(90)')).toBeGreaterThanOrEqual(15);
+        expect(p(r, 'max')).toBeGreaterThanOrEqual(17);
+        expect(p(r, 'min')).toBeLessThanOrEqual(p(r, 'med'));
+      }
       expect(two.timeline.reduce((a, x) => a + x.requests, 0)).toBe(600);
     } finally {
       await server.close();

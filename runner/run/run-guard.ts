@@ -1,6 +1,6 @@
 // What keeps a run from running away: the time limits it is held to whatever its journeys do,
 // and a timer that can wait longer than setTimeout's 24.8 days.
-import { nowUs } from '../engine/clock.ts';
+import { nowUs } from '../time/clock.ts';
 
 /**
  * How long the engine gets, after the run is stopped (Ctrl-C, abortOnFail, the deadline), before

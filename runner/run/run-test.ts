@@ -9,7 +9,7 @@ import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { RunAggregate } from '../recorder/aggregate.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
-import { nowUs } from '../engine/clock.ts';
+import { nowUs } from '../time/clock.ts';
 import { secondOf } from '../engine/ticker.ts';
 import { needsWarmUp, warmUpEngine } from '../engine/warm-up.ts';
 import { RequestNames, VirtualUser } from '../engine/vu.ts';

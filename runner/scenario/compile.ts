@@ -16,14 +16,13 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { compilerStamp, NODE_BUNDLE, sourcePaths, unchanged, writeAtomic } from '../cli/launch.js';
+import { compilerStamp, NODE_BUNDLE, runsBundled, sourcePaths, unchanged, writeAtomic } from '../bundle/compile-cache.js';
 
-const BUNDLED = Symbol.for('stampede.typescriptOnDemand');
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
 
 /** Imports a scenario module (absolute path). Errors are the compiler's or the module's own. */
 export async function importScenario(absolute: string): Promise<Record<string, unknown>> {
-  if ((globalThis as Record<symbol, unknown>)[BUNDLED] !== true) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  if (!runsBundled()) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   const stamp = await compilerStamp();
   const file = (await cachedCompile(absolute, stamp)) ?? (await compile(absolute, stamp));
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { StampedeError } from '../errors.ts';
 import { collectThresholds } from '../thresholds/parse.ts';
-import { showValue } from './duration.ts';
+import { showValue } from '../time/duration.ts';
 import {
   COSMETIC_K6_OPTIONS,
   DEFAULT_HTTP_TIMEOUT_MS,

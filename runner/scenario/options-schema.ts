@@ -3,7 +3,7 @@
 // messages of the form `expected <what>, got <JSON of the value>`. Cross-field rules
 // (iterations ≥ vus, maxVUs ≥ preAllocatedVUs, ...) and the shortcuts live in normalise.ts.
 import { z } from 'zod';
-import { DURATION_EXPECTATION, showValue, tryParseDurationMs } from './duration.ts';
+import { DURATION_EXPECTATION, showValue, tryParseDurationMs } from '../time/duration.ts';
 import type { ExecutorName } from './types.ts';
 
 /** The message for a value that is not what was expected. */

@@ -1,6 +1,7 @@
 // The normalised form of a scenario's k6-style `options`: what the engine executes.
 // Produced by runner/scenario/normalise.ts from the user's `options` (k6 names, k6 defaults,
 // k6's shortcuts mapped as k6 maps them). All durations are milliseconds here.
+import type { ThresholdDef } from '../thresholds/types.ts';
 
 export type ExecutorName =
   | 'shared-iterations'
@@ -95,24 +96,7 @@ export type NormalisedScenario =
 
 export type ArrivalRateScenario = ConstantArrivalRateScenario | RampingArrivalRateScenario;
 
-/** One threshold expression on one metric (possibly a tag-filtered sub-metric). */
-export interface ThresholdDef {
-  /** the key as written, e.g. 'http_req_latency{scenario:sale}' */
-  key: string;
-  metric: string;
-  /** tag filter of a sub-metric; empty for the whole metric */
-  tags: Record<string, string>;
-  /** the expression as written, e.g. 'p(99)<200' */
-  source: string;
-  /** aggregation: 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' | 'p(N)' */
-  aggregation: string;
-  /** for p(N): N in [0, 100] */
-  percentile?: number;
-  operator: '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
-  value: number;
-  abortOnFail: boolean;
-  delayAbortEvalMs: number;
-}
+export type { ThresholdDef } from '../thresholds/types.ts';
 
 export interface NormalisedOptions {
   scenarios: NormalisedScenario[];

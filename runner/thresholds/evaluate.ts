@@ -8,7 +8,7 @@
 // - abortOnFail stops the run when the threshold fails after delayAbortEval has elapsed
 //   (k6: `!delay.Valid || delay < timeSpentInTest`), only while the run is going, never at the end.
 import type { ThresholdVerdict } from '../result/schema.ts';
-import type { ThresholdDef } from '../scenario/types.ts';
+import type { ThresholdDef } from './types.ts';
 import { BUILTIN_METRICS, type MetricType } from './metrics.ts';
 
 export interface MetricView {

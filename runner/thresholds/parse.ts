@@ -3,8 +3,8 @@
 // An expression is `<aggregation> <operator> <number>` with optional spaces between the tokens;
 // aggregations: avg min med max p(N) count rate value; operators: < <= > >= == === !=.
 import { StampedeError } from '../errors.ts';
-import { showValue, tryParseDurationMs } from '../scenario/duration.ts';
-import type { ThresholdDef } from '../scenario/types.ts';
+import { showValue, tryParseDurationMs } from '../time/duration.ts';
+import type { ThresholdDef } from './types.ts';
 import { AGGREGATIONS_BY_TYPE, BUILTIN_METRICS, supportsAggregation } from './metrics.ts';
 
 export type ThresholdOperator = ThresholdDef['operator'];

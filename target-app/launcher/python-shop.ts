@@ -24,7 +24,7 @@ import { freePort } from './services/free-port.ts';
 import { startPgBouncer } from './services/pgbouncer.ts';
 import { ping as redisPing, startRedisServer } from './services/redis-server.ts';
 import { findBinary, makeServiceDir, waitUntilReady } from './services/support.ts';
-import type { RunningTarget, StartOptions } from './start.ts';
+import type { RunningTarget, StartOptions } from './running-target.ts';
 
 /** Debian's interpreter and Gunicorn: the python3 first on PATH may be another build without the packages. */
 export const PYTHON = '/usr/bin/python3';

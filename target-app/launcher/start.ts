@@ -23,23 +23,8 @@ import { createShardDatabases } from './services/shards.ts';
 import { findBinary } from './services/support.ts';
 import { supervise, type Supervised } from './supervise.ts';
 
-export interface RunningTarget {
-  url: string;
-  adminToken: string;
-  config: TargetConfig;
-  /** pids of the processes this target started directly (for tests and diagnostics) */
-  pids(): number[];
-  /** the supervised children: pid now (null while being restarted or absent) and restart count */
-  supervised(): Record<'payment' | 'queueWorker' | 'primary', { pid: number | null; restarts: number }>;
-  stop(): Promise<void>;
-}
-
-export interface StartOptions {
-  /** progress lines ("starting embedded PostgreSQL…"); default: silent */
-  log?: (line: string) => void;
-  /** how long the app may take to listen after everything else is up */
-  readyTimeoutMs?: number;
-}
+export type { RunningTarget, StartOptions } from './running-target.ts';
+import type { RunningTarget, StartOptions } from './running-target.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 

@@ -1,41 +1,21 @@
 // The per-request hot path of the load engine: a lean, complete HTTP/1.1 client.
 //
-// Why our own client on net.Socket for http: (measured on this 2-core machine, one generator
-// core, 50 connections, hello-world node:http target; research/perf-anchors.md and
-// runner/bench/run.ts): autocannon and undici Pool/Client loops manage ≈ 25–30 k requests per
-// generator CPU-second; an 83-line net.Socket client with pre-built request buffers ≈ 57–64 k.
-// undici also fell behind an open-model 20 k/s schedule (send lag p99 23–67 ms) where the raw
-// client kept it. The cost is the response parser and per-request allocations, so here:
+// Why our own client on net.Socket for http: generic clients (undici's Pool/Client, autocannon's)
+// spend most of a generator's CPU on per-request machinery, and an open-model schedule needs that
+// CPU to send on time (figures and how they were taken: docs/benchmarks.md). The cost is the
+// response parser and per-request allocations, so here:
 //  - the request head of a header-less request is built once per (URL, method, agent profile)
 //    and written as a ready Buffer (head.ts);
 //  - reads go through `onread` into one reusable 64 KiB buffer, bypassing the Readable stream
 //    machinery; bytes are copied only when the body is kept;
 //  - the response head is parsed by hand from one latin1 string (parser.ts): status, headers,
 //    Content-Length / Transfer-Encoding / Connection; chunked and close-delimited bodies too;
-//  - the whole-request timer is one Timeout per connection re-armed with refresh().
-// Node's internal llhttp binding (`HTTPParser` from `_http_common`) was the alternative. On
-// the same hello-world response, building the same header record (runner/bench/parser-micro.ts,
-// CPU 1, 1 M responses × 3, machine shared): ours 1.0–1.9 µs per response, llhttp 1.9–4.2 µs
-// (the JS↔C++ crossing and its header array cost more than parsing ~130 bytes in JS) — and it
-// is an internal API. So: hand-written.
-// Measured end to end (runner/bench/run.ts, 2026-11-25, third session; generator on CPU 1,
-// target on CPU 0, 50 connections, 8 s, 3 rounds). Requests per generator CPU-second, whole
-// process (start-up and exit included), ×autocannon in the same round, median [range]:
-//   canned-response target (the generator is the bottleneck — its own efficiency):
-//     autocannon 101.8 k; this client's driver 1.99×; `stampede run` 1.79× [1.72–1.83].
-//   node:http hello world (saturates its core, as every generator does: the figures depend
-//     on how the two processes interleave): autocannon 110.0 k; driver 1.40×; `stampede run`
-//     1.20× [1.18–1.21] (1.07× at the second session's end, 0.99× at its start).
-//   What got it there, in order of effect: the last response head per connection recognised
-//   by one memcmp (parser.ts), the CLI's start and end (compiled scenarios reused, hdr modules
-//   loaded one by one, report gzip through node:zlib), lazy headers, HDR without log2,
-//   callbacks instead of a promise per request, the exchange as its own result, per-VU and
-//   per-agent caches of the last request's cell and target, fewer clock reads. What is left is
-//   mostly the kernel's (~60 % of the generator's CPU is the loopback write and read) and
-//   Node's per-write WriteWrap and per-read callback scope.
-// Open model, 20,000/s for 10 s, `stampede run` (dense arrivals started in 1 ms batches,
-// executors.ts; the engine warmed before t = 0, warm-up.ts): 100 % achieved, 0 dropped,
-// send-lag p99 1.6 ms [1.55–1.86].
+//    the last head per connection is recognised by one byte comparison and its parse reused;
+//  - the whole-request timer is one Timeout per connection re-armed with refresh();
+//  - callbacks instead of a promise per request; the exchange is its own result and timings.
+// Node's internal llhttp binding (`HTTPParser` from `_http_common`) was the alternative: slower
+// on small responses (the JS↔C++ crossing and its header array cost more than parsing a short
+// head in JS) and an internal API. So: hand-written.
 // https: URLs go through undici (https.ts): TLS costs dominate there, and undici's TLS and
 // ALPN handling is complete.
 //
@@ -45,7 +25,7 @@
 // a kept-alive connection the server closed before any response byte is retried once on a
 // fresh connection for idempotent methods (as browsers and undici do), not counted as an error.
 import net from 'node:net';
-import { nowUs } from '../clock.ts';
+import { nowUs } from '../../time/clock.ts';
 import { errorKind, errorMessage } from './errors.ts';
 import { buildHead, cachedHead, HeaderError, headProfile, targetOf } from './head.ts';
 import type { HeadProfile, Target } from './head.ts';
@@ -53,69 +33,10 @@ import type { HttpsPool } from './https.ts';
 import { Body, headerRecord, ResponseParser } from './parser.ts';
 import type { BodySink } from './parser.ts';
 import { followRedirects } from './redirects.ts';
+import { clampTimeout } from './timeout.ts';
+import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult, HttpTimings } from './types.ts';
 
-export type HttpErrorKind = 'connect_refused' | 'connect_timeout' | 'timeout' | 'reset' | 'dns' | 'aborted' | 'protocol' | 'tls' | 'other';
-
-export interface HttpRequest {
-  method: string;
-  /** already parsed (the caller caches parsing); not changed once requested (HttpAgent caches by it) */
-  url: URL;
-  /** user headers; the client adds Host, Content-Length (and User-Agent if given in options) */
-  headers?: Record<string, string>;
-  body?: string | Uint8Array | null;
-  /** whole request, from call to end */
-  timeoutMs: number;
-  /** don't keep the body bytes */
-  discardBody?: boolean;
-}
-
-/** Epoch microseconds from runner/engine/clock.ts nowUs(). On an error, the phases not reached are set to `end`. */
-export interface HttpTimings {
-  /** request() called */
-  start: number;
-  /** = start when a kept-alive connection was reused */
-  connectStart: number;
-  /** TCP (and TLS) established, or reused */
-  connected: number;
-  /** request fully written to the socket */
-  sent: number;
-  /** first response byte */
-  firstByte: number;
-  /** response complete (or error) */
-  end: number;
-}
-
-export interface HttpResult {
-  /** 0 when no (complete) response */
-  status: number;
-  /** names lower-cased; repeated headers joined with ', ' (set-cookie joined with '\n') */
-  headers: Record<string, string>;
-  /** null when discardBody or no body */
-  body: Buffer | null;
-  error: { kind: HttpErrorKind; message: string } | null;
-  timings: HttpTimings;
-  bytesSent: number;
-  bytesReceived: number;
-  /** kept-alive connection reused */
-  reused: boolean;
-  /** the URL of the final response, when redirects were followed */
-  finalUrl?: string;
-  /** how many redirects were followed */
-  redirects?: number;
-}
-
-export interface HttpAgentOptions {
-  keepAlive: boolean;
-  userAgent?: string;
-  /** limit for TCP (+TLS) connect, within the request's own timeout; default: the request timeout only */
-  connectTimeoutMs?: number;
-  /** 0 (default): redirects are returned as responses */
-  maxRedirects?: number;
-  /** https: accept any certificate (k6's insecureSkipTLSVerify) */
-  insecureSkipTLSVerify?: boolean;
-  /** https: extra trusted CA certificates (PEM) */
-  tlsCa?: string | Buffer | Array<string | Buffer>;
-}
+export type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult, HttpTimings } from './types.ts';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE']);
 
@@ -411,12 +332,6 @@ class Conn implements BodySink {
     const ex = this.ex;
     if (ex !== null && this.connecting) this.fail(ex, 'connect_timeout', `connect timed out after ${this.agent.connectTimeoutMs} ms`);
   }
-}
-
-/** Longest timer Node supports (~24.8 days); a timeout ≤ 0 or not finite means "none". */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-export function clampTimeout(ms: number): number {
-  return ms > 0 && ms < MAX_TIMER_MS ? ms : MAX_TIMER_MS;
 }
 
 function settle(ex: Exchange, r: HttpResult): void {

@@ -1,6 +1,6 @@
 // Map socket/DNS/TLS errors to the error kinds a result records. The kinds follow what k6
 // users look for: connection refused, timeouts, resets, DNS, our own abort, bad HTTP, TLS.
-import type { HttpErrorKind } from './client.ts';
+import type { HttpErrorKind } from './types.ts';
 
 const TLS_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',

@@ -9,9 +9,9 @@
 // computed from the head fields and body (undici does not expose the wire bytes).
 import { Client } from 'undici';
 import type { Dispatcher } from 'undici';
-import { nowUs } from '../clock.ts';
-import { clampTimeout } from './client.ts';
-import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult } from './client.ts';
+import { nowUs } from '../../time/clock.ts';
+import { clampTimeout } from './timeout.ts';
+import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult } from './types.ts';
 import { errorKind, errorMessage } from './errors.ts';
 import type { Target } from './head.ts';
 

@@ -91,9 +91,9 @@ export class ResponseParser {
    * The last head parsed successfully on this connection, and what it gave. A target answers
    * the same request with byte-identical heads (until a Date header ticks over, once a second):
    * execute() compares the read's first bytes with the last head's (one memcmp) and reuses its
-   * results — no latin1 string, no search, no parse (parser-micro, hello-world response: ~135 →
-   * ~78 ns; the parse was the client's largest JavaScript cost per response). parseHead is a
-   * pure function of (head, isHead), so the reuse cannot change a result.
+   * results — no latin1 string, no search, no parse (the parse was the client's largest
+   * JavaScript cost per response; docs/benchmarks.md). parseHead is a pure function of
+   * (head, isHead), so the reuse cannot change a result.
    */
   private memo: HeadMemo | null = null;
   /** heads parsed since the memo last matched (see parseHead) */
@@ -274,8 +274,9 @@ export class ResponseParser {
 
   /**
    * buf[i, end) starts with the memoised head's bytes. Compared 4 bytes at a time through a
-   * Uint32Array over the read's memory when aligned (the client's read buffer is; ~30 ns for a
-   * 150-byte head, Buffer#compare's argument checks and native call ~65 ns), else by compare().
+   * Uint32Array over the read's memory when aligned (the client's read buffer is), else by
+   * compare(): for a head of ~150 bytes, Buffer#compare's argument checks and native call cost
+   * more than the comparison itself.
    */
   private startsWithMemo(m: HeadMemo, buf: Buffer, i: number, end: number): boolean {
     const bytes = m.bytes;

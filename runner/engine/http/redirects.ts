@@ -5,8 +5,8 @@
 //
 // The result is the final hop's, with `timings.start` = the first call (so the chain's time
 // counts), byte counts summed over all hops, `finalUrl` and `redirects` set.
-import { nowUs } from '../clock.ts';
-import type { HttpRequest, HttpResult, HttpTimings } from './client.ts';
+import { nowUs } from '../../time/clock.ts';
+import type { HttpRequest, HttpResult, HttpTimings } from './types.ts';
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const DROP_ON_ORIGIN_CHANGE = new Set(['authorization', 'cookie', 'proxy-authorization']);

