@@ -31,7 +31,7 @@ export function formatProbeLine(p: CapacityProbe, maxProbes: number): string {
   const why = p.verdict === 'pass' ? '' : ` — ${p.reasons[0] ?? ''}`;
   const rps = probeRequestRate(p);
   return (
-    `probe ${p.index}/${maxProbes} ${padEnd(p.phase, 7)} ${pad(rate(p.rate), 9)} iterations${rps === null ? '' : ` (${Number(rps.toPrecision(4))} req/s)`}  ${padEnd(VERDICT[p.verdict], 11)} ${lat}, errors ${pct(p.errorRate, 2)}, ` +
+    `probe ${p.index}/${maxProbes} ${padEnd(p.phase, 7)} ${pad(`${Number(p.rate.toPrecision(4))} it/s`, 11)}${rps === null ? '' : ` (${Number(rps.toPrecision(4))} req/s)`}  ${padEnd(VERDICT[p.verdict], 11)} ${lat}, errors ${pct(p.errorRate, 2)}, ` +
     `achieved ${pct(p.achievedRatio)}, dropped ${p.dropped}${p.vus ? `, ${p.vus.max} VUs` : ''}, ${(p.durationMs / 1000).toFixed(1)} s${p.retryOf ? ` (retry of ${p.retryOf})` : ''}${why}`
   );
 }

@@ -67,6 +67,8 @@ export interface CapacityRequest {
   watchTargetMetrics?: boolean;
   /** measure the journey with a short low-rate pilot before the search, to size VUs (default true) */
   pilot?: boolean;
+  /** the journey as already measured (another search's): sizes the VUs without a pilot */
+  journey?: JourneyEstimate | null;
   /** the expected peak, in `unit` (iterations/s unless given as requests/s) */
   peak: { peak: number; unit?: PeakUnit; headroom: number; hpa: Partial<HpaParams> } | null;
   sweep: SweepRequest | null;
@@ -185,9 +187,9 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
     };
 
     // The pilot: the journey at a low rate, unloaded, to size the first probe's VUs (vu-sizing.ts).
-    let journey: JourneyEstimate | null = null;
+    let journey: JourneyEstimate | null = req.journey ?? null;
     let pilot: NonNullable<CapacityDocument['sizing']>['pilot'] = null;
-    if (req.pilot !== false && stopped === null) {
+    if (req.pilot !== false && !journey && stopped === null) {
       const rate = pilotRate(startRate);
       req.onRunStart?.(`pilot: the journey at ${round2(rate)} iterations/s for ${PILOT_WINDOW_MS / 1000} s, to size the probes' VUs`);
       const vus = { preAllocatedVUs: Math.max(2, Math.ceil(rate)), maxVUs: Math.min(req.maxVUs ?? VU_CEILING, Math.max(20, Math.ceil(rate * 10))), formula: '' };
