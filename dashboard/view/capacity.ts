@@ -277,7 +277,9 @@ export function answerView(doc: CapacityDocument): AnswerView | null {
   const mst = formatIterations(a.mst);
   const headline =
     a.mst === null
-      ? 'No sustainable rate found'
+      ? a.status === 'generator-limited'
+        ? 'No MST: the load generator was the limit before any rate passed'
+        : 'No sustainable rate found'
       : a.status === 'converged'
         ? `MST ≈ ${mst}`
         : a.status === 'generator-limited'
@@ -445,7 +447,7 @@ export function buildCapacityView(doc: CapacityDocument): CapacityView {
   const stats: Stat[] = [];
   const a = doc.answer;
   if (a) {
-    stats.push({ id: 'mst', label: 'maximum sustainable throughput', value: answer!.mst, raw: a.mst, ...(a.mst === null ? { tone: 'bad' as const } : {}) });
+    stats.push({ id: 'mst', label: 'maximum sustainable throughput', value: a.mst === null ? 'none found' : answer!.mst, raw: a.mst, ...(a.mst === null ? { tone: 'bad' as const } : {}) });
     if (a.mst !== null && a.mstRequestsPerSecond != null) stats.push({ id: 'mst-requests', label: `requests/s at the MST (${perIteration(a.requestsPerIteration ?? 0)})`, value: formatRequests(a.mstRequestsPerSecond), raw: a.mstRequestsPerSecond });
     stats.push({ id: 'precision', label: 'precision (fail − pass) ÷ pass', value: a.precision === null ? '—' : `±${(a.precision * 100).toFixed(1)} %`, raw: a.precision, ...(answer!.precisionMet === false ? { tone: 'bad' as const } : {}) });
     stats.push({ id: 'probes', label: 'probes run', value: formatCount(a.probes), raw: a.probes });

@@ -111,7 +111,7 @@ export function formatCapacitySummary(doc: CapacityDocument, paths: { capacity?:
           (u.peakConcurrency === null ? `no peak (β = 0): throughput levels off at γ/α = ${u.amdahlCeiling === null ? '∞' : fmt(u.amdahlCeiling)}/s` : `peak at N* ≈ ${fmt(u.peakConcurrency)} with X ≈ ${fmt(u.peakThroughput ?? 0)}/s`),
       );
       for (const n of u.notes) out.push(`  note: ${n}`);
-    } else out.push(`  no USL fit: ${doc.sweep.uslError ?? 'unknown reason'}`);
+    } else out.push(`  no USL fit${doc.sweep.uslError ? `: ${doc.sweep.uslError}` : ''}`);
   }
   for (const w of doc.warnings) out.push('', `warning: ${w}`);
   if (paths.capacity) out.push('', `capacity.json: ${paths.capacity}`);

@@ -217,7 +217,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
       const judgement = judgeProbe(slo, w, { eventLoopLagP99: lag, cpuMean, cpuBudget: 100 * req.threads });
       const meanIterationMs = w.iterationHistogram.totalCount ? w.iterationHistogram.mean / 1000 : 0;
       const ll = littlesLawOverSeconds(result.timeline, w.seconds, meanIterationMs);
-      if (result.partial && stopped === null) judgement.reasons.push(`the run ended early: ${result.stopReason ?? 'unknown reason'}`);
+      if (result.partial && stopped === null) judgement.reasons.push(`the run ended early${result.stopReason ? `: ${result.stopReason}` : ''}`);
       const probe: CapacityProbe = {
         index: probes.length + 1,
         rate,
@@ -384,7 +384,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
   return validateOrThrow(capacityDocumentSchema, doc, 'capacity document (writing)', 'STAMPEDE_E_INTERNAL');
 }
 
-function peakSection(
+export function peakSection(
   p: { peak: number; unit?: PeakUnit; headroom: number; hpa: Partial<HpaParams> },
   mst: number | null,
   requestsPerIteration: number | null,
