@@ -8,6 +8,10 @@
 // whatever R — so a high percentile measures how often the machine stalls (measured under a
 // load average of 4: p(99) found 0.78 R, p(90) 0.84 R). Above R nearly every 100 ms holds more
 // than R × 0.1 arrivals, so the median still fails there: it says which side of R a probe is.
+// The bound is 50 ms, far below the 301 ms of the slow answers: a probe whose generator lagged
+// fails on the target only when its latency, less twice the lag, still breaks the SLO (slo.ts),
+// and on this machine the lag reached 100 ms — with a 200 ms bound, 301 ms answers would then
+// be put down to the generator.
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchDir, scenarioSource } from '../testing/fixtures.ts';
 import { capacityRequest } from '../testing/capacity-request.ts';
@@ -31,7 +35,7 @@ describe('stampede capacity finds a capacity known by construction', () => {
             file,
             env: { BASE: target.url },
             target: target.url,
-            slo: parseSlo(['p(50)<200'], 'rate<0.01'),
+            slo: parseSlo(['p(50)<50'], 'rate<0.01'),
             // a start that is no power-of-two fraction of R: the search must not land on R by luck
             startRate: 0.3 * R,
             warmupMs: 1000,
@@ -42,7 +46,9 @@ describe('stampede capacity finds a capacity known by construction', () => {
         const a = doc.answer!;
         const table = doc.probes.map((p) => `${p.index} ${p.phase} ${p.rate}/s ${p.verdict} p99=${p.latency?.p99} VUs=${p.vus?.max} ${p.reasons.join('; ')}`).join('\n');
         console.log(`R = ${R}/s: MST ${a.mst}/s (${a.status}), ${a.probes} probes\n${table}`);
-        expect(a.status).toBe('converged');
+        // converged; or, when the machine starved the generator at the last probes, generator-limited —
+        // either way the MST must be right
+        expect(['converged', 'generator-limited']).toContain(a.status);
         expect(a.mst).not.toBeNull();
         expect(a.mst!).toBeGreaterThanOrEqual(0.9 * R);
         expect(a.mst!).toBeLessThanOrEqual(1.05 * R);

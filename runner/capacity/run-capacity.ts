@@ -23,7 +23,7 @@ import { MstSearch, type ProbePhase } from './search.ts';
 import { judgeProbe, sloLatencyBoundMs, type Slo } from './slo.ts';
 import { measureWindow, WINDOW_SCENARIO } from './window.ts';
 import { mainScenario, probeOptions } from './probe-options.ts';
-import { grownVus, journeyFrom, sizeVus, VU_CEILING, VU_MARGIN, type JourneyEstimate, type VuSizing } from './vu-sizing.ts';
+import { grownVus, journeyFrom, requestAllowanceMs, sizeVus, VU_CEILING, VU_MARGIN, type JourneyEstimate, type VuSizing } from './vu-sizing.ts';
 import { launchTarget, type TargetStarter } from '../orchestrate/launch.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
@@ -199,7 +199,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
       journey = meanMs === null ? null : journeyFrom(w.iterations, w.requests, meanMs, 'pilot');
     }
     const sizingRule =
-      `maxVUs = rate × (measured mean iteration + requests per iteration × the SLO's ${latencyBoundMs} ms) × ${VU_MARGIN} (Little's law); ` +
+      `maxVUs = rate × (measured mean iteration + requests per iteration × ${requestAllowanceMs(latencyBoundMs)} ms, max(2 × the SLO's ${latencyBoundMs} ms, 500 ms)) × ${VU_MARGIN} (Little's law); ` +
       `a probe that runs out of VUs is re-run at the same rate with ×2 (or as its own iterations measured), up to ${req.maxVUs === null ? `${VU_CEILING} VUs` : `--max-vus ${req.maxVUs}`}`;
     sizing = { pilot, journey, margin: VU_MARGIN, ceiling: req.maxVUs ?? VU_CEILING, rule: sizingRule };
 

@@ -85,6 +85,7 @@ describe('MstSearch with a target of known capacity', () => {
   });
 });
 
+let r1200 = 0;
 describe('MstSearch with a starved generator', () => {
   it('reports generator-limited, never the target limit, and never probes lower after it', () => {
     const G = 700;
@@ -101,6 +102,14 @@ describe('MstSearch with a starved generator', () => {
     ]);
     expect(r.mst).toBe(400);
     expect(r.message).toMatch(/could not drive 800 iterations\/s.*MST ≥ 400 iterations\/s — not the target's limit/);
+  });
+
+  it('a generator-limited run at a rate that passed keeps the pass', () => {
+    // C = 1234 from 100: …, 1200 passes in bisection, then its confirmation is generator-limited
+    const r = runSearch({ startRate: 100 }, (rate) => (rate === 1200 && r1200++ > 0 ? 'generator-limited' : capacity(1234)(rate)));
+    expect(r.probes.at(-1)).toMatchObject({ rate: 1200, phase: 'confirm', outcome: 'generator-limited' });
+    expect(r).toMatchObject({ status: 'generator-limited', mst: 1200, lowerBound: 1200, upperBound: 1250, generatorLimit: 1200 });
+    expect(r.message).toMatch(/could not drive 1200 iterations\/s; the target passed at 1200 iterations\/s and failed at 1250 iterations\/s: MST ≥ 1200 iterations\/s/);
   });
 
   it('a generator-limited first probe ends the search without a number and without a placeholder', () => {

@@ -123,8 +123,8 @@ export class MstSearch {
     const gens = this.#probes.filter((p) => p.outcome === 'generator-limited').map((p) => p.rate);
     const hi = fails.length ? Math.min(...fails) : null;
     const gen = gens.length ? Math.min(...gens) : null;
-    const ceiling = Math.min(hi ?? Infinity, gen ?? Infinity);
-    const passes = this.#probes.filter((p) => p.outcome === 'pass' && p.rate < ceiling).map((p) => p.rate);
+    // a generator-limited run says nothing about the target, so it does not undo a pass at its own rate
+    const passes = this.#probes.filter((p) => p.outcome === 'pass' && p.rate < (hi ?? Infinity) && p.rate <= (gen ?? Infinity)).map((p) => p.rate);
     return { lo: passes.length ? Math.max(...passes) : null, hi, gen };
   }
 

@@ -3,9 +3,11 @@
 // short pilot at a low rate before the search, then every passing probe), not guessed from
 // the SLO: a journey that thinks between requests (the shop's browse: six requests and about a
 // second of thinking) takes far longer than one request, and sizing from the SLO alone starved
-// every probe of it. At the rates probed the journey is slower than in the pilot — each of its
-// requests may take up to the SLO's bound and still pass — so the duration sized for is
-// measured mean + requests per iteration × the bound, times a margin for the spread.
+// every probe of it. At the rates probed the journey is slower than in the pilot, and near or
+// past the target's limit its requests are slower than the SLO's bound — a probe there must
+// show the target failing, not the generator starving (which costs a re-run) — so each request
+// is allowed max(2 × the bound, 500 ms): the duration sized for is measured mean + requests
+// per iteration × that allowance, times a margin for the spread.
 // A probe that still runs out of VUs (iterations dropped while the target's service time met
 // the SLO) is re-run at the same rate with twice the VUs, up to a ceiling: the generator's
 // stinginess must never be read as the target's limit.
@@ -36,10 +38,15 @@ export interface VuSizing {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-/** The iteration duration sized for: the measured mean plus every request at the SLO's bound. */
+/** What each request of a probe is allowed to take when sizing VUs: see the top of this file. */
+export function requestAllowanceMs(latencyBoundMs: number): number {
+  return Math.max(2 * latencyBoundMs, 500);
+}
+
+/** The iteration duration sized for: the measured mean plus every request at its allowance. */
 export function sizedIterationMs(journey: JourneyEstimate | null, latencyBoundMs: number): number {
   if (!journey) return Math.max(1000, 4 * latencyBoundMs);
-  return journey.meanMs + Math.max(1, journey.requestsPerIteration) * latencyBoundMs;
+  return journey.meanMs + Math.max(1, journey.requestsPerIteration) * requestAllowanceMs(latencyBoundMs);
 }
 
 /** VUs for a probe at `rate` iterations/s. `cap` (--max-vus) is a hard limit; otherwise VU_CEILING. */
@@ -50,7 +57,7 @@ export function sizeVus(rate: number, journey: JourneyEstimate | null, latencyBo
   const maxVUs = Math.min(limit, wanted);
   const pre = Math.min(maxVUs, Math.max(2, vusNeeded(rate, journey ? journey.meanMs * 1.2 : latencyBoundMs)));
   const basis = journey
-    ? `${rate}/s × (${round1(journey.meanMs)} ms measured (${journey.source}) + ${round1(journey.requestsPerIteration)} requests × ${latencyBoundMs} ms) × ${VU_MARGIN}`
+    ? `${rate}/s × (${round1(journey.meanMs)} ms measured (${journey.source}) + ${round1(journey.requestsPerIteration)} requests × ${requestAllowanceMs(latencyBoundMs)} ms) × ${VU_MARGIN}`
     : `${rate}/s × ${iterationMs} ms (no measured journey yet) × ${VU_MARGIN}`;
   const capped = maxVUs < wanted ? `, capped at ${limit}${cap === null ? '' : ' (--max-vus)'}` : '';
   return { preAllocatedVUs: pre, maxVUs, formula: `${basis} = ${wanted} VUs${capped}` };
