@@ -4,8 +4,11 @@
 // One shop is started (the configuration given), the MST search runs against it with the
 // default probe settings, then single probes at evenly spaced rates from 0.7 × MST to
 // 1.3 × MST, each judged by the same SLO (a generator-limited one is re-run, up to twice).
-// The sweep's answer is the highest rate at which it and every lower rate passed. Prints both
-// and their relative difference; exits 1 when they differ by more than 10 %.
+// The sweep's answer is the highest rate at which it and every lower rate passed. On a noisy
+// machine a sweep is not monotonic (a stall fails one rate, a quiet moment passes a higher
+// one), so the boundary that best splits it is given too: the passing rate t with the fewest
+// passes above t plus failures at or below t. Prints both and their relative differences to
+// the search's MST; exits 1 when the first differs by more than 10 %.
 import { parseArgs } from 'node:util';
 import { launchTarget } from '../orchestrate/launch.ts';
 import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
@@ -68,6 +71,13 @@ try {
     if (p.verdict !== 'pass') break;
     sweepAnswer = p.rate;
   }
+  let boundary: number | null = null;
+  let fewest = Infinity;
+  for (const t of sweep.filter((p) => p.verdict === 'pass').map((p) => p.rate)) {
+    const misfits = sweep.filter((p) => (p.rate <= t ? p.verdict !== 'pass' : p.verdict === 'pass')).length;
+    if (misfits < fewest) [fewest, boundary] = [misfits, t];
+  }
+  const relative = (x: number | null) => (x === null ? null : Math.round(((mst - x) / x) * 1000) / 1000);
   const rpi = searched.answer?.requestsPerIteration ?? null;
   const out = {
     config: values.config,
@@ -75,7 +85,10 @@ try {
     search: { mst, status: searched.answer!.status, probes: searched.answer!.probes, requestsPerIteration: rpi, mstRequestsPerSecond: searched.answer!.mstRequestsPerSecond },
     sweep: sweep.map((p) => ({ rate: p.rate, verdict: p.verdict, p99: p.latency?.p99 ?? null, requestsPerSecond: p.iterations > 0 ? Math.round(((p.throughput * p.requests) / p.iterations) * 10) / 10 : null })),
     sweepAnswer,
-    relativeDifference: sweepAnswer === null ? null : Math.round(((mst - sweepAnswer) / sweepAnswer) * 1000) / 1000,
+    relativeDifference: relative(sweepAnswer),
+    sweepBoundary: boundary,
+    boundaryMisfits: boundary === null ? null : fewest,
+    relativeDifferenceToBoundary: relative(boundary),
   };
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   process.exitCode = out.relativeDifference !== null && Math.abs(out.relativeDifference) <= 0.1 ? 0 : 1;
