@@ -27,7 +27,11 @@ probes of the scenario's journey (its first scenario's exec), each a warm-up plu
 window; exponential search, bisection to --precision, then a confirmation probe. A probe passes
 when in its window the coordinated-omission-corrected latency (http_req_latency) meets --slo,
 the error rate meets --errors, completions reach ≥ 99 % of the offered rate and nothing was
-dropped. A probe the load generator could not drive is "generator-limited", never the target's limit.
+dropped. A probe the load generator could not drive is "generator-limited", never the target's limit:
+it is re-run (with more VUs when it ran out of them), and the search never goes below it.
+Rates are iterations of the journey per second (k6's arrival rate, Gatling's users/s); the answer
+also gives the requests per second they cause, as measured. With --target-config the target app is
+started for the search and stopped after it.
 
   --slo EXPR           latency objective on http_req_latency in ms, k6 threshold syntax; repeatable
                        or comma-separated ('p(99)<200', 'p(50)<50')
