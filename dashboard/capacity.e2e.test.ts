@@ -7,6 +7,7 @@ import { needs, requirements } from '../runner/testing/requirements.ts';
 import { dashboardForSuite } from './testing/dashboard-suite.ts';
 import { capacityFull } from './testing/capacity-fixture.ts';
 import { formatRate } from './view/format.ts';
+import { formatIterations } from './view/capacity.ts';
 
 const skip = await needs(requirements.chromium);
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../reports/out/screenshots');
@@ -28,7 +29,7 @@ describe.skipIf(skip)('capacity studies on the dashboard, in Chromium', () => {
     expect(w.page.url()).toMatch(/#\/capacity\/study-a$/);
     expect(await w.page.locator('[data-chart="latency-throughput"] path.recharts-line-curve').count()).toBe(6);
     expect(await w.page.locator('[data-chart="usl"] .recharts-scatter-symbol').count()).toBe(doc.sweep!.points.length);
-    expect(await w.page.locator('[data-stat="mst"] .stat-value').innerText()).toBe(formatRate(doc.answer!.mst));
+    expect(await w.page.locator('[data-stat="mst"] .stat-value').innerText()).toBe(formatIterations(doc.answer!.mst));
     expect(await w.page.locator('h1').textContent()).toBe(`capacity ${doc.meta.scenarioName}`);
     await w.page.screenshot({ path: path.join(SHOTS, 'dashboard-capacity-study.png'), fullPage: true });
     expect(await w.page.locator('img').count()).toBe(0);

@@ -8,6 +8,7 @@ import { browserForSuite, offlinePage, type PageWatch } from '../dashboard/testi
 import { capacityFull, capacitySweep, capacitySync } from '../dashboard/testing/capacity-fixture.ts';
 import { formatMs, formatRate } from '../dashboard/view/format.ts';
 import { fmt } from '../runner/capacity/usl-format.ts';
+import { formatIterations } from '../dashboard/view/capacity.ts';
 import { needs, requirements } from '../runner/testing/requirements.ts';
 import { writeCapacityReport } from './build.ts';
 
@@ -56,7 +57,7 @@ describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
     expect(await count(w, '[data-chart="latency-throughput"] .recharts-reference-line')).toBe(2);
     const refs = await w.page.locator('[data-chart="latency-throughput"] .recharts-label').allTextContents();
     expect(refs).toContain('SLO p99 < 200 ms');
-    expect(refs).toContain(`MST ${formatRate(doc.answer!.mst)}`);
+    expect(refs).toContain(`MST ${formatRate(doc.answer!.mst, ' it/s')}`);
     expect(await count(w, '[data-chart="latency-throughput"] .recharts-reference-area')).toBe(1);
     expect(await text(w, '[data-chart="latency-throughput"] figcaption')).toContain('http_req_latency');
     expect(await text(w, '[data-testid="curve-legend"]')).toContain('latency (from intended start)');
@@ -71,11 +72,11 @@ describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
 
     // the numbers
     const a = doc.answer!;
-    expect(await text(w, '[data-stat="mst"] .stat-value')).toBe(formatRate(a.mst));
+    expect(await text(w, '[data-stat="mst"] .stat-value')).toBe(formatIterations(a.mst));
     expect(await text(w, '[data-stat="precision"] .stat-value')).toBe(`±${(a.precision! * 100).toFixed(1)} %`);
     expect(await text(w, '[data-stat="probes"] .stat-value')).toBe(String(a.probes));
     expect(await text(w, '[data-testid="answer-status"]')).toBe(a.status);
-    expect(await text(w, '[data-testid="answer-headline"]')).toBe(`MST ≥ ${formatRate(a.mst)}`);
+    expect(await text(w, '[data-testid="answer-headline"]')).toBe(`MST ≥ ${formatIterations(a.mst)}`);
     expect(await text(w, '[data-testid="answer-message"]')).toBe(a.message);
     expect(await text(w, '[data-cell="precision"]')).toBe('±10.0 % (asked ±5.0 %)');
     const rows = w.page.locator('[data-table="probes"] tr[data-row]');

@@ -136,7 +136,7 @@ function HpaTimeChart(props: {
 export function HpaCharts({ hpa }: { hpa: Hpa }) {
   return (
     <div className="grid-3">
-      <HpaTimeChart id="hpa-load" title="Offered load and ready capacity" note="capacity = ready pods × MST" hpa={hpa} axis={hpa.rateAxis} yLabel="requests/s" valueFormat={(v) => formatRate(v)}
+      <HpaTimeChart id="hpa-load" title="Offered load and ready capacity" note="capacity = ready pods × MST" hpa={hpa} axis={hpa.rateAxis} yLabel="iterations/s" valueFormat={(v) => formatRate(v)}
         series={[{ key: 'offered', name: 'offered', color: '#dd6b20' }, { key: 'capacity', name: 'ready capacity', color: '#2b6cb0', step: true }]} />
       <HpaTimeChart id="hpa-pods" title="Pods: replicas asked for and ready" note="a new pod serves only after its start-up time" hpa={hpa} axis={hpa.podAxis} yLabel="pods" valueFormat={(v) => String(v)}
         series={[{ key: 'replicas', name: 'replicas (HPA)', color: '#805ad5', step: true, dashed: true }, { key: 'ready', name: 'ready pods', color: '#2f855a', step: true }]}

@@ -44,6 +44,7 @@ function AnswerSection({ view }: { view: CapacityView }) {
       <h2>Answer</h2>
       <div className={a.ok ? 'answer ok' : 'answer'} data-testid="answer">
         <div className="answer-headline" data-testid="answer-headline">{a.headline}</div>
+        {a.requests ? <div className="answer-requests" data-testid="answer-requests">≈ {a.requests}</div> : null}
         <dl className="facts">
           <div><dt>status</dt><dd data-cell="status">{a.statusText}</dd></div>
           <div><dt>bracket</dt><dd data-cell="bracket">{a.bracket}</dd></div>
@@ -83,9 +84,9 @@ function ProbeTable({ view }: { view: CapacityView }) {
         <table className="data probes" data-table="probes">
           <thead>
             <tr>
-              <th rowSpan={2}>#</th><th rowSpan={2} className="left">phase</th><th rowSpan={2}>offered</th><th rowSpan={2} className="left">verdict</th>
+              <th rowSpan={2}>#</th><th rowSpan={2} className="left">phase</th><th rowSpan={2}>offered<br />iterations/s</th><th rowSpan={2}>requests/s<br />completed</th><th rowSpan={2} className="left">verdict</th>
               <th colSpan={3} className="group">{LATENCY.short}</th><th className="group">{DURATION.short}</th>
-              <th rowSpan={2}>errors</th><th rowSpan={2}>achieved<br />÷ offered</th><th rowSpan={2}>completed</th><th rowSpan={2}>dropped</th><th rowSpan={2}>wall time</th>
+              <th rowSpan={2}>errors</th><th rowSpan={2}>achieved<br />÷ offered</th><th rowSpan={2}>completed<br />iterations/s</th><th rowSpan={2}>dropped</th><th rowSpan={2}>wall time</th>
             </tr>
             <tr><th>p50</th><th>p90</th><th>p99</th><th>p99</th></tr>
           </thead>
@@ -95,6 +96,7 @@ function ProbeTable({ view }: { view: CapacityView }) {
                 <td data-cell="index">{p.index}</td>
                 <td className="left" data-cell="phase">{p.phase}{p.retryOf !== null ? ` (re-run of ${p.retryOf})` : ''}</td>
                 <td data-cell="rate">{p.rate}</td>
+                <td data-cell="requests">{p.requests}</td>
                 <td className="left" data-cell="verdict"><ProbeVerdict row={p} /></td>
                 <td data-cell="latency-p50">{p.latencyP50}</td>
                 <td data-cell="latency-p90">{p.latencyP90}</td>
@@ -109,7 +111,7 @@ function ProbeTable({ view }: { view: CapacityView }) {
               p.reasons.length ? (
                 <tr key={`${p.index}-why`} className={`probe-${p.verdict} why`} data-why={i}>
                   <td />
-                  <td colSpan={12} className="left reasons" data-cell="reasons"><ul>{p.reasons.map((r, j) => <li key={j}>{r}</li>)}</ul></td>
+                  <td colSpan={13} className="left reasons" data-cell="reasons"><ul>{p.reasons.map((r, j) => <li key={j}>{r}</li>)}</ul></td>
                 </tr>
               ) : null,
             ])}

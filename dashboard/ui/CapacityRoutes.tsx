@@ -30,7 +30,7 @@ export function CapacityList({ version }: { version: number }) {
         <p className="explain">None yet. Run <code>stampede capacity &lt;scenario&gt; --slo &apos;p(99)&lt;200&apos;</code>.</p>
       ) : (
         <table className="data" data-table="capacity">
-          <thead><tr><th className="left">started (UTC)</th><th className="left">scenario</th><th className="left">SLO</th><th>MST</th><th className="left">status</th><th>probes</th><th>instances</th><th className="left">sweep</th><th className="left">files</th></tr></thead>
+          <thead><tr><th className="left">started (UTC)</th><th className="left">scenario</th><th className="left">SLO</th><th>MST (iterations/s)</th><th className="left">status</th><th>probes</th><th>instances</th><th className="left">sweep</th><th className="left">files</th></tr></thead>
           <tbody>
             {studies.map((s, i) => (
               <tr key={s.id} data-row={i}>

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { capacityAsync, capacityFull, capacitySweep, capacitySync } from '../testing/capacity-fixture.ts';
 import { answerView, buildCapacityView, capacityCurve, peakView, probeRows, sloLines, sweepView } from './capacity.ts';
+import { formatRate } from './format.ts';
 
 describe('latency against throughput', () => {
   const doc = capacityAsync();
@@ -22,7 +23,7 @@ describe('latency against throughput', () => {
 
   it('marks the SLO and the answer with the bracket the search ended with', () => {
     expect(curve.slo).toEqual([{ source: 'p(99)<200', stat: 'p99', boundMs: 200 }]);
-    expect(curve.knee).toEqual({ mst: 1000, label: 'MST 1,000/s', lower: 1000, upper: 1100 });
+    expect(curve.knee).toEqual({ mst: 1000, label: 'MST 1,000 it/s', lower: 1000, upper: 1100 });
     // log axis from below the smallest value drawn (a p50 under 1 ms at 400/s) to above the largest (p99 3299 ms at 1600/s)
     const drawn = curve.points.flatMap((p) => [p.latencyP50, p.durationP50, p.latencyP99]).filter((v): v is number => v !== null);
     expect(Math.min(...drawn)).toBeGreaterThan(0.5);
@@ -66,9 +67,10 @@ describe('the answer', () => {
     expect(a).toMatchObject({
       status: 'max-probes',
       ok: false,
-      headline: 'MST ≥ 1,000/s',
-      mst: '1,000/s',
-      bracket: 'passes at 1,000/s, fails at 1,100/s',
+      headline: 'MST ≥ 1,000 iterations/s',
+      mst: '1,000 iterations/s',
+      requests: null, // a document from before requests per iteration were recorded says nothing rather than guess
+      bracket: 'passes at 1,000 iterations/s, fails at 1,100 iterations/s',
       precision: '±10.0 % (asked ±5.0 %)',
       precisionMet: false,
       searchTime: '2:36 (156 s)',
@@ -77,7 +79,7 @@ describe('the answer', () => {
 
   it('states a converged search as the MST with its precision met', () => {
     const a = answerView(capacitySync())!;
-    expect(a).toMatchObject({ status: 'converged', ok: true, headline: 'MST ≈ 500/s', bracket: 'passes at 500/s, fails at 525/s', precision: '±5.0 % (asked ±5.0 %)', precisionMet: true, searchTime: '1:58 (118 s)' });
+    expect(a).toMatchObject({ status: 'converged', ok: true, headline: 'MST ≈ 500 iterations/s', bracket: 'passes at 500 iterations/s, fails at 525 iterations/s', precision: '±5.0 % (asked ±5.0 %)', precisionMet: true, searchTime: '1:58 (118 s)' });
     expect(answerView(capacitySweep())).toBeNull();
   });
 });
@@ -144,10 +146,26 @@ describe('the sweep', () => {
   });
 });
 
+describe('units', () => {
+  it('states the MST in iterations/s and the requests/s it causes; a peak given in requests/s says so', () => {
+    const doc = capacityFull();
+    doc.answer = { ...doc.answer!, requestsPerIteration: 6, mstRequestsPerSecond: 6000 };
+    doc.peak = { ...doc.peak!, given: { value: 18_000, unit: 'requests/s' }, requestsPerIteration: 6, peak: 3000 };
+    const v = buildCapacityView(doc);
+    expect(v.answer!.requests).toBe('6,000 requests/s at 6 requests per iteration');
+    expect(v.stats.find((s) => s.id === 'mst-requests')).toMatchObject({ label: 'requests/s at the MST (6 requests per iteration)', value: '6,000 requests/s', raw: 6000 });
+    expect(v.peak!.peak).toBe('3,000 iterations/s (given as 18,000 requests/s)');
+    expect(v.stats.find((s) => s.id === 'instances')!.label).toBe('instances for 3,000 iterations/s (given as 18,000 requests/s)');
+    // every probe row has the requests/s it completed: throughput × requests ÷ iterations
+    const p = doc.probes[0]!;
+    expect(v.probes[0]!.requests).toBe(p.iterations > 0 ? formatRate((p.throughput * p.requests) / p.iterations) : '—');
+  });
+});
+
 describe('the whole page', () => {
   it('headlines MST, precision, probes, time, instances, pre-scale and N*', () => {
     const v = buildCapacityView(capacityFull());
-    expect(v.stats.map((s) => `${s.id}=${s.value}`)).toEqual(['mst=1,000/s', 'precision=±10.0 %', 'probes=12', 'search-time=2:36 (156 s)', 'instances=5', 'pre-scale=5', 'usl-peak=7.21']);
+    expect(v.stats.map((s) => `${s.id}=${s.value}`)).toEqual(['mst=1,000 iterations/s', 'precision=±10.0 %', 'probes=12', 'search-time=2:36 (156 s)', 'instances=5', 'pre-scale=5', 'usl-peak=7.21']);
     expect(v.stats.find((s) => s.id === 'precision')!.tone).toBe('bad');
     expect(v.facts.find((f) => f.label === 'env PRODUCTS')!.value).toBe('1000');
     expect(v.facts.some((f) => f.label === 'env BASE')).toBe(false);

@@ -2,10 +2,17 @@
 // what the capacity page draws — the latency-vs-throughput curve with the SLO and the answer,
 // the probes in order, the answer with its precision, the instances and the HPA simulation
 // for a peak, and a sweep's measured points with the fitted USL curve. Framework-free.
+// Rates are iterations (journeys) per second, as the user gives --peak; the requests per second
+// they cause are shown beside them from the requests per iteration the probes measured.
 import type { CapacityDocument, CapacityProbe, LatencySummary, ProbeVerdict } from '../../runner/result/capacity-schema.ts';
 import { uslThroughput } from '../../runner/capacity/usl.ts';
 import { fmt } from '../../runner/capacity/usl-format.ts';
 import { formatCount, formatDurationMs, formatMs, formatPercent, formatRate } from './format.ts';
+
+/** A rate in iterations/s in a sentence or a stat, with its unit spelled out. */
+export const formatIterations = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : formatRate(v, ' iterations/s'));
+const formatRequests = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : formatRate(v, ' requests/s'));
+const perIteration = (n: number) => `${+n.toFixed(2)} request${n === 1 ? '' : 's'} per iteration`;
 import { linearTicks, logTicks } from './scale.ts';
 import type { Stat } from './summary.ts';
 
@@ -56,6 +63,8 @@ export interface ProbeRow {
   index: number;
   phase: CapacityProbe['phase'];
   rate: string;
+  /** requests/s completed in the window (throughput × requests per iteration) */
+  requests: string;
   verdict: ProbeVerdict;
   verdictText: string;
   retryOf: number | null;
@@ -78,6 +87,8 @@ export interface AnswerView {
   ok: boolean;
   headline: string;
   mst: string;
+  /** the requests/s the MST causes, e.g. '240 requests/s at 6 requests per iteration'; null when not measured */
+  requests: string | null;
   bracket: string;
   precision: string;
   precisionMet: boolean | null;
@@ -221,7 +232,7 @@ export function capacityCurve(doc: CapacityDocument): CurveView | null {
     markers,
     slo: lines,
     sloNotDrawn: notDrawn,
-    knee: a && a.mst !== null ? { mst: a.mst, label: `MST ${formatRate(a.mst)}`, lower: a.lowerBound, upper: a.upperBound } : null,
+    knee: a && a.mst !== null ? { mst: a.mst, label: `MST ${formatRate(a.mst, ' it/s')}`, lower: a.lowerBound, upper: a.upperBound } : null,
     x: linearTicks(maxRate * 1.05),
     y,
   };
@@ -232,6 +243,7 @@ export function probeRows(doc: CapacityDocument): ProbeRow[] {
     index: p.index,
     phase: p.phase,
     rate: formatRate(p.rate),
+    requests: p.iterations > 0 ? formatRate((p.throughput * p.requests) / p.iterations) : '—',
     verdict: p.verdict,
     verdictText: VERDICT_TEXT[p.verdict],
     retryOf: p.retryOf,
@@ -262,10 +274,12 @@ export function answerView(doc: CapacityDocument): AnswerView | null {
   const a = doc.answer;
   if (!a) return null;
   const pct = (x: number) => `±${(x * 100).toFixed(1)} %`;
-  const mst = a.mst === null ? '—' : formatRate(a.mst);
+  const mst = formatIterations(a.mst);
   const headline =
     a.mst === null
-      ? 'No sustainable rate found'
+      ? a.status === 'generator-limited'
+        ? 'No MST: the load generator was the limit before any rate passed'
+        : 'No sustainable rate found'
       : a.status === 'converged'
         ? `MST ≈ ${mst}`
         : a.status === 'generator-limited'
@@ -277,19 +291,27 @@ export function answerView(doc: CapacityDocument): AnswerView | null {
     ok: a.status === 'converged',
     headline,
     mst,
+    requests: a.mstRequestsPerSecond != null && a.requestsPerIteration != null ? `${formatRequests(a.mstRequestsPerSecond)} at ${perIteration(a.requestsPerIteration)}` : null,
     bracket:
       a.lowerBound !== null && a.upperBound !== null
-        ? `passes at ${formatRate(a.lowerBound)}, fails at ${formatRate(a.upperBound)}`
+        ? `passes at ${formatIterations(a.lowerBound)}, fails at ${formatIterations(a.upperBound)}`
         : a.lowerBound !== null
-          ? `passes at ${formatRate(a.lowerBound)}; no failing rate found`
+          ? `passes at ${formatIterations(a.lowerBound)}; no failing rate found`
           : a.upperBound !== null
-            ? `fails at ${formatRate(a.upperBound)}; no passing rate found`
+            ? `fails at ${formatIterations(a.upperBound)}; no passing rate found`
             : '—',
     precision: a.precision === null ? `— (asked ${pct(a.precisionTarget)})` : `${pct(a.precision)} (asked ${pct(a.precisionTarget)})`,
     precisionMet: a.precision === null ? null : a.precision <= a.precisionTarget + 1e-9,
     searchTime: formatDurationMs(a.searchMs),
     message: a.message,
   };
+}
+
+/** The peak in iterations/s, and as given when the user gave it in requests/s. */
+function peakText(p: NonNullable<CapacityDocument['peak']>): string {
+  if (p.given?.unit !== 'requests/s') return formatIterations(p.peak);
+  if (p.instances === null && p.requestsPerIteration == null) return `${formatRequests(p.given.value)} (not converted: no requests per iteration measured)`;
+  return `${formatIterations(p.peak)} (given as ${formatRequests(p.given.value)})`;
 }
 
 export function peakView(doc: CapacityDocument): PeakView | null {
@@ -313,7 +335,7 @@ export function peakView(doc: CapacityDocument): PeakView | null {
       profile:
         h.profileSource === 'scenario'
           ? "the scenario's own arrival profile (ramping-arrival-rate)"
-          : `a step from ${formatRate(h.profile.startRate)} to ${formatRate(p.peak)} (the scenario has no ramping-arrival-rate profile)`,
+          : `a step from ${formatIterations(h.profile.startRate)} to ${formatIterations(p.peak)} (the scenario has no ramping-arrival-rate profile)`,
       params: [
         { label: 'target utilisation', value: formatPercent(h.params.targetUtilization) },
         { label: 'tolerance', value: formatPercent(h.params.tolerance) },
@@ -328,7 +350,7 @@ export function peakView(doc: CapacityDocument): PeakView | null {
       facts: [
         { label: 'replicas the HPA reached', value: `${s.maxReplicasUsed}${s.hitMaxReplicas ? ' (hit maxReplicas)' : ''}` },
         { label: 'worst queueing delay', value: s.maxQueueingDelayMs === null ? 'unbounded (no pod ready)' : `${formatDurationMs(s.maxQueueingDelayMs)} at t = ${s.maxQueueingDelayAt} s` },
-        { label: 'largest backlog', value: `${formatCount(s.maxBacklog)} requests` },
+        { label: 'largest backlog', value: `${formatCount(s.maxBacklog)} iterations` },
         { label: 'seconds over the SLO', value: `${formatCount(s.secondsOverSlo)} s` },
       ],
       points,
@@ -340,7 +362,7 @@ export function peakView(doc: CapacityDocument): PeakView | null {
     };
   }
   return {
-    peak: formatRate(p.peak),
+    peak: peakText(p),
     headroom: formatPercent(p.headroom),
     instances: p.instances === null ? '—' : String(p.instances),
     formula: p.instancesFormula,
@@ -425,12 +447,13 @@ export function buildCapacityView(doc: CapacityDocument): CapacityView {
   const stats: Stat[] = [];
   const a = doc.answer;
   if (a) {
-    stats.push({ id: 'mst', label: 'maximum sustainable throughput', value: answer!.mst, raw: a.mst, ...(a.mst === null ? { tone: 'bad' as const } : {}) });
+    stats.push({ id: 'mst', label: 'maximum sustainable throughput', value: a.mst === null ? 'none found' : answer!.mst, raw: a.mst, ...(a.mst === null ? { tone: 'bad' as const } : {}) });
+    if (a.mst !== null && a.mstRequestsPerSecond != null) stats.push({ id: 'mst-requests', label: `requests/s at the MST (${perIteration(a.requestsPerIteration ?? 0)})`, value: formatRequests(a.mstRequestsPerSecond), raw: a.mstRequestsPerSecond });
     stats.push({ id: 'precision', label: 'precision (fail − pass) ÷ pass', value: a.precision === null ? '—' : `±${(a.precision * 100).toFixed(1)} %`, raw: a.precision, ...(answer!.precisionMet === false ? { tone: 'bad' as const } : {}) });
     stats.push({ id: 'probes', label: 'probes run', value: formatCount(a.probes), raw: a.probes });
     stats.push({ id: 'search-time', label: 'search time', value: formatDurationMs(a.searchMs), raw: a.searchMs });
   }
-  if (doc.peak) stats.push({ id: 'instances', label: `instances for ${formatRate(doc.peak.peak)}`, value: peak!.instances, raw: doc.peak.instances });
+  if (doc.peak) stats.push({ id: 'instances', label: `instances for ${peak!.peak}`, value: peak!.instances, raw: doc.peak.instances });
   if (doc.peak?.hpa) stats.push({ id: 'pre-scale', label: 'pre-scale to (replicas)', value: String(doc.peak.hpa.summary.preScale.replicas), raw: doc.peak.hpa.summary.preScale.replicas });
   if (doc.sweep?.usl) {
     const u = doc.sweep.usl;
@@ -446,7 +469,8 @@ export function buildCapacityView(doc: CapacityDocument): CapacityView {
     // the search's settings only when there was a search (a sweep-only document carries defaults)
     ...(doc.answer
       ? [
-          { label: 'probe', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}, from ${formatRate(s.startRate)}, ×${s.growthFactor} up, then bisect` },
+          { label: 'probe', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}, from ${formatIterations(s.startRate)}, ×${s.growthFactor} up, then bisect` },
+          ...(doc.sizing ? [{ label: 'VUs', value: doc.sizing.journey ? `${doc.sizing.rule}; journey measured (${doc.sizing.journey.source}): ${formatMs(doc.sizing.journey.meanMs)} per iteration, ${perIteration(doc.sizing.journey.requestsPerIteration)}` : doc.sizing.rule }] : []),
           { label: 'a probe passes when', value: `${doc.slo.latency.join(', ')} on ${doc.slo.latencyMetric}, errors ${doc.slo.errors}, achieved ≥ ${formatPercent(doc.slo.minAchievedRatio)} of offered, ${doc.slo.maxDropped} dropped` },
         ]
       : [{ label: 'each sweep point', value: `warm-up ${formatDurationMs(s.warmupMs)} + window ${formatDurationMs(s.windowMs)}` }]),

@@ -41,7 +41,7 @@ function request(over: Partial<CapacityRequest>): CapacityRequest {
 }
 
 describe('stampede capacity against a 200 req/s target', () => {
-  it('converges within 5 % of the true capacity in at most 12 probes', { timeout: 180_000 }, async () => {
+  it('finds the true capacity in at most 12 probes: within 5 % converged, within −10 % when it ends generator-limited', { timeout: 180_000 }, async () => {
     const t0 = performance.now();
     const doc = await runCapacity(request({ peak: { peak: 1000, headroom: 0.7, hpa: {} } }));
     const seconds = (performance.now() - t0) / 1000;
@@ -49,14 +49,21 @@ describe('stampede capacity against a 200 req/s target', () => {
     const table = doc.probes.map((p) => `${p.index} ${p.phase} ${p.rate}/s ${p.verdict} p99=${p.latency?.p99} achieved=${p.achievedRatio} dropped=${p.dropped} ${p.reasons.join('; ')}`).join('\n');
     console.log(`true capacity ${target.capacity}/s, found ${a.mst}/s (${a.status}, ±${((a.precision ?? 0) * 100).toFixed(1)} %), ${a.probes} probes, ${seconds.toFixed(1)} s\n${table}`);
 
-    // On a quiet machine the search converges; on a loaded one (other engineers' tests on the
-    // same 2 cores) probes just above capacity can be generator-limited — the generator lagged
-    // and the failure is within what its lag explains — and then the status says so. Either
-    // way the answer must be within 5 % of the truth, bracketed within the asked precision.
+    // On a quiet machine the search converges within 5 % of the truth, bracketed within the
+    // asked precision. On a loaded one (other engineers' tests on the same 2 cores) a probe just
+    // above capacity can stay generator-limited through its re-runs — the generator lagged and
+    // the failure is within what its lag explains — and the search ends there rather than go
+    // below it: the status says so, and the answer is a lower bound, within −10 % of the truth.
     expect(['converged', 'generator-limited']).toContain(a.status);
     expect(a.mst).not.toBeNull();
-    expect(Math.abs(a.mst! - target.capacity) / target.capacity).toBeLessThanOrEqual(0.05);
-    expect(a.precision!).toBeLessThanOrEqual(0.05 + 1e-9);
+    expect(a.mst!).toBeLessThanOrEqual(target.capacity * 1.05);
+    if (a.status === 'converged') {
+      expect(Math.abs(a.mst! - target.capacity) / target.capacity).toBeLessThanOrEqual(0.05);
+      expect(a.precision!).toBeLessThanOrEqual(0.05 + 1e-9);
+    } else {
+      expect(a.mst!).toBeGreaterThanOrEqual(target.capacity * 0.9);
+      expect(doc.probes.at(-1)!.verdict).toBe('generator-limited'); // it ended at the generator-limited probe
+    }
     expect(a.probes).toBeLessThanOrEqual(12);
     if (a.status === 'generator-limited') expect(a.message).toMatch(/not the target's limit/);
     // 150/s is well inside capacity: never a target failure; its passes show the 20 ms service

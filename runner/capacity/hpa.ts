@@ -1,5 +1,5 @@
 // A second-by-second simulation of a Kubernetes HorizontalPodAutoscaler (autoscaling/v2, CPU
-// utilisation target) in front of pods that each carry `mstPerPod` req/s at the SLO, fed by an
+// utilisation target) in front of pods that each carry `mstPerPod` iterations/s at the SLO, fed by an
 // arrival-rate profile. Pure and deterministic: same input, same series.
 //
 // What it follows from kubernetes/kubernetes (pkg/controller/podautoscaler/replica_calculator.go,
@@ -78,7 +78,7 @@ export const HPA_DEFAULTS: HpaParams = {
 };
 
 export interface HpaSimInput {
-  /** max sustainable throughput of one pod under the SLO, req/s */
+  /** max sustainable throughput of one pod under the SLO, iterations/s */
   mstPerPod: number;
   profile: ArrivalProfile;
   hpa?: Partial<HpaParams>;
@@ -93,7 +93,7 @@ export interface HpaSimInput {
 export interface HpaSample {
   /** seconds since the start; the sample covers [t, t+1) */
   t: number;
-  /** mean arrival rate in this second, req/s */
+  /** mean arrival rate in this second, iterations/s */
   offered: number;
   /** pods serving traffic */
   ready: number;
@@ -103,7 +103,7 @@ export interface HpaSample {
   recommended: number;
   /** offered / (ready × MST) */
   utilisation: number;
-  /** ready × MST, req/s */
+  /** ready × MST, iterations/s */
   capacity: number;
   /** requests waiting at the end of this second */
   backlog: number;
@@ -349,10 +349,10 @@ function verdictFor(s: Omit<HpaSummary, 'verdict'>, mst: number, budgetMs: numbe
     return `Autoscaling alone carries this profile: queueing stays within ${budgetMs} ms (worst ${Math.round(s.maxQueueingDelayMs)} ms). Replicas for the peak at ${Math.round(s.preScale.headroom * 100)} % utilisation: ${pre}.`;
   }
   const lines = [
-    `Autoscaling alone does not survive this profile: users queue for up to ${(s.maxQueueingDelayMs / 1000).toFixed(1)} s (worst at t = ${s.maxQueueingDelayAt} s; the backlog peaks at ${Math.round(s.maxBacklog)} requests), ${s.secondsOverSlo} s over the ${budgetMs} ms queueing budget while new pods start.`,
+    `Autoscaling alone does not survive this profile: users queue for up to ${(s.maxQueueingDelayMs / 1000).toFixed(1)} s (worst at t = ${s.maxQueueingDelayAt} s; the backlog peaks at ${Math.round(s.maxBacklog)} iterations), ${s.secondsOverSlo} s over the ${budgetMs} ms queueing budget while new pods start.`,
     `Pre-scale to ${pre} replicas before the peak.`,
   ];
   if (s.preScale.exceedsMaxReplicas) lines.push(`That is above maxReplicas: raise maxReplicas, or no autoscaling setting can carry the peak.`);
-  if (s.backlogAtEnd > 0) lines.push(`The backlog (${Math.round(s.backlogAtEnd)} requests) had not drained when the profile ended.`);
+  if (s.backlogAtEnd > 0) lines.push(`The backlog (${Math.round(s.backlogAtEnd)} iterations) had not drained when the profile ended.`);
   return lines.join(' ');
 }

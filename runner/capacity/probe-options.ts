@@ -2,17 +2,16 @@
 // and journey, its executors replaced. See window.ts for why a probe is two scenarios.
 import type { ConstantArrivalRateScenario, ConstantVusScenario, NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { StampedeError } from '../errors.ts';
-import { vusNeeded } from './littles-law.ts';
 import { WARMUP_SCENARIO, WINDOW_SCENARIO } from './window.ts';
 
 export interface ProbePlan {
   rate: number;
   warmupMs: number;
   windowMs: number;
-  /** the SLO's latency bound, ms: VUs are sized from it */
+  /** the SLO's latency bound, ms: the graceful stop is sized from it */
   latencyBoundMs: number;
-  /** a cap on VUs per scenario (--max-vus); null: sized by Little's law */
-  maxVUs: number | null;
+  /** VUs of each of the probe's two scenarios (vu-sizing.ts) */
+  vus: { preAllocatedVUs: number; maxVUs: number };
 }
 
 /** The scenario whose journey the probes run: the first one (k6 runs scenarios in declaration order). */
@@ -20,19 +19,6 @@ export function mainScenario(options: NormalisedOptions, file: string): Normalis
   const s = options.scenarios[0];
   if (!s) throw new StampedeError('STAMPEDE_E_SCENARIO_INVALID', `${file}: the scenario has no scenarios to take the journey from`);
   return s;
-}
-
-/**
- * VUs for a probe, by Little's law: in flight = rate × iteration time. At the SLO's bound an
- * iteration of one request takes at most `latencyBoundMs`; maxVUs allows 4× that (and at least
- * 1 s per iteration, for journeys that sleep or make several requests), so running out of VUs
- * means the target is far past its SLO, not that the generator was stingy.
- */
-export function probeVus(rate: number, latencyBoundMs: number, cap: number | null): { preAllocatedVUs: number; maxVUs: number } {
-  const maxVUs = Math.max(10, vusNeeded(rate, Math.max(1000, 4 * latencyBoundMs)));
-  const pre = Math.max(2, vusNeeded(rate, latencyBoundMs));
-  if (cap !== null) return { preAllocatedVUs: Math.min(pre, cap), maxVUs: cap };
-  return { preAllocatedVUs: Math.min(pre, maxVUs), maxVUs };
 }
 
 /** Grace for window iterations still running at the window's end: enough to finish a slow tail, bounded so an overloaded probe does not hang. */
@@ -43,7 +29,7 @@ export function probeGracefulStopMs(latencyBoundMs: number): number {
 /** Replaces the scenario's executors with warm-up + window at `plan.rate`; drops its thresholds (the SLO judges the probe). */
 export function probeOptions(options: NormalisedOptions, file: string, plan: ProbePlan): NormalisedOptions {
   const main = mainScenario(options, file);
-  const { preAllocatedVUs, maxVUs } = probeVus(plan.rate, plan.latencyBoundMs, plan.maxVUs);
+  const { preAllocatedVUs, maxVUs } = plan.vus;
   const common = {
     executor: 'constant-arrival-rate' as const,
     exec: main.exec,

@@ -22,13 +22,19 @@ import {
 import { MstSearch, type ProbePhase } from './search.ts';
 import { judgeProbe, sloLatencyBoundMs, type Slo } from './slo.ts';
 import { measureWindow, WINDOW_SCENARIO } from './window.ts';
-import { mainScenario, probeOptions, probeVus } from './probe-options.ts';
+import { mainScenario, probeOptions } from './probe-options.ts';
+import { grownVus, journeyFrom, requestAllowanceMs, sizeVus, VU_CEILING, VU_MARGIN, type JourneyEstimate, type VuSizing } from './vu-sizing.ts';
+import { launchTarget, type TargetStarter } from '../orchestrate/launch.ts';
+import { recordedConfig } from '../orchestrate/target-config.ts';
+import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import { waitForIdle, type IdleResult } from './idle.ts';
 import { littlesLawOverSeconds } from './run-littles-law.ts';
 import { instancesNeeded } from './instances.ts';
 import { simulateHpa, type HpaParams, type HpaSimulation } from './hpa.ts';
 import type { ArrivalProfile } from './arrival-profile.ts';
 import { runSweep, type SweepRequest } from './sweep.ts';
+
+export type PeakUnit = 'iterations/s' | 'requests/s';
 
 export interface CapacityRequest {
   file: string;
@@ -47,10 +53,24 @@ export interface CapacityRequest {
   /** re-runs of a probe whose generator lagged or ran out of CPU (each counts as a probe); default 2 */
   generatorRetries?: number;
   cooldownMs: number;
+  /** a hard cap on each probe's VUs (--max-vus); null: sized by Little's law and grown as needed */
   maxVUs: number | null;
   /** the target's Prometheus /metrics, watched between probes; null: fixed cool-down */
   metricsUrl: string | null;
-  peak: { peak: number; headroom: number; hpa: Partial<HpaParams> } | null;
+  /** a target configuration to start before the search and stop after it (--target-config); `target` is then unused */
+  targetConfig?: TargetConfig | null;
+  /** how long a started target may take to answer /readyz (default 120 s) */
+  readyTimeoutMs?: number;
+  /** how a configuration is started (default: the shop); tests pass their own */
+  starter?: TargetStarter;
+  /** a started target with no metricsUrl given: watch its /metrics between probes (default true) */
+  watchTargetMetrics?: boolean;
+  /** measure the journey with a short low-rate pilot before the search, to size VUs (default true) */
+  pilot?: boolean;
+  /** the journey as already measured (another search's): sizes the VUs without a pilot */
+  journey?: JourneyEstimate | null;
+  /** the expected peak, in `unit` (iterations/s unless given as requests/s) */
+  peak: { peak: number; unit?: PeakUnit; headroom: number; hpa: Partial<HpaParams> } | null;
   sweep: SweepRequest | null;
   threads: number;
   /** journey errors and other run messages */
@@ -70,7 +90,7 @@ export function defaultStartRate(s: NormalisedScenario): number {
   return 10;
 }
 
-/** The scenario's arrival profile in req/s when it is ramping-arrival-rate; null otherwise. */
+/** The scenario's arrival profile in iterations/s when it is ramping-arrival-rate; null otherwise. */
 export function scenarioProfile(s: NormalisedScenario): ArrivalProfile | null {
   if (s.executor !== 'ramping-arrival-rate') return null;
   const perSecond = (r: number) => (r * 1000) / s.timeUnitMs;
@@ -88,9 +108,37 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 interface Run {
   probe: CapacityProbe;
   generatorLagOrCpu: boolean;
+  /** generator-limited because VUs ran out (iterations dropped while the target kept its SLO) */
+  outOfVus: boolean;
+  /** the journey as this probe measured it */
+  journey: JourneyEstimate | null;
 }
 
+/** The pilot's rate: low enough to measure the journey unloaded, high enough for a few iterations. */
+export function pilotRate(startRate: number): number {
+  return Math.max(1, Math.min(5, startRate / 4));
+}
+export const PILOT_WINDOW_MS = 3000;
+
+/**
+ * Runs the search (and sweep) against a target; with `targetConfig`, starts it first (the
+ * scenario's BASE, BASE_URL and ADMIN_TOKEN point at it) and stops it afterwards, whatever
+ * happens — as `stampede run --target-config` does.
+ */
 export async function runCapacity(req: CapacityRequest): Promise<CapacityDocument> {
+  if (!req.targetConfig) return searchAndSweep(req, req.env, null);
+  req.onRunStart?.('starting the target');
+  const launched = await launchTarget(req.targetConfig, { readyTimeoutMs: req.readyTimeoutMs ?? 120_000, log: (l) => req.log(`target: ${l}`), ...(req.starter ? { starter: req.starter } : {}) });
+  try {
+    const env = { ...req.env, BASE: launched.url, BASE_URL: launched.url, ADMIN_TOKEN: launched.adminToken };
+    const metricsUrl = req.metricsUrl ?? (req.watchTargetMetrics === false ? null : `${launched.url}/metrics`);
+    return await searchAndSweep({ ...req, env, target: launched.url, metricsUrl }, req.env, recordedConfig(req.targetConfig));
+  } finally {
+    await launched.stop().catch((e: unknown) => req.log(`stopping the target failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+}
+
+async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, string>, targetConfig: Record<string, string> | null): Promise<CapacityDocument> {
   const startTime = new Date();
   const loaded = await loadScenario(req.file);
   const main = mainScenario(loaded.options, req.file);
@@ -102,19 +150,16 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
   let answer: CapacityAnswer | null = null;
   const startRate = req.startRate ?? defaultStartRate(main);
 
+  let sizing: CapacityDocument['sizing'] = null;
   if (req.slo) {
     const slo = req.slo;
     const latencyBoundMs = sloLatencyBoundMs(slo);
     const search = new MstSearch({ startRate, precision: req.precision, maxProbes: req.maxProbes, confirmations: req.confirmations, growthFactor: req.growthFactor });
     const searchStart = performance.now();
 
-    const runProbe = async (rate: number, phase: ProbePhase, retryOf: number | null): Promise<Run> => {
-      const idle: IdleResult =
-        probes.length === 0 ? { method: 'fixed', waitedMs: 0, detail: 'first probe' } : await waitForIdle({ metricsUrl: req.metricsUrl, cooldownMs: req.cooldownMs });
-      req.onRunStart?.(`probe ${probes.length + 1}: ${round2(rate)}/s (${phase})`);
-      const t0 = performance.now();
-      const started = new Date();
-      const plan = { rate, warmupMs: req.warmupMs, windowMs: req.windowMs, latencyBoundMs, maxVUs: req.maxVUs };
+    /** One run of the journey at a constant arrival rate: warm-up + window, the window measured. */
+    const runAtRate = async (rate: number, warmupMs: number, windowMs: number, vus: VuSizing) => {
+      const plan = { rate, warmupMs, windowMs, latencyBoundMs, vus };
       const { result } = await runTest({
         file: req.file,
         env: req.env,
@@ -124,7 +169,6 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
         log: req.log,
         stopRequested: req.stopRequested,
       });
-      const vus = probeVus(rate, latencyBoundMs, req.maxVUs);
       const offered = arrivalSchedule({
         name: WINDOW_SCENARIO,
         executor: 'constant-arrival-rate',
@@ -135,10 +179,37 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
         tags: {},
         rate,
         timeUnitMs: 1000,
-        durationMs: req.windowMs,
-        ...vus,
+        durationMs: windowMs,
+        preAllocatedVUs: vus.preAllocatedVUs,
+        maxVUs: vus.maxVUs,
       }).total;
-      const w = measureWindow(result, WINDOW_SCENARIO, req.warmupMs, req.warmupMs + req.windowMs, offered);
+      return { result, w: measureWindow(result, WINDOW_SCENARIO, warmupMs, warmupMs + windowMs, offered), offered };
+    };
+
+    // The pilot: the journey at a low rate, unloaded, to size the first probe's VUs (vu-sizing.ts).
+    let journey: JourneyEstimate | null = req.journey ?? null;
+    let pilot: NonNullable<CapacityDocument['sizing']>['pilot'] = null;
+    if (req.pilot !== false && !journey && stopped === null) {
+      const rate = pilotRate(startRate);
+      req.onRunStart?.(`pilot: the journey at ${round2(rate)} iterations/s for ${PILOT_WINDOW_MS / 1000} s, to size the probes' VUs`);
+      const vus = { preAllocatedVUs: Math.max(2, Math.ceil(rate)), maxVUs: Math.min(req.maxVUs ?? VU_CEILING, Math.max(20, Math.ceil(rate * 10))), formula: '' };
+      const { w } = await runAtRate(rate, 0, PILOT_WINDOW_MS, vus);
+      const meanMs = w.iterationHistogram.totalCount ? w.iterationHistogram.mean / 1000 : null;
+      pilot = { rate, windowMs: PILOT_WINDOW_MS, iterations: w.iterations, requests: w.requests, meanIterationMs: meanMs === null ? null : round2(meanMs) };
+      journey = meanMs === null ? null : journeyFrom(w.iterations, w.requests, meanMs, 'pilot');
+    }
+    const sizingRule =
+      `maxVUs = rate × (measured mean iteration + requests per iteration × ${requestAllowanceMs(latencyBoundMs)} ms, max(2 × the SLO's ${latencyBoundMs} ms, 500 ms)) × ${VU_MARGIN} (Little's law); ` +
+      `a probe that runs out of VUs is re-run at the same rate with ×2 (or as its own iterations measured), up to ${req.maxVUs === null ? `${VU_CEILING} VUs` : `--max-vus ${req.maxVUs}`}`;
+    sizing = { pilot, journey, margin: VU_MARGIN, ceiling: req.maxVUs ?? VU_CEILING, rule: sizingRule };
+
+    const runProbe = async (rate: number, phase: ProbePhase, retryOf: number | null, vus: VuSizing): Promise<Run> => {
+      const idle: IdleResult =
+        probes.length === 0 && pilot === null ? { method: 'fixed', waitedMs: 0, detail: 'first probe' } : await waitForIdle({ metricsUrl: req.metricsUrl, cooldownMs: req.cooldownMs });
+      req.onRunStart?.(`probe ${probes.length + 1}: ${round2(rate)} iterations/s (${phase}), ${vus.maxVUs} VUs`);
+      const t0 = performance.now();
+      const started = new Date();
+      const { result, w, offered } = await runAtRate(rate, req.warmupMs, req.windowMs, vus);
       // the generator's lag: its event loop's, or — when a busy scheduler yields to I/O and its
       // loop stays responsive while iterations start late — how late iterations started (send lag)
       const lag = Math.max(0, ...w.seconds.map((s) => s.eventLoopLagP99), result.generator.sendLag?.p99 ?? 0);
@@ -146,7 +217,7 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
       const judgement = judgeProbe(slo, w, { eventLoopLagP99: lag, cpuMean, cpuBudget: 100 * req.threads });
       const meanIterationMs = w.iterationHistogram.totalCount ? w.iterationHistogram.mean / 1000 : 0;
       const ll = littlesLawOverSeconds(result.timeline, w.seconds, meanIterationMs);
-      if (result.partial && stopped === null) judgement.reasons.push(`the run ended early: ${result.stopReason ?? 'unknown reason'}`);
+      if (result.partial && stopped === null) judgement.reasons.push(`the run ended early${result.stopReason ? `: ${result.stopReason}` : ''}`);
       const probe: CapacityProbe = {
         index: probes.length + 1,
         rate,
@@ -177,26 +248,48 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
         littlesLaw: ll
           ? { expected: ll.check.expected, observed: ll.check.observed, relativeError: finiteOrNull(ll.check.relativeError), ok: !ll.suspect, message: ll.check.message }
           : null,
+        vus: { preAllocated: vus.preAllocatedVUs, max: vus.maxVUs, formula: vus.formula },
         idle,
       };
       probes.push(probe);
       req.onProbe?.(probe, { probesSoFar: probes.length, maxProbes: req.maxProbes });
       const lagOrCpu = lag > SATURATION.loopLagP99Ms || cpuMean > (SATURATION.cpuPercent / 100) * 100 * req.threads;
-      return { probe, generatorLagOrCpu: judgement.verdict === 'generator-limited' && lagOrCpu };
+      const limited = judgement.verdict === 'generator-limited';
+      return {
+        probe,
+        generatorLagOrCpu: limited && lagOrCpu,
+        outOfVus: limited && w.dropped > 0,
+        journey: journeyFrom(w.iterations, w.requests, meanIterationMs, `probe ${probe.index}`),
+      };
     };
 
     for (let next = search.next(); next && stopped === null; next = search.next()) {
-      let run = await runProbe(next.rate, next.phase, null);
-      // A lagging generator (another process took the CPU, a GC pause) makes a failed probe say
-      // nothing about the target: retry at the same rate, within the probe budget. A generator
-      // that lacks VUs is not retried: that repeats.
-      for (let retry = 0; retry < (req.generatorRetries ?? 2) && run.generatorLagOrCpu && probes.length < req.maxProbes && stopped === null; retry++) {
-        run = await runProbe(next.rate, next.phase, run.probe.index);
+      let vus = sizeVus(next.rate, journey, latencyBoundMs, req.maxVUs);
+      let run = await runProbe(next.rate, next.phase, null, vus);
+      // A generator-limited probe says nothing about the target, so it is re-run at the same
+      // rate (each run counts as a probe): with more VUs when it ran out of them — as many as
+      // its own iterations call for, at least twice as many — until the cap; after a lagging
+      // generator (another process took the CPU, a GC pause), up to `generatorRetries` times.
+      let lagRetries = 0;
+      while (run.probe.verdict === 'generator-limited' && probes.length < req.maxProbes && stopped === null) {
+        if (run.outOfVus) {
+          const doubled = grownVus(vus, req.maxVUs);
+          if (!doubled) break;
+          const measured = run.journey ? sizeVus(next.rate, run.journey, latencyBoundMs, req.maxVUs) : null;
+          vus = measured && measured.maxVUs > doubled.maxVUs ? measured : doubled;
+        } else if (run.generatorLagOrCpu && lagRetries < (req.generatorRetries ?? 2)) lagRetries++;
+        else break;
+        run = await runProbe(next.rate, next.phase, run.probe.index, vus);
       }
       search.record(run.probe.verdict);
+      // a passing probe measured the journey at a higher rate than the pilot: size from the slower
+      if (run.probe.verdict === 'pass' && run.journey && (journey === null || run.journey.meanMs > journey.meanMs)) journey = run.journey;
       if (probes.length >= req.maxProbes) break;
     }
     const r = search.result();
+    const atMst = r.mst === null ? [] : probes.filter((p) => p.verdict === 'pass' && p.rate === r.mst && p.iterations > 0);
+    const its = atMst.reduce((n, p) => n + p.iterations, 0);
+    const requestsPerIteration = its > 0 ? round2(atMst.reduce((n, p) => n + p.requests, 0) / its) : null;
     answer = {
       status: r.status,
       mst: r.mst,
@@ -210,7 +303,9 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
       message:
         (stopped !== null ? `Interrupted (${stopped}) after ${probes.length} probes. ` : '') +
         r.message +
-        (probes.length > r.probes.length ? ` (${probes.length} runs in all: ${probes.length - r.probes.length} re-run(s) of probes whose generator lagged.)` : ''),
+        (probes.length > r.probes.length ? ` (${probes.length} runs in all: ${probes.length - r.probes.length} re-run(s) of generator-limited probes.)` : ''),
+      requestsPerIteration,
+      mstRequestsPerSecond: r.mst === null || requestsPerIteration === null ? null : round2(r.mst * requestsPerIteration),
     };
     // An overloaded probe is not a stable system (its queue grows), so Little's law is not
     // expected to hold there; in a passing probe it must.
@@ -218,7 +313,7 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
     if (suspect.length > 0) warnings.push(`Little's law did not hold in passing probe(s) ${suspect.map((p) => p.index).join(', ')}: those measurements are suspect (see each probe's littlesLaw).`);
   }
 
-  const peak = req.peak ? peakSection(req.peak, answer?.mst ?? null, main, warnings) : null;
+  const peak = req.peak ? peakSection(req.peak, answer?.mst ?? null, answer?.requestsPerIteration ?? null, main, warnings) : null;
   const sweep =
     req.sweep && stopped === null
       ? await runSweep(
@@ -254,8 +349,9 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
       scenarioFile: req.file,
       scenarioName: loaded.name,
       exec: main.exec,
-      env: req.env,
+      env: userEnv,
       target: req.target,
+      targetConfig,
       startTime: startTime.toISOString(),
       endTime: new Date().toISOString(),
     },
@@ -278,6 +374,7 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
       maxVUs: req.maxVUs,
       metricsUrl: req.metricsUrl,
     },
+    sizing,
     answer,
     probes,
     peak,
@@ -287,9 +384,23 @@ export async function runCapacity(req: CapacityRequest): Promise<CapacityDocumen
   return validateOrThrow(capacityDocumentSchema, doc, 'capacity document (writing)', 'STAMPEDE_E_INTERNAL');
 }
 
-function peakSection(p: { peak: number; headroom: number; hpa: Partial<HpaParams> }, mst: number | null, main: NormalisedScenario, warnings: string[]): CapacityPeak {
-  const instancesFormula = mst === null ? 'no MST: nothing passed, so no instance count can be computed' : `⌈${p.peak} / (${mst} × ${p.headroom})⌉`;
-  if (mst === null) return { peak: p.peak, headroom: p.headroom, instances: null, instancesFormula, hpa: null };
+export function peakSection(
+  p: { peak: number; unit?: PeakUnit; headroom: number; hpa: Partial<HpaParams> },
+  mst: number | null,
+  requestsPerIteration: number | null,
+  main: NormalisedScenario,
+  warnings: string[],
+): CapacityPeak {
+  const unit = p.unit ?? 'iterations/s';
+  const given = { value: p.peak, unit };
+  const none = (why: string): CapacityPeak => ({ peak: p.peak, given, requestsPerIteration, headroom: p.headroom, instances: null, instancesFormula: why, hpa: null });
+  if (mst === null) return none('no MST: nothing passed, so no instance count can be computed');
+  if (unit === 'requests/s' && requestsPerIteration === null) return none('the peak was given in requests/s, and no passing probe measured requests per iteration to convert it');
+  // the MST is in iterations/s: a peak given in requests/s is converted with the journey's measured requests per iteration
+  const peakIterations = unit === 'requests/s' ? round2(p.peak / requestsPerIteration!) : p.peak;
+  const converted = unit === 'requests/s' ? `${p.peak} requests/s ÷ ${requestsPerIteration} requests per iteration = ${peakIterations} iterations/s; ` : '';
+  const instancesFormula = `${converted}⌈${peakIterations} / (${mst} × ${p.headroom})⌉`;
+  p = { ...p, peak: peakIterations };
   const instances = instancesNeeded(p.peak, mst, p.headroom);
   const fromScenario = scenarioProfile(main);
   const profile = fromScenario ?? stepProfile(p.peak);
@@ -301,6 +412,8 @@ function peakSection(p: { peak: number; headroom: number; hpa: Partial<HpaParams
   const s = sim.summary;
   return {
     peak: p.peak,
+    given,
+    requestsPerIteration,
     headroom: p.headroom,
     instances,
     instancesFormula: `${instancesFormula} = ${instances}`,

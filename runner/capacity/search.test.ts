@@ -85,16 +85,55 @@ describe('MstSearch with a target of known capacity', () => {
   });
 });
 
+let r1200 = 0;
 describe('MstSearch with a starved generator', () => {
-  it('reports generator-limited, never the target limit, when the generator caps below C', () => {
+  it('reports generator-limited, never the target limit, and never probes lower after it', () => {
     const G = 700;
     const r = runSearch({ startRate: 100 }, (rate) => (rate > G ? 'generator-limited' : capacity(5000)(rate)));
     expect(r.status).toBe('generator-limited');
     expect(r.upperBound).toBeNull(); // no target failure was seen
-    expect(r.generatorLimit!).toBeGreaterThan(G);
-    expect(r.mst!).toBeLessThanOrEqual(G);
-    expect(r.mst!).toBeGreaterThan(G * 0.95);
-    expect(r.message).toMatch(/not the target's limit/);
+    expect(r.generatorLimit).toBe(800);
+    // the generator-limited probe is the last one: the search did not go down from it
+    expect(r.probes.map((p) => [p.rate, p.outcome])).toEqual([
+      [100, 'pass'],
+      [200, 'pass'],
+      [400, 'pass'],
+      [800, 'generator-limited'],
+    ]);
+    expect(r.mst).toBe(400);
+    expect(r.message).toMatch(/could not drive 800 iterations\/s.*MST ≥ 400 iterations\/s — not the target's limit/);
+  });
+
+  it('a generator-limited run at a rate that passed keeps the pass', () => {
+    // C = 1234 from 100: …, 1200 passes in bisection, then its confirmation is generator-limited
+    const r = runSearch({ startRate: 100 }, (rate) => (rate === 1200 && r1200++ > 0 ? 'generator-limited' : capacity(1234)(rate)));
+    expect(r.probes.at(-1)).toMatchObject({ rate: 1200, phase: 'confirm', outcome: 'generator-limited' });
+    expect(r).toMatchObject({ status: 'generator-limited', mst: 1200, lowerBound: 1200, upperBound: 1250, generatorLimit: 1200 });
+    expect(r.message).toMatch(/could not drive 1200 iterations\/s; the target passed at 1200 iterations\/s and failed at 1250 iterations\/s: MST ≥ 1200 iterations\/s/);
+  });
+
+  it('a generator-limited first probe ends the search without a number and without a placeholder', () => {
+    const r = runSearch({ startRate: 300 }, () => 'generator-limited');
+    expect(r.probes).toHaveLength(1);
+    expect(r.status).toBe('generator-limited');
+    expect(r.mst).toBeNull();
+    expect(r.message).toMatch(/could not drive 300 iterations\/s; no rate passed before it/);
+    expect(r.message).not.toMatch(/\?/);
+  });
+
+  it('no message carries a placeholder', () => {
+    const cases: Array<[MstSearchOptions, (rate: number) => ProbeOutcome]> = [
+      [{ startRate: 100, maxProbes: 2 }, () => 'fail'],
+      [{ startRate: 100, maxProbes: 2 }, capacity(10_000)],
+      [{ startRate: 8, minRate: 1 }, () => 'fail'],
+      [{ startRate: 100, maxProbes: 1 }, () => 'generator-limited'],
+      [{ startRate: 100 }, capacity(420)],
+    ];
+    for (const [o, oracle] of cases) {
+      const m = runSearch(o, oracle).message;
+      expect(m).not.toMatch(/\?|undefined|null|NaN/);
+      expect(m).toMatch(/iterations\/s|No rate passed/);
+    }
   });
 
   it('a real failure below the generator limit is still the target limit', () => {

@@ -4,7 +4,10 @@
 // are within `precision` of each other, then confirmation probes at the answer (research §1.6:
 // vegeta's breaker, cliff, Nighthawk). A generator-limited probe says nothing about the
 // target: it caps what can be measured, and the result says so rather than calling it the
-// target's limit.
+// target's limit. It also ends the search: the caller has already retried it (with more VUs,
+// or after a lagging generator recovered), so probing lower would only measure rates the
+// generator can drive and present them as if they bounded the target. Rates are iterations
+// (journeys) per second.
 
 export type ProbeOutcome = 'pass' | 'fail' | 'generator-limited';
 export type ProbePhase = 'explore' | 'bisect' | 'confirm';
@@ -16,7 +19,7 @@ export interface ProbeRecord {
 }
 
 export interface MstSearchOptions {
-  /** first probe, req/s */
+  /** first probe, iterations/s */
   startRate: number;
   /** factor between exploration probes (default 2) */
   growthFactor?: number;
@@ -26,7 +29,7 @@ export interface MstSearchOptions {
   confirmations?: number;
   /** give up after this many probes (default 12) */
   maxProbes?: number;
-  /** lowest rate worth probing (default 1 req/s) */
+  /** lowest rate worth probing (default 1 iteration/s) */
   minRate?: number;
   /** highest rate to probe (default Infinity) */
   maxRate?: number;
@@ -120,8 +123,8 @@ export class MstSearch {
     const gens = this.#probes.filter((p) => p.outcome === 'generator-limited').map((p) => p.rate);
     const hi = fails.length ? Math.min(...fails) : null;
     const gen = gens.length ? Math.min(...gens) : null;
-    const ceiling = Math.min(hi ?? Infinity, gen ?? Infinity);
-    const passes = this.#probes.filter((p) => p.outcome === 'pass' && p.rate < ceiling).map((p) => p.rate);
+    // a generator-limited run says nothing about the target, so it does not undo a pass at its own rate
+    const passes = this.#probes.filter((p) => p.outcome === 'pass' && p.rate < (hi ?? Infinity) && p.rate <= (gen ?? Infinity)).map((p) => p.rate);
     return { lo: passes.length ? Math.max(...passes) : null, hi, gen };
   }
 
@@ -138,6 +141,8 @@ export class MstSearch {
     if (this.#confirmedAt !== null && this.#confirmedAt === lo) return finish(gen !== null && (hi === null || gen < hi) ? 'generator-limited' : 'converged');
     if (this.#probes.length >= maxProbes) return finish('max-probes');
     if (this.#probes.length === 0) return { rate: this.#opts.startRate, phase: 'explore' };
+    // never down after a generator-limited probe (see the top of this file)
+    if (gen !== null) return finish('generator-limited');
 
     if (lo === null) {
       // Nothing passes yet: explore downwards.
@@ -170,21 +175,28 @@ export class MstSearch {
   }
 
   #message(status: MstSearchStatus, lo: number | null, hi: number | null, gen: number | null, prec: number | null): string {
-    const r = (v: number | null) => (v === null ? '?' : `${Number(v.toPrecision(4))} req/s`);
+    const r = (v: number) => `${Number(v.toPrecision(4))} iterations/s`;
     const n = this.#probes.length;
     const pct = prec === null ? '' : ` (±${(prec * 100).toFixed(1)} %)`;
+    const failsAt = hi === null ? 'no rate failed' : `fails at ${r(hi)}`;
     switch (status) {
       case 'converged':
-        return `MST ≈ ${r(lo)}${pct}: passes at ${r(lo)} (confirmed), fails at ${r(hi)}; ${n} probes.`;
-      case 'generator-limited':
-        return `The generator could not offer more than about ${r(gen)}; the target passed at ${r(lo)} and its limit was not reached. MST ≥ ${r(lo)} — not the target's limit. Use a stronger generator (more cores, more processes).`;
+        return `MST ≈ ${r(lo!)}${pct}: passes at ${r(lo!)} (confirmed), ${failsAt}; ${n} probes.`;
+      case 'generator-limited': {
+        const cannot = gen === null ? 'The load generator was the limit' : `The load generator could not drive ${r(gen)}`;
+        const what = lo === null ? `no rate passed before it, so the target's capacity was not measured` : `the target passed at ${r(lo)}${hi === null ? '' : ` and failed at ${r(hi)}`}: MST ≥ ${r(lo)} — not the target's limit`;
+        return `${cannot}; ${what}. Use a stronger generator (more --threads, more cores) or start lower (--start-rate).`;
+      }
       case 'max-rate':
-        return `The target passes at the highest rate probed (${r(lo)}); its MST is above the range asked for.`;
-      case 'below-min-rate':
-        return `The target fails the SLO even at ${r(hi ?? gen)}: there is no sustainable rate above the minimum probed.`;
+        return `The target passes at the highest rate probed (${r(lo!)}); its MST is above the range asked for.`;
+      case 'below-min-rate': {
+        const low = hi ?? gen;
+        return low === null ? `The target failed the SLO at every rate probed: there is no sustainable rate above the minimum.` : `The target fails the SLO even at ${r(low)}: there is no sustainable rate above the minimum probed.`;
+      }
       case 'max-probes':
-        return lo === null
-          ? `No rate passed within ${n} probes (lowest failure ${r(hi)}).`
+        if (lo === null) return hi === null ? `No rate passed within ${n} probes.` : `No rate passed within ${n} probes (the lowest failed at ${r(hi)}); raise --max-probes or lower --start-rate.`;
+        return hi === null && gen === null
+          ? `Stopped after ${n} probes without converging, every rate passing: MST ≥ ${r(lo)}; raise --max-probes or --start-rate.`
           : `Stopped after ${n} probes without converging: MST is between ${r(lo)} and ${r(Math.min(hi ?? Infinity, gen ?? Infinity))}${pct}.`;
     }
   }

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from './capacity.ts';
+import { parsePeak, run } from './capacity.ts';
 import { StampedeError } from '../errors.ts';
 import { PROJECT_ROOT, scratchDir, scenarioSource } from '../testing/fixtures.ts';
 
@@ -21,6 +21,17 @@ async function refusal(...argv: string[]): Promise<StampedeError> {
   }
   throw new Error(`expected stampede capacity ${argv.join(' ')} to be refused`);
 }
+
+describe('--peak and its unit', () => {
+  it('is iterations/s by default (the MST\'s unit), requests/s with rps or req/s', () => {
+    expect(parsePeak('3000')).toEqual({ value: 3000, unit: 'iterations/s' });
+    expect(parsePeak('3000it/s')).toEqual({ value: 3000, unit: 'iterations/s' });
+    expect(parsePeak('2.5 iterations/s')).toEqual({ value: 2.5, unit: 'iterations/s' });
+    expect(parsePeak('18000rps')).toEqual({ value: 18_000, unit: 'requests/s' });
+    expect(parsePeak('18000 req/s')).toEqual({ value: 18_000, unit: 'requests/s' });
+    expect(parsePeak(undefined)).toBeUndefined();
+  });
+});
 
 describe('stampede capacity flags', () => {
   it('the real CLI exits 2 on a bad --slo and names the flag', async () => {
@@ -43,7 +54,11 @@ describe('stampede capacity flags', () => {
     [[file, '--slo', 'p(99)<200', '--window', '0s'], /--window: expected a whole number of seconds ≥ 1s/],
     [[file, '--slo', 'p(99)<200', '--precision', '0'], /--precision: expected a number ≥ 0.001/],
     [[file, '--slo', 'p(99)<200', '--max-probes', '2.5'], /--max-probes: expected an integer/],
-    [[file, '--slo', 'p(99)<200', '--peak', '0'], /--peak: expected a number ≥ 0.001/],
+    [[file, '--slo', 'p(99)<200', '--peak', '0'], /--peak: expected a rate > 0 in iterations\/s such as 3000, or in requests\/s such as 3000rps, got "0"/],
+    [[file, '--slo', 'p(99)<200', '--peak', '3000qps'], /--peak: expected a rate > 0 in iterations\/s/],
+    [[file, '--slo', 'p(99)<200', '--target-config', 'variant=async', '--target', 'http://127.0.0.1:9'], /--target-config starts the target itself; --target cannot be used with it/],
+    [[file, '--slo', 'p(99)<200', '--target-config', 'variant=fast'], /--target-config: variant/],
+    [[file, '--slo', 'p(99)<200', '--ready-timeout', '30s'], /--ready-timeout is for a target this command starts/],
     [[file, '--slo', 'p(99)<200', '--peak', '100', '--headroom', '1.5'], /--headroom: expected a number ≥ 0.01 ≤ 1/],
     [[file, '--slo', 'p(99)<200', '--pod-startup', '30s'], /HPA flags .* need --peak/],
     [[file, '--slo', 'p(99)<200', '--peak', '100', '--min-replicas', '5', '--max-replicas', '2'], /--min-replicas \(5\) is above --max-replicas \(2\)/],
@@ -54,7 +69,6 @@ describe('stampede capacity flags', () => {
     [[file, '--sweep', 'workers=1,2', '--target-config', 'variant=async,workers=2'], /--target-config: workers is what --sweep workers=… varies/],
     [[file, '--sweep', 'workers=1,2', '--target-config', 'variant=fast'], /--target-config: variant/],
     [[file, '--sweep', 'workers=0,1'], /--sweep: expected whole numbers of worker processes from 1 to 64/],
-    [[file, '--sweep', 'vus=1,2', '--target-config', 'variant=async'], /--target-config is for --sweep workers=…/],
     [[file, '--sweep', 'workers=1,2', '--sweep-repeat', '0'], /--sweep-repeat: expected an integer ≥ 1/],
     [[file, '--sweep', 'workers=1,2', '--settle-max', 'soon'], /--settle-max: expected a duration/],
     [[file, '--sweep', 'vus=1,2', '--settle-max', '30s'], /--settle-max is for --sweep workers=…/],

@@ -19,6 +19,7 @@ import { DEFAULT_SETTLE, defaultSweepVus, type SweepRequest } from '../capacity/
 import { USL_MIN_POINTS } from '../capacity/usl.ts';
 import { checkOutputDir } from './output-paths.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
+import type { TargetConfig } from '../../target-app/launcher/config.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
 
@@ -27,7 +28,11 @@ probes of the scenario's journey (its first scenario's exec), each a warm-up plu
 window; exponential search, bisection to --precision, then a confirmation probe. A probe passes
 when in its window the coordinated-omission-corrected latency (http_req_latency) meets --slo,
 the error rate meets --errors, completions reach ≥ 99 % of the offered rate and nothing was
-dropped. A probe the load generator could not drive is "generator-limited", never the target's limit.
+dropped. A probe the load generator could not drive is "generator-limited", never the target's limit:
+it is re-run (with more VUs when it ran out of them), and the search never goes below it.
+Rates are iterations of the journey per second (k6's arrival rate, Gatling's users/s); the answer
+also gives the requests per second they cause, as measured. With --target-config the target app is
+started for the search and stopped after it.
 
   --slo EXPR           latency objective on http_req_latency in ms, k6 threshold syntax; repeatable
                        or comma-separated ('p(99)<200', 'p(50)<50')
@@ -41,9 +46,13 @@ dropped. A probe the load generator could not drive is "generator-limited", neve
   --cooldown DUR       wait between probes; with --metrics, the minimum wait (default 2s)
   --metrics URL|none   the target's Prometheus text; between probes wait until its pool-waiting /
                        queue-depth gauges read 0 (default: <target>/metrics when --target is given)
-  --max-vus N          cap the VUs of each probe (default: sized by Little's law from the SLO)
-  --peak RPS           the expected peak: instances = ⌈peak / (MST × headroom)⌉ and an HPA simulation
-                       (on the scenario's ramping-arrival-rate profile, else a step to the peak)
+  --max-vus N          a hard cap on each probe's VUs (default: sized by Little's law — rate × the
+                       journey's measured duration × margin — and grown when a probe runs out)
+  --peak N             the expected peak in iterations/s, the MST's unit (journeys started per second:
+                       k6's arrival rate, Gatling's users/s); N rps (or N req/s) gives it in requests/s,
+                       converted with the requests per iteration the probes measured. instances =
+                       ⌈peak / (MST × headroom)⌉, and an HPA simulation (on the scenario's
+                       ramping-arrival-rate profile, else a step to the peak)
   --headroom F         share of MST each instance runs at (default 0.7)
   --hpa-target F       HPA target utilisation (default 0.8, Kubernetes' default)
   --pod-startup DUR    from pod creation to serving (default 30s)
@@ -55,11 +64,12 @@ dropped. A probe the load generator could not drive is "generator-limited", neve
                        start the target app once per worker count (--target-config plus workers=N),
                        measure a saturating closed model against it, stop it; fit the USL to
                        (workers, throughput). Sweep only: no --slo, no --target
-  --target-config K=V,…  the target app's configuration for a workers sweep (variant=async,pool=10,…)
+  --target-config K=V,…  start the target app with this configuration (variant=async,pool=10,…), search,
+                       stop it; with --sweep workers=…, started once per worker count
   --sweep-vus N        VUs of a workers sweep's closed model (default max(32, 8 × the largest count))
   --sweep-repeat N     measured windows per value, each a point of the fit
                        (default: enough for 6 points, e.g. 2 for four worker counts)
-  --ready-timeout DUR  how long a started target may take to answer /readyz (default 120s)
+  --ready-timeout DUR  how long a started target (--target-config) may take to answer /readyz (default 120s)
   --settle-max DUR     after each start, warm up in 5 s chunks until two agree within 10 %, for at
                        most DUR (default 60s; 0: only the fixed --warmup)
   --target URL         the base URL under test; also env BASE / BASE_URL
@@ -113,7 +123,7 @@ function sweepRequest(
   },
   search: boolean,
 ): SweepRequest | null {
-  const workersOnly = ['sweep-vus', 'target-config', 'ready-timeout', 'settle-max'] as const;
+  const workersOnly = ['sweep-vus', 'settle-max'] as const;
   if (!spec || spec.kind === 'vus') {
     const stray = workersOnly.find((f) => values[f] !== undefined);
     if (stray) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --${stray} is for --sweep workers=… (the target is started for each worker count)`);
@@ -141,6 +151,30 @@ function sweepRequest(
   const settleMaxMs = durationFlag('settle-max', values['settle-max'], DEFAULT_SETTLE.maxMs, { min: 0 });
   const settle = settleMaxMs === 0 ? null : { ...DEFAULT_SETTLE, maxMs: settleMaxMs };
   return { kind: 'workers', values: spec.values, repeat, vus, targetConfig: config, readyTimeoutMs, settle };
+}
+
+/** `--peak 3000` (iterations/s), `3000it/s`, or `3000rps` / `3000req/s` (requests/s). */
+export function parsePeak(raw: string | undefined): { value: number; unit: 'iterations/s' | 'requests/s' } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(it\/s|iterations\/s|rps|req\/s|requests\/s)?\s*$/i.exec(raw);
+  const value = m ? Number(m[1]) : NaN;
+  if (!m || !(value > 0)) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --peak: expected a rate > 0 in iterations/s such as 3000, or in requests/s such as 3000rps, got ${JSON.stringify(raw)}`);
+  }
+  const unit = m[2] === undefined || /^it/i.test(m[2]) ? 'iterations/s' : 'requests/s';
+  return { value, unit };
+}
+
+/** The configuration to start for the search (--target-config without a workers sweep); null: none. */
+function searchTargetConfig(sweep: SweepRequest | null, values: { 'target-config'?: string | undefined; 'ready-timeout'?: string | undefined; target?: string | undefined }): { config: TargetConfig; readyTimeoutMs: number } | null {
+  if (sweep?.kind === 'workers') return null;
+  if (values['target-config'] === undefined) {
+    if (values['ready-timeout'] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --ready-timeout is for a target this command starts (--target-config)`);
+    return null;
+  }
+  if (values.target !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-config starts the target itself; --target cannot be used with it`);
+  const { config } = validateTargetConfig(parseConfigPairs(values['target-config'], `stampede ${COMMAND}: --target-config`), `stampede ${COMMAND}: --target-config`);
+  return { config, readyTimeoutMs: durationFlag('ready-timeout', values['ready-timeout'], 120_000, { min: 1000 }) };
 }
 
 function urlFlag(flag: string, raw: string): string {
@@ -216,7 +250,9 @@ export async function run(argv: string[]): Promise<number> {
     env.BASE_URL ??= target;
   }
   const metricsUrl = values.metrics === 'none' ? null : values.metrics !== undefined ? urlFlag('metrics', values.metrics) : target ? `${target}/metrics` : null;
-  const peakValue = numberFlag(COMMAND, 'peak', values.peak, { min: 0.001 });
+  const peakGiven = parsePeak(values.peak);
+  const peakValue = peakGiven?.value;
+  const searchTarget = searchTargetConfig(sweep, values);
   const headroom = numberFlag(COMMAND, 'headroom', values.headroom, { min: 0.01, max: 1 }) ?? 0.7;
   const hpa: Partial<HpaParams> = {};
   const hpaTarget = numberFlag(COMMAND, 'hpa-target', values['hpa-target'], { min: 0.01, max: 10 });
@@ -247,7 +283,10 @@ export async function run(argv: string[]): Promise<number> {
     cooldownMs: durationFlag('cooldown', values.cooldown, 2000, { min: 0 }),
     maxVUs: numberFlag(COMMAND, 'max-vus', values['max-vus'], { min: 1, max: 1_000_000, integer: true }) ?? null,
     metricsUrl,
-    peak: peakValue === undefined ? null : { peak: peakValue, headroom, hpa },
+    peak: peakGiven === undefined ? null : { peak: peakGiven.value, unit: peakGiven.unit, headroom, hpa },
+    targetConfig: searchTarget?.config ?? null,
+    readyTimeoutMs: searchTarget?.readyTimeoutMs ?? 120_000,
+    watchTargetMetrics: values.metrics !== 'none',
     sweep,
     threads: numberFlag(COMMAND, 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1,
     log: (line) => process.stderr.write(line + '\n'),

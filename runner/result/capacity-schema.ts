@@ -1,7 +1,8 @@
 // CapacityDocument: what `stampede capacity` writes (capacity.json) and what the capacity view
 // of the dashboard / report reads. Versioned; the writer validates before writing, every reader
-// validates after reading. Rates are iterations per second of the scenario's journey (requests
-// per second when the journey makes one request); latencies are milliseconds. JSON has no
+// validates after reading. Rates are iterations per second of the scenario's journey (what k6's
+// arrival-rate executors and Gatling's users/s count); the requests per second they cause are
+// recorded beside them, measured (requests ÷ iterations); latencies are milliseconds. JSON has no
 // Infinity: an unbounded value is null, with a field or note saying why.
 import { z } from 'zod';
 
@@ -79,6 +80,8 @@ export const capacityProbeSchema = z.object({
     sendLagP99: z.number().nullable(),
   }),
   littlesLaw: littlesLawSchema.nullable(),
+  /** the VUs the probe ran with, and how they were sized (runner/capacity/vu-sizing.ts) */
+  vus: z.object({ preAllocated: z.number().int().nonnegative(), max: z.number().int().positive(), formula: z.string() }).optional(),
   /** how the probe waited for the target to be idle before it started */
   idle: z.object({
     method: z.enum(['metrics', 'fixed']),
@@ -103,6 +106,10 @@ export const capacityAnswerSchema = z.object({
   probes: z.number().int().nonnegative(),
   searchMs: z.number().nonnegative(),
   message: z.string(),
+  /** requests one iteration made in the passing probe(s) at the MST, measured; null without one */
+  requestsPerIteration: z.number().nullable().optional(),
+  /** MST × requestsPerIteration: the requests per second the MST causes */
+  mstRequestsPerSecond: z.number().nullable().optional(),
 });
 export type CapacityAnswer = z.infer<typeof capacityAnswerSchema>;
 
@@ -121,7 +128,12 @@ const hpaSampleSchema = z.object({
 });
 
 export const capacityPeakSchema = z.object({
+  /** the peak in iterations/s (the MST's unit) */
   peak: z.number().positive(),
+  /** the peak as the user gave it: its number and unit (--peak 3000 or --peak 3000rps) */
+  given: z.object({ value: z.number().positive(), unit: z.enum(['iterations/s', 'requests/s']) }).optional(),
+  /** requests per iteration used to convert a peak given in requests/s; null when none was needed or none measured */
+  requestsPerIteration: z.number().nullable().optional(),
   headroom: z.number().positive().max(1),
   /** ⌈peak / (MST × headroom)⌉; null when there is no MST */
   instances: z.number().int().nonnegative().nullable(),
@@ -229,6 +241,8 @@ export const capacityDocumentSchema = z.object({
     exec: z.string(),
     env: stringMap,
     target: z.string().nullable(),
+    /** the target configuration started for the search (--target-config), secrets left out */
+    targetConfig: stringMap.nullable().optional(),
     startTime: z.string(),
     endTime: z.string(),
   }),
@@ -255,6 +269,17 @@ export const capacityDocumentSchema = z.object({
     maxVUs: z.number().int().positive().nullable(),
     metricsUrl: z.string().nullable(),
   }),
+  /** how the probes' VUs were sized: the journey as measured by a pilot before the search */
+  sizing: z
+    .object({
+      pilot: z.object({ rate: z.number(), windowMs: z.number(), iterations: z.number().int(), requests: z.number().int(), meanIterationMs: z.number().nullable() }).nullable(),
+      journey: z.object({ meanMs: z.number(), requestsPerIteration: z.number(), source: z.string() }).nullable(),
+      margin: z.number(),
+      ceiling: z.number().int(),
+      rule: z.string(),
+    })
+    .nullable()
+    .optional(),
   /** null when only a sweep was asked for */
   answer: capacityAnswerSchema.nullable(),
   probes: z.array(capacityProbeSchema),
