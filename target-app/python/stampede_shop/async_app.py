@@ -175,6 +175,12 @@ class AsyncDriver:
                 out[key] = None
             except Exception as e:  # noqa: BLE001
                 out[key] = str(e) or type(e).__name__
+        # the payment provider, as the Node shop asks it (readiness is not the measured path)
+        try:
+            r = await self.http.get(f"{rt.payment_url}/healthz", timeout=2.0)
+            out["payment"] = None if r.is_success else f"the payment service answered {r.status_code}"
+        except Exception as e:  # noqa: BLE001
+            out["payment"] = str(e) or type(e).__name__
         return out
 
     async def perform(self, e):

@@ -196,11 +196,15 @@ def parse_json_body(content_type: Optional[str], raw: bytes, limit: int) -> Any:
     """As express.json({ strict: true }): only application/json is parsed; objects and arrays only."""
     import json
 
-    if len(raw) > limit:
-        raise HttpError(413, "body_too_large")
     mime = (content_type or "").split(";")[0].strip().lower()
     if mime != "application/json":
+        # every POST takes JSON: a body of another type is refused, not read as an empty one
+        # (which would run /checkout or /admin/reset with their defaults) — as the Node shop
+        if len(raw) > 0:
+            raise HttpError(415, "unsupported_media_type")
         return MISSING
+    if len(raw) > limit:
+        raise HttpError(413, "body_too_large")
     if len(raw) == 0:
         return {}
     try:

@@ -190,6 +190,12 @@ class SyncDriver:
                 out["redis+queue" if self.rt.queue == "celery" else "redis"] = None
             except Exception as e:  # noqa: BLE001
                 out["redis+queue" if self.rt.queue == "celery" else "redis"] = str(e) or type(e).__name__
+        # the payment provider, as the Node shop asks it (readiness is not the measured path)
+        try:
+            r = self.http.get(f"{self.rt.payment_url}/healthz", timeout=2.0)
+            out["payment"] = None if r.is_success else f"the payment service answered {r.status_code}"
+        except Exception as e:  # noqa: BLE001
+            out["payment"] = str(e) or type(e).__name__
         return out
 
     def perform(self, e):

@@ -1,6 +1,6 @@
 // A slow check, run by hand (minutes, not a unit test): does `stampede capacity`'s answer on the
 // shop agree with a fine constant-arrival-rate sweep over the same range?
-//   npx tsx runner/capacity/shop-sweep-check.ts [--config variant=async] [--slo 'p(99)<200'] [--steps 13]
+//   npx tsx runner/bench/shop-sweep-check.ts [--config variant=async] [--slo 'p(99)<200'] [--steps 13]
 // One shop is started (the configuration given), the MST search runs against it with the
 // default probe settings, then single probes at evenly spaced rates from 0.7 × MST to
 // 1.3 × MST, each judged by the same SLO (a generator-limited one is re-run, up to twice).
@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { launchTarget } from '../orchestrate/launch.ts';
 import { parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 import { capacityRequest } from '../testing/capacity-request.ts';
-import { runCapacity, type CapacityRequest } from './run-capacity.ts';
-import { parseSlo } from './slo.ts';
-import { formatProbeLine } from './capacity-format.ts';
+import { runCapacity, type CapacityRequest } from '../capacity/run-capacity.ts';
+import { parseSlo } from '../capacity/slo.ts';
+import { formatProbeLine } from '../capacity/capacity-format.ts';
 import type { CapacityProbe } from '../result/capacity-schema.ts';
 
 const { values } = parseArgs({
