@@ -14,6 +14,7 @@ import { listRuns, runDir } from './runs.ts';
 import { capacityDir, listCapacityStudies } from './capacity-runs.ts';
 import { comparisonDir, listComparisons } from './comparisons.ts';
 import { loadComparisonReport } from '../../reports/comparison.ts';
+import { scenarioHistory, type HistorySource } from './history.ts';
 
 export interface DashboardServer {
   url: string;
@@ -25,6 +26,8 @@ export interface DashboardOptions {
   port?: number;
   host?: string;
   runsDir: string;
+  /** the run history, read-only (null or absent: the history pages say there is none) */
+  history?: HistorySource | null;
   log?: (line: string) => void;
 }
 
@@ -57,6 +60,13 @@ export async function startDashboardServer(opts: DashboardOptions): Promise<Dash
         return res.end(pageHtml);
       }
       if (url.pathname === '/api/runs') return json(res, 200, await listRuns(opts.runsDir));
+      if (url.pathname === '/api/history') return json(res, 200, { where: opts.history?.where ?? null, scenarios: opts.history ? await opts.history.scenarios() : [] });
+      const hm = /^\/api\/history\/(.+)$/.exec(url.pathname);
+      if (hm) {
+        const scenario = decodeURIComponent(hm[1]!);
+        if (!opts.history) return json(res, 404, { error: 'no run history' });
+        return json(res, 200, await scenarioHistory(opts.history, opts.runsDir, scenario));
+      }
       if (url.pathname === '/api/comparisons') return json(res, 200, await listComparisons(opts.runsDir));
       const cm = /^\/api\/comparisons\/(.+)\/(page\.json|comparison\.json|comparison\.html)$/.exec(url.pathname);
       if (cm) {

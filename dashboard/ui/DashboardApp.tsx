@@ -8,9 +8,11 @@ import type { RunEntry } from '../server/runs.ts';
 import { formatCount, formatDurationMs, formatMs } from '../view/format.ts';
 import { RunPage } from './RunPage.tsx';
 import { CapacityList, SavedCapacity, capacityIdOfHash } from './CapacityRoutes.tsx';
+import { HistoryPage } from './HistoryPage.tsx';
+import { historyHash, scenarioOfHistoryHash } from '../view/history.ts';
 import { ComparisonsList, PickedComparison, SavedComparison, compareHash, idsOfCompareHash } from './CompareRoutes.tsx';
 
-type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string } | { page: 'capacity'; id: string } | { page: 'comparison'; id: string } | { page: 'compare'; ids: string[] };
+type Route = { page: 'list' } | { page: 'run'; id: string } | { page: 'live'; runId: string } | { page: 'capacity'; id: string } | { page: 'comparison'; id: string } | { page: 'compare'; ids: string[] } | { page: 'history'; scenario: string };
 
 function routeOf(hash: string): Route {
   const run = /^#\/run\/(.+)$/.exec(hash);
@@ -21,6 +23,8 @@ function routeOf(hash: string): Route {
   if (capacity !== null) return { page: 'capacity', id: capacity };
   const comparison = /^#\/comparison\/(.+)$/.exec(hash);
   if (comparison) return { page: 'comparison', id: decodeURIComponent(comparison[1]!) };
+  const history = scenarioOfHistoryHash(hash);
+  if (history !== null) return { page: 'history', scenario: history };
   const compare = /^#\/compare\/(.+)$/.exec(hash);
   if (compare) return { page: 'compare', ids: idsOfCompareHash(compare[1]!) };
   return { page: 'list' };
@@ -125,7 +129,7 @@ function RunsList({ live, version, connected }: { live: LiveRun[]; version: numb
                 <tr key={r.id} data-row={i}>
                   <td className="left"><input type="checkbox" aria-label="compare this run" data-pick={r.id} checked={picked.includes(r.id)} onChange={(e) => toggle(r.id, e.currentTarget.checked)} /></td>
                   <td className="left">{r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</td>
-                  <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial && !r.interrupted ? ' (partial)' : ''}</td>
+                  <td className="left name"><a href={`#/run/${encodeURIComponent(r.id)}`} data-run-id={r.id}>{r.scenarioName}</a>{r.partial && !r.interrupted ? ' (partial)' : ''} <a className="history-link" href={historyHash(r.scenarioName)} data-history-of={r.scenarioName}>history</a></td>
                   <td className="left name target-config" data-cell="target-config">{r.targetConfig ?? '—'}</td>
                   <td>{formatDurationMs(r.durationMs)}</td>
                   <td>{formatCount(r.requests)}</td>
@@ -164,6 +168,7 @@ export function DashboardApp() {
   if (route.page === 'run') return <>{back()}<PastRun id={route.id} /></>;
   if (route.page === 'capacity') return <>{back()}<SavedCapacity key={route.id} id={route.id} /></>;
   if (route.page === 'comparison') return <>{back()}<SavedComparison key={route.id} id={route.id} /></>;
+  if (route.page === 'history') return <>{back()}<HistoryPage key={route.scenario} scenario={route.scenario} /></>;
   if (route.page === 'compare') return <>{back()}<PickedComparison key={route.ids.join('\n')} ids={route.ids} /></>;
   if (route.page === 'live') {
     const run = runs.get(route.runId);

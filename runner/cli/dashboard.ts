@@ -26,7 +26,14 @@ export async function run(argv: string[]): Promise<number> {
     throw new StampedeError('STAMPEDE_E_USAGE', `stampede dashboard: --runs ${JSON.stringify(args.values.runs)}: expected a folder of runs (such as reports/out)${args.values.runs.trim() === '' ? ', got an empty string' : ', but it is a file'}`);
   }
   const { startDashboardServer } = await import('../../dashboard/server/server.ts');
-  const server = await listenOrRefuse('dashboard', 'port', `127.0.0.1:${port}`, () => startDashboardServer({ port, runsDir, log: (l) => process.stderr.write(l + '\n') }));
+  // the history page reads the run history (read-only; a damaged or foreign store is exit 2 here)
+  const { openHistoryReader } = await import('../history/reader.ts');
+  const { historyLocation } = await import('../history/open.ts');
+  const history = await openHistoryReader(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
+  const server = await listenOrRefuse('dashboard', 'port', `127.0.0.1:${port}`, () => startDashboardServer({ port, runsDir, history, log: (l) => process.stderr.write(l + '\n') })).catch(async (e: unknown) => {
+    await history.close();
+    throw e;
+  });
   process.stdout.write(`dashboard: ${server.url}\nlive ingest: ${server.ingestUrl}\nruns: ${runsDir}\n`);
   // announce ourselves so that `stampede run` in this folder streams here without a flag
   mkdirSync(path.dirname(DASHBOARD_ANNOUNCE_FILE), { recursive: true });
@@ -38,5 +45,6 @@ export async function run(argv: string[]): Promise<number> {
   });
   rmSync(DASHBOARD_ANNOUNCE_FILE, { force: true });
   await server.close();
+  await history.close();
   return EXIT.ok;
 }

@@ -46,11 +46,18 @@ function chart(title: string, unit: string, points: PagePoint[], value: (h: Head
   return parts.join('\n');
 }
 
+/**
+ * Where a scenario's p99 shifted (as `stampede history --changes`): indices into `points` (oldest
+ * first) of the first run after each change. None when a run lacks p99. Shared with the dashboard.
+ */
+export function p99ChangeIndices(points: readonly PagePoint[]): number[] {
+  const p99 = points.map((p) => p.headline.p99 ?? Number.NaN);
+  return p99.every(Number.isFinite) ? eDivisive(p99).map((c) => c.index) : [];
+}
+
 /** points oldest first; change points are found on p99 (as `stampede history --changes`). */
 export function historyPage(scenario: string, points: PagePoint[]): string {
-  const p99 = points.map((p) => p.headline.p99 ?? Number.NaN);
-  const usable = p99.every(Number.isFinite);
-  const changes = new Set(usable ? eDivisive(p99).map((c) => c.index) : []);
+  const changes = new Set(p99ChangeIndices(points));
   const rows = points
     .map((p) => `<tr><td><a href="${escapeHtml(pathToFileURL(path.join(path.dirname(p.run.resultPath), 'report.html')).href)}">${escapeHtml(p.run.id)}</a></td><td>${escapeHtml(p.run.startedAt)}</td><td>${escapeHtml(p.run.identity.gitCommit?.slice(0, 10) ?? '—')}</td><td>${escapeHtml(p.run.identity.target ?? '—')}</td><td>${escapeHtml(p.run.verdict)}</td></tr>`)
     .reverse()

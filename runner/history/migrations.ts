@@ -71,6 +71,16 @@ async function tableNames(db: Db): Promise<string[]> {
  * A SQLite file holding other tables, a database claimed by another application, or one
  * migrated by a newer Stampede is refused (exit 2), never altered.
  */
+/** For a reader: the database is ours and not newer than this Stampede; nothing is written. */
+export async function checkReadable(db: Db): Promise<void> {
+  const tables = await tableNames(db);
+  if (!tables.includes('stampede_meta')) throw foreign(db, tables.length ? otherTables(tables) : 'it holds no Stampede history');
+  const app = await db.all<{ value: string }>('SELECT value FROM stampede_meta WHERE key = ?', ['application']);
+  if (app[0]?.value !== APPLICATION_ID) throw foreign(db, `its stampede_meta names another application (${JSON.stringify(app[0]?.value ?? null)})`);
+  const newest = Math.max(0, ...(await db.all<{ version: number | string }>('SELECT version FROM stampede_migrations')).map((r) => Number(r.version)));
+  if (newest > SCHEMA_VERSION) throw new StampedeError('STAMPEDE_E_HISTORY_INVALID', `${db.where}: history schema version ${newest} is newer than this Stampede knows (${SCHEMA_VERSION}); upgrade Stampede to use it`);
+}
+
 export async function migrate(db: Db): Promise<number> {
   return db.transaction(async () => {
     if (db.dialect === 'postgres') await db.run("SELECT pg_advisory_xact_lock(hashtext('stampede_history_migrate'))");

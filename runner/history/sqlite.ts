@@ -18,30 +18,33 @@ interface SqliteDatabase {
   readonly inTransaction: boolean;
   close(): void;
 }
-type SqliteConstructor = new (file: string, options: { timeout: number }) => SqliteDatabase;
+type SqliteConstructor = new (file: string, options: { timeout: number; readonly?: boolean; fileMustExist?: boolean }) => SqliteDatabase;
 
 /** How long a writer waits for another's transaction before giving up. */
 export const BUSY_TIMEOUT_MS = 30_000;
 
-export function openSqlite(file: string): Db {
+/** `readonly`: for a reader (the dashboard): the file must exist and is never written, not even its journal mode. */
+export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Db {
   const Database = require('better-sqlite3') as SqliteConstructor;
   const where = path.resolve(file);
   try {
-    mkdirSync(path.dirname(where), { recursive: true });
+    if (!opts.readonly) mkdirSync(path.dirname(where), { recursive: true });
   } catch (e) {
     throw new StampedeError('STAMPEDE_E_HISTORY_INVALID', `${where}: cannot create the history's folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(where, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(where, { timeout: BUSY_TIMEOUT_MS, ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}) });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // reading the schema is the first access that reads the file's pages: a file that is not a
     // database (or is damaged) fails here, before anything is written to it
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>).map((t) => t.name);
     // another application's database: refused before anything (even the journal mode) changes it
     if (tables.length > 0 && !tables.includes('stampede_meta')) throw foreign({ where }, otherTables(tables));
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+    }
   } catch (e) {
     db?.close();
     throw unusable(where, e);

@@ -2,7 +2,7 @@
 // summary figures. All SQL of the history is here, on the Db seam (SQLite or PostgreSQL).
 import { randomBytes } from 'node:crypto';
 import type { Db, Param } from './db.ts';
-import { migrate } from './migrations.ts';
+import { checkReadable, migrate } from './migrations.ts';
 
 export type EntryKind = 'run' | 'compare' | 'capacity';
 
@@ -134,6 +134,17 @@ export class HistoryStore {
   static async open(db: Db): Promise<HistoryStore> {
     try {
       await migrate(db);
+    } catch (e) {
+      await db.close().catch(() => {});
+      throw e;
+    }
+    return new HistoryStore(db);
+  }
+
+  /** For reading only (the dashboard): checks the database is ours; never migrates or writes. */
+  static async openForReading(db: Db): Promise<HistoryStore> {
+    try {
+      await checkReadable(db);
     } catch (e) {
       await db.close().catch(() => {});
       throw e;
