@@ -2,7 +2,7 @@
 // target is compared against by `--baseline baseline` and `stampede diff baseline <run>`.
 import { parseCommandArgs } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
-import { historyLocation, openHistory } from '../history/open.ts';
+import { historyLocation, openHistoryForReading } from '../history/open.ts';
 import { resolveRunRecord } from '../history/resolve.ts';
 import path from 'node:path';
 
@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [action, ref, ...rest] = positionals;
   if ((action !== 'set' && action !== 'show') || rest.length > 0 || (action === 'set' && !ref)) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede baseline: expected `set <run>` or `show [scenario]`', USAGE.split('\n'));
-  const store = await openHistory(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
+  const store = await openHistoryForReading(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
   try {
     if (action === 'set') {
       const given = ref as string;

@@ -1,7 +1,7 @@
 // `stampede diff <a> <b>`: two runs compared per metric and request name, with confidence intervals.
 import { parseCommandArgs, numberFlag } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
-import { historyLocation, openHistory } from '../history/open.ts';
+import { historyLocation, openHistoryForReading } from '../history/open.ts';
 import { resolveRun, type ResolvedRun } from '../history/resolve.ts';
 import { DEFAULT_CONFIDENCE, diffSeconds } from '../history/diff.ts';
 import { formatDiffTable } from '../history/format.ts';
@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   const confidence = numberFlag('diff', 'confidence', values.confidence, { min: 0.5, max: 0.999 }) ?? DEFAULT_CONFIDENCE;
   const seed = numberFlag('diff', 'seed', values.seed, { min: 0, max: 2 ** 32 - 1, integer: true }) ?? 1;
   const reps = numberFlag('diff', 'reps', values.reps, { min: 100, max: 100_000, integer: true }) ?? 2000;
-  const store = await openHistory(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
+  const store = await openHistoryForReading(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
   try {
     const [a, b] = await resolvePair(store, positionals[0] as string, positionals[1] as string, 'stampede diff');
     const report = diffSeconds(secondsOf(a, 'stampede diff'), secondsOf(b, 'stampede diff'), { confidence, seed, reps });

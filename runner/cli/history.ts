@@ -4,7 +4,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
-import { historyLocation, openHistory } from '../history/open.ts';
+import { checkOutputFile } from './output-paths.ts';
+import { historyLocation, openHistory, openHistoryForReading } from '../history/open.ts';
 import { importDirectory } from '../history/import-dir.ts';
 import { findChanges } from '../history/changes.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
@@ -90,10 +91,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (first === 'export') {
     if (values.csv !== true || rest.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede history export: --csv expected (the one export format)', USAGE.split('\n'));
-    const store = await openHistory(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
+    const out = values.out === undefined ? undefined : checkOutputFile('history', 'out', values.out);
+    const store = await openHistoryForReading(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
     try {
       const csv = await exportCsv(store);
-      if (values.out) await writeFile(values.out, csv);
+      if (out) await writeFile(out, csv);
       else process.stdout.write(csv);
       return EXIT.ok;
     } finally {
@@ -104,7 +106,8 @@ export async function run(argv: string[]): Promise<number> {
   const since = sinceIso(values.since);
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new StampedeError('STAMPEDE_E_USAGE', `stampede history: --limit: expected a positive integer, got ${JSON.stringify(values.limit)}`);
-  const store = await openHistory(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
+  const html = values.html === undefined ? undefined : checkOutputFile('history', 'html', values.html);
+  const store = await openHistoryForReading(historyLocation(process.env.STAMPEDE_HISTORY_URL, process.cwd()));
   try {
     if (values.changes) {
       const metric = values.metric ?? 'http_req_latency';
@@ -133,7 +136,7 @@ export async function run(argv: string[]): Promise<number> {
         .filter((r) => r.kind === 'run')
         .reverse()
         .map((r) => ({ run: r, headline: heads.get(r.id) ?? { p50: null, p99: null, rate: null, errors: null } }));
-      await writeFile(values.html, historyPage(first, points)).catch((e: NodeJS.ErrnoException) => {
+      await writeFile(html ?? values.html, historyPage(first, points)).catch((e: NodeJS.ErrnoException) => {
         throw new StampedeError('STAMPEDE_E_USAGE', `stampede history --html: ${values.html}: cannot write (${e.code ?? e.message})`);
       });
       process.stdout.write(`${values.html}: ${points.length} run(s) of ${first}\n`);

@@ -1,6 +1,7 @@
 // Where the history lives and opening it: SQLite at reports/history.sqlite by default, another
 // SQLite file or a PostgreSQL database by STAMPEDE_HISTORY_URL (the CLI reads the variable and
 // passes its value here).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HistoryStore } from './store.ts';
 import { openSqlite } from './sqlite.ts';
@@ -21,4 +22,13 @@ export async function openHistory(location: HistoryLocation): Promise<HistorySto
   if (location.kind === 'sqlite') return HistoryStore.open(openSqlite(location.file));
   const { openPostgres } = await import('./postgres.ts');
   return HistoryStore.open(await openPostgres(location.url));
+}
+
+/**
+ * For commands that only read (history, diff, baseline): a SQLite history that does not exist
+ * yet reads as an empty one and is not created — asking about runs never leaves a file behind.
+ */
+export async function openHistoryForReading(location: HistoryLocation): Promise<HistoryStore> {
+  if (location.kind === 'sqlite' && !existsSync(location.file)) return HistoryStore.open(openSqlite(':memory:', { label: location.file }));
+  return openHistory(location);
 }

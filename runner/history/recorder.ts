@@ -1,6 +1,9 @@
-// The hook the commands call where they write their documents. Opened before any load is sent
-// (a damaged or foreign store is an exit-2 error up front, not after a long run); recording
-// after the run never loses the run: a failure is a warning, the document is already on disk.
+// The hook the commands call where they write their documents. An existing store is opened
+// before any load is sent (a damaged or foreign store is an exit-2 error up front, not after a
+// long run); one that does not exist yet is created by the first record, so a command refused for
+// its input leaves nothing behind. Recording after the run never loses the run: a failure is a
+// warning, the document is already on disk.
+import { existsSync } from 'node:fs';
 import type { RunResult } from '../result/schema.ts';
 import type { Comparison } from '../result/comparison-schema.ts';
 import type { CapacityDocument } from '../result/capacity-schema.ts';
@@ -10,7 +13,8 @@ import { historyLocation, openHistory } from './open.ts';
 import type { HistoryEntry, HistoryStore } from './store.ts';
 
 export interface HistoryRecorder {
-  readonly store: HistoryStore;
+  /** the store, opened (and created, if it did not exist) on first use */
+  store(): Promise<HistoryStore>;
   recordRun(result: RunResult, file: string): Promise<string | null>;
   recordComparison(doc: Comparison, file: string): Promise<string | null>;
   recordCapacity(doc: CapacityDocument, file: string): Promise<string | null>;
@@ -26,21 +30,26 @@ export interface RecorderOptions {
 }
 
 export async function openRecorder(opts: RecorderOptions): Promise<HistoryRecorder> {
-  const store = await openHistory(historyLocation(opts.setting, opts.cwd));
+  const location = historyLocation(opts.setting, opts.cwd);
+  let store: HistoryStore | null = location.kind === 'sqlite' && !existsSync(location.file) ? null : await openHistory(location);
+  const storeNow = async (): Promise<HistoryStore> => (store ??= await openHistory(location));
+  const where = location.kind === 'sqlite' ? location.file : 'PostgreSQL';
   const ctx: RecordContext = { git: gitIdentity(opts.cwd), command: opts.command };
   const record = async (entry: () => HistoryEntry): Promise<string | null> => {
     try {
-      return (await store.record(entry())).id;
+      return (await (await storeNow()).record(entry())).id;
     } catch (e) {
-      opts.warn(`run history (${store.where}): not recorded: ${e instanceof Error ? e.message : String(e)}`);
+      opts.warn(`run history (${store?.where ?? where}): not recorded: ${e instanceof Error ? e.message : String(e)}`);
       return null;
     }
   };
   return {
-    store,
+    store: storeNow,
     recordRun: (result, file) => record(() => runEntry(result, file, ctx)),
     recordComparison: (doc, file) => record(() => comparisonEntry(doc, file, ctx)),
     recordCapacity: (doc, file) => record(() => capacityEntry(doc, file, ctx)),
-    close: () => store.close(),
+    close: async () => {
+      await store?.close();
+    },
   };
 }

@@ -24,17 +24,20 @@ type SqliteConstructor = new (file: string, options: { timeout: number; readonly
 export const BUSY_TIMEOUT_MS = 30_000;
 
 /** `readonly`: for a reader (the dashboard): the file must exist and is never written, not even its journal mode. */
-export function openSqlite(file: string, opts: { readonly?: boolean } = {}): Db {
+export function openSqlite(file: string, opts: { readonly?: boolean; label?: string } = {}): Db {
   const Database = require('better-sqlite3') as SqliteConstructor;
-  const where = path.resolve(file);
+  // ':memory:' is an empty store that lives as long as the process (a reader's stand-in for a
+  // history not created yet); `label` names the file it stands in for, in messages
+  const memory = file === ':memory:';
+  const where = memory ? (opts.label ?? file) : path.resolve(file);
   try {
-    if (!opts.readonly) mkdirSync(path.dirname(where), { recursive: true });
+    if (!opts.readonly && !memory) mkdirSync(path.dirname(where), { recursive: true });
   } catch (e) {
     throw new StampedeError('STAMPEDE_E_HISTORY_INVALID', `${where}: cannot create the history's folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(where, { timeout: BUSY_TIMEOUT_MS, ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}) });
+    db = new Database(memory ? file : where, { timeout: BUSY_TIMEOUT_MS, ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}) });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // reading the schema is the first access that reads the file's pages: a file that is not a
     // database (or is damaged) fails here, before anything is written to it

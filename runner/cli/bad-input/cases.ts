@@ -56,7 +56,8 @@ export type FlagKind =
   | 'token'
   | 'pg-url'
   | 'redis-url'
-  | 'metrics';
+  | 'metrics'
+  | 'since';
 
 const BAD_VALUES: Record<FlagKind, string[]> = {
   bool: ['=yes'],
@@ -80,6 +81,7 @@ const BAD_VALUES: Record<FlagKind, string[]> = {
   token: ['', 'short'],
   'pg-url': ['', 'notaurl', 'mysql://x/y'],
   'redis-url': ['', 'notaurl', 'ftp://x/y'],
+  since: ['', 'soon', '-5s', '1e309s', '2026-13-45'],
 };
 
 const TINY = '{tiny}';
@@ -164,6 +166,22 @@ export const COMMAND_TABLES: Record<string, CommandTable> = {
   report: { base: ['report', '{result}', '--out', '{outfile}'], flags: { out: 'out-file' } },
   export: { base: ['export', 'k6', TINY, '--out', '{outfile}'], flags: { out: 'out-file', 'latency-as-duration': 'bool' } },
   usl: { base: ['usl', '{csv}'], flags: { json: 'bool' } },
+  history: {
+    base: ['history'],
+    flags: {
+      since: 'since',
+      json: 'bool',
+      limit: 'int',
+      changes: 'bool',
+      html: { kind: 'out-file', base: ['history', 'tiny'] },
+      csv: { kind: 'bool', base: ['history', 'export', '--csv'] },
+      out: { kind: 'out-file', base: ['history', 'export', '--csv'] },
+    },
+    // free text naming the figure of --changes: a metric nothing recorded has no change points
+    prose: ['metric', 'stat'],
+  },
+  diff: { base: ['diff', '{result}', '{result}'], flags: { confidence: 'number', seed: 'int', reps: 'int', json: 'bool' } },
+  baseline: { base: ['baseline', 'show'], flags: {} },
   dashboard: { base: ['dashboard'], flags: { port: 'int', runs: 'in-dir' } },
   // demo passes its other flags to `stampede run` (so run's table covers them); --simple picks the small demo
   demo: { base: ['demo', '--simple', '--out', '{out}', '--quiet'], flags: { simple: { kind: 'bool', base: ['demo', '--out', '{out}', '--quiet'] }, env: 'kv' } },
@@ -212,6 +230,8 @@ const ADMITTED: Record<string, string[]> = {
   'compare --cooldown': [],
   // the report writer creates the folder of its --out
   'report --out': ['{missing}/f'],
+  // any positive count is a limit
+  'history --limit': ['99999999999'],
 };
 
 /** Flags named in a command's --help text (`--name`), without --help itself. */
@@ -292,6 +312,16 @@ export function flagCases(): BadInputCase[] {
     ['usl without a file', ['usl'], ['one points file']],
     ['usl of a missing file', ['usl', '{missing}.csv'], ['{missing}.csv']],
     ['an unknown command', ['stampedes'], ['"stampedes"']],
+    ['history with two scenarios', ['history', 'a', 'b'], ['one scenario']],
+    ['history import without a folder', ['history', 'import'], ['one folder']],
+    ['history import of a missing folder', ['history', 'import', '{missing}'], ['{missing}']],
+    ['history export without --csv', ['history', 'export'], ['--csv']],
+    ['history --html without a scenario', ['history', '--html', '{outfile}'], ['--html']],
+    ['diff with one run', ['diff', '{result}'], ['two runs']],
+    ['diff of an unknown run', ['diff', 'no-such-run', '{result}'], ['"no-such-run"']],
+    ['baseline without an action', ['baseline'], ['set <run>']],
+    ['baseline set without a run', ['baseline', 'set'], ['set <run>']],
+    ['baseline set of an unknown run', ['baseline', 'set', 'no-such-run'], ['"no-such-run"']],
   ];
   for (const [name, argv, mentions] of positional) cases.push({ category: 'flags: positionals', name, argv, mentions });
   return cases;
