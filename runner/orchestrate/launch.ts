@@ -9,6 +9,8 @@ export interface LaunchedTarget {
   url: string;
   adminToken: string;
   stop(): Promise<void>;
+  /** the PIDs of its own processes, when known (for /proc sampling) */
+  pids?(): number[];
 }
 
 /** Starts a configuration; the default is the target app's startTarget(). Tests pass their own. */
