@@ -14,7 +14,7 @@ import { validateOrThrow } from '../result/validate.ts';
 import { writeReportBeside } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
 import { TOOL_VERSION } from '../version.ts';
-import type { MatrixEntry } from './matrix.ts';
+import type { ComparisonEntry } from './command-matrix.ts';
 import { columnStats, columnWinners, METHOD, rankConfigurations } from './rank.ts';
 import { summariseRun } from './summarise.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
@@ -23,7 +23,7 @@ export interface CompareOptions {
   file: string;
   scenarioName: string;
   matrixSource: string;
-  entries: MatrixEntry[];
+  entries: ComparisonEntry[];
   repeat: number;
   cooldownMs: number;
   outDir: string;
@@ -35,7 +35,7 @@ export interface CompareOptions {
   log(line: string): void;
   onSecond?(s: LiveState): void;
   /** called before each run starts */
-  onRunStart?(e: { entry: MatrixEntry; index: number; repeat: number }): void;
+  onRunStart?(e: { entry: ComparisonEntry; index: number; repeat: number }): void;
   starter?: TargetStarter;
 }
 
@@ -80,7 +80,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
       endTime: new Date().toISOString(),
       partial: false,
     },
-    configurations: o.entries.map((e) => ({ id: e.id, label: e.label, given: e.given, config: recordedConfig(e.config), status: 'ran', skipReason: null, runs: [], stats: null, rank: null })),
+    configurations: o.entries.map((e) => ({ id: e.id, label: e.label, given: e.given, config: e.config ? recordedConfig(e.config) : { cmd: e.command?.spec.cmd ?? '', ...e.given }, status: 'ran', skipReason: null, runs: [], stats: null, rank: null })),
     winners: [],
     ranking: [],
     method: METHOD,
@@ -113,7 +113,8 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
           env: o.env,
           threads: o.threads,
           target: null,
-          targetConfig: entry.config,
+          targetConfig: entry.command ? null : entry.config,
+          command: entry.command ? { ...entry.command, logFile: path.join(runDir, 'target.log') } : null,
           readyTimeoutMs: o.readyTimeoutMs,
           stopRequested: o.stopRequested,
           log: o.log,
