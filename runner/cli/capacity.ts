@@ -18,6 +18,8 @@ import type { HpaParams } from '../capacity/hpa.ts';
 import { DEFAULT_SETTLE, defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
 import { USL_MIN_POINTS } from '../capacity/usl.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
+import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
+import { checkSweepCommand, commandSweepStarter } from './capacity-command-target.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
 
@@ -56,6 +58,8 @@ dropped. A probe the load generator could not drive is "generator-limited", neve
                        (workers, throughput). Sweep only: no --slo, no --target
   --target-config K=V,…  the target app's configuration for a workers sweep (variant=async,pool=10,…)
   --sweep-vus N        VUs of a workers sweep's closed model (default max(32, 8 × the largest count))
+${COMMAND_TARGET_USAGE}
+                       with --sweep workers=…: the command (using {workers}) is started per count
   --sweep-repeat N     measured windows per value, each a point of the fit
                        (default: enough for 6 points, e.g. 2 for four worker counts)
   --ready-timeout DUR  how long a started target may take to answer /readyz (default 120s)
@@ -177,6 +181,7 @@ export async function run(argv: string[]): Promise<number> {
       sweep: { type: 'string' },
       'sweep-vus': { type: 'string' },
       'sweep-repeat': { type: 'string' },
+      ...COMMAND_TARGET_OPTIONS,
       'target-config': { type: 'string' },
       'ready-timeout': { type: 'string' },
       'settle-max': { type: 'string' },
@@ -201,6 +206,14 @@ export async function run(argv: string[]): Promise<number> {
   const sweepSpec = parseSweep(values.sweep);
   const slo = values.slo === undefined && sweepSpec ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
   const sweep = sweepRequest(sweepSpec, values, slo !== null);
+  // --target-cmd: the workers sweep starts the user's command with {workers} = each count
+  const commandSpec = commandTargetFromFlags(COMMAND, values, 120_000);
+  let outDirOf = () => process.cwd();
+  if (commandSpec && sweep) {
+    checkSweepCommand(COMMAND, commandSpec, sweep.kind);
+    if (values['target-config'] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-cmd and --target-config: give one`);
+    sweep.starter = commandSweepStarter(commandSpec, () => outDirOf());
+  } else if (commandSpec) checkSweepCommand(COMMAND, commandSpec, null);
   const env = keyValueFlags(COMMAND, 'env', values.env);
   let target: string | null = null;
   if (values.target !== undefined) {
@@ -249,6 +262,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+  outDirOf = () => outDir;
 
   let interrupts = 0;
   let requestStop!: (reason: string) => void;
@@ -269,6 +283,8 @@ export async function run(argv: string[]): Promise<number> {
       request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p, sweep?.kind ?? 'vus') + '\n');
     } else request.log = () => {};
     const doc = await runCapacity({ ...request, stopRequested });
+    // the sweep records the shop configuration it was given; for a command target that is the command
+    if (commandSpec && doc.sweep) doc.sweep.targetConfig = { cmd: commandSpec.cmd };
     const out = path.join(outDir, 'capacity.json');
     validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
     await writeJsonAtomic(out, doc);

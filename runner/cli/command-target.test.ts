@@ -164,3 +164,25 @@ describe('stampede run --target-cmd', () => {
     expect(existsSync(path.join(out, 'result.json'))).toBe(false);
   }, 30_000);
 });
+
+describe('stampede capacity --target-cmd --sweep workers=…', () => {
+  it('starts the command once per worker count ({workers} filled in), measures each, and records the command', async () => {
+    const file = scratch.write('cap.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 4, duration: '5s' } } }, "await vu.http.get(vu.env.BASE + '/work')"));
+    const out = path.join(scratch.dir, 'cap');
+    const r = await runCli(['capacity', file, '--out', out, '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--ready', '/healthz', '--sweep', 'workers=1,2', '--sweep-repeat', '3', '--warmup', '1s', '--window', '1s', '--settle-max', '0', '--sweep-vus', '6'], { timeoutMs: 120_000 });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as { sweep: { kind: string; points: Array<{ n: number; throughput: number }>; targetConfig: Record<string, string> } };
+    expect(doc.sweep.kind).toBe('workers');
+    expect(doc.sweep.points.map((p) => p.n)).toEqual([1, 1, 1, 2, 2, 2]);
+    expect(doc.sweep.points.every((p) => p.throughput > 0)).toBe(true);
+    expect(doc.sweep.targetConfig.cmd).toContain('--workers {workers}');
+    expect(readFileSync(path.join(out, 'workers-2', 'target.log'), 'utf8').match(/listening on/g)?.length).toBe(2);
+  }, 150_000);
+
+  it('a command without {workers} is refused before anything starts (exit 2)', async () => {
+    const file = scratch.write('cap-bad.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s' } } }));
+    const r = await runCli(['capacity', file, '--target-cmd', NODE_CMD, '--sweep', 'workers=1,2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stampede capacity: --sweep workers=…: knob "workers" is not used by the command (its placeholders: none besides {port})');
+  });
+});
