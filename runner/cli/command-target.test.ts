@@ -9,8 +9,12 @@ import { PROJECT_ROOT, runCli, scenarioSource, scratchDir } from '../testing/fix
 import { runResultSchema, type RunResult } from '../result/schema.ts';
 import { comparisonSchema } from '../result/comparison-schema.ts';
 import { groupAlive } from '../orchestrate/command-target.ts';
-import { clockTicks, readProcStat } from '../orchestrate/proc-reader.ts';
+import { clockTicks, procAvailable, readProcStat } from '../orchestrate/proc-reader.ts';
+import { needs } from '../testing/requirements.ts';
 
+// the Python fixture runs on Debian's /usr/bin/python3 (standard library only); resources come from /proc
+const noPython = await needs({ name: '/usr/bin/python3', missing: async () => (existsSync('/usr/bin/python3') ? null : '/usr/bin/python3 not found (apt-get install python3)') });
+const noProc = await needs({ name: '/proc', missing: async () => (procAvailable() ? null : 'no /proc (Linux only)') });
 const scratch = scratchDir('cli-command-target');
 afterAll(() => scratch.remove());
 const NODE_FIXTURE = path.join(PROJECT_ROOT, 'runner/orchestrate/fixtures/http-fixture.mjs');
@@ -34,7 +38,7 @@ async function targetPid(log: string, timeoutMs = 20_000): Promise<number> {
 }
 
 describe('stampede compare --target-cmd', () => {
-  it('2×2 configurations of the Python fixture (delay 0/30 ms × workers 1/2): the delay-0 ones rank first; cost columns recorded', async () => {
+  it.skipIf(noPython)('2×2 configurations of the Python fixture (delay 0/30 ms × workers 1/2): the delay-0 ones rank first; cost columns recorded', async () => {
     const file = scenario('cmp', 30, '2s');
     const out = path.join(scratch.dir, 'cmp');
     const r = await runCli(['compare', file, '--out', out, '--cooldown', '0s', '--target-cmd', `${PY_CMD} --workers {workers} --delay {delay}`, '--ready', '/healthz', '--matrix', 'delay=0,30;workers=1,2'], { timeoutMs: 120_000 });
@@ -58,7 +62,7 @@ describe('stampede compare --target-cmd', () => {
     expect(r.stdout).toContain('CPU-s/1k req');
   }, 150_000);
 
-  it('a matrix file holds different programs side by side (Node and Python), each with its own knobs', async () => {
+  it.skipIf(noPython)('a matrix file holds different programs side by side (Node and Python), each with its own knobs', async () => {
     const file = scenario('mixed', 20, '1s');
     const out = path.join(scratch.dir, 'mixed');
     const matrix = scratch.write('mixed.json', JSON.stringify([
@@ -87,7 +91,7 @@ describe('stampede compare --target-cmd', () => {
 });
 
 describe('stampede run --target-cmd', () => {
-  it('records the target tree’s CPU, RSS, threads and fds; CPU-seconds within a factor of 2 of /proc read by the test', async () => {
+  it.skipIf(noProc)('records the target tree’s CPU, RSS, threads and fds; CPU-seconds within a factor of 2 of /proc read by the test', async () => {
     const file = scenario('res', 60, '3s');
     const out = path.join(scratch.dir, 'res');
     const running = runCli(['run', file, '--out', out, '--no-dashboard', '--target-cmd', `${NODE_CMD} --work {work}`, '--knob', 'work=3000', '--ready', '/healthz'], { timeoutMs: 60_000 });
@@ -136,7 +140,7 @@ describe('stampede run --target-cmd', () => {
     expect(failed).toBeGreaterThan(10);
   }, 90_000);
 
-  it('Ctrl-C: the partial result is written and the target’s whole group is gone', async () => {
+  it.skipIf(noProc)('Ctrl-C: the partial result is written and the target’s whole group is gone', async () => {
     const file = scenario('int', 20, '20s');
     const out = path.join(scratch.dir, 'int');
     const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz'], { timeoutMs: 60_000 });
@@ -151,6 +155,22 @@ describe('stampede run --target-cmd', () => {
     const r = await running;
     expect(r.code).toBe(130);
     expect(readResult(out).partial).toBe(true);
+    expect(groupAlive(pgid)).toBe(false);
+  }, 90_000);
+
+  it.skipIf(noProc)('Ctrl-C twice (abort at once): the exit hook still leaves no process of the group', async () => {
+    const file = scenario('int2', 20, '20s');
+    const out = path.join(scratch.dir, 'int2');
+    const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz', '--stop-grace', '20s'], { timeoutMs: 60_000 });
+    const pgid = readProcStat(await targetPid(path.join(out, 'target.log')))?.pgrp ?? 0;
+    await new Promise((r) => setTimeout(r, 1000));
+    const cli = readProcStat(pgid)?.ppid ?? 0;
+    process.kill(cli, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(cli, 'SIGINT');
+    const r = await running;
+    expect(r.code).toBe(130);
+    for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 20));
     expect(groupAlive(pgid)).toBe(false);
   }, 90_000);
 

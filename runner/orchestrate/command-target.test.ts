@@ -11,6 +11,10 @@ import { scratchDir, PROJECT_ROOT } from '../testing/fixtures.ts';
 import { DEFAULT_STOP_GRACE_MS, groupAlive, startCommandTarget, type CommandTargetSpec } from './command-target.ts';
 import { checkKnobsAgainstPlaceholders, expandPlaceholders } from './placeholders.ts';
 import { splitCommandLine } from './command-line.ts';
+import { existsSync } from 'node:fs';
+import { needs } from '../testing/requirements.ts';
+
+const noPython = await needs({ name: '/usr/bin/python3', missing: async () => (existsSync('/usr/bin/python3') ? null : '/usr/bin/python3 not found (apt-get install python3)') });
 
 const scratch = scratchDir('command-target');
 afterAll(() => scratch.remove());
@@ -50,7 +54,7 @@ describe('placeholders and the command line', () => {
 describe('a command target', () => {
   it.each([
     ['node', `${process.execPath} ${NODE_FIXTURE} --port {port} --workers {workers}`],
-    ['python', `/usr/bin/python3 ${PY_FIXTURE} --port {port} --workers {workers}`],
+    ...(noPython ? [] : [['python', `/usr/bin/python3 ${PY_FIXTURE} --port {port} --workers {workers}`]]),
   ])('%s fixture with 2 workers: ready on the picked port, its log kept, the whole group gone after stop()', async (_lang, cmd) => {
     const file = logFile();
     const t = await startCommandTarget(spec(cmd), { knobs: { workers: '2' }, logFile: file, log: quiet });
