@@ -206,3 +206,18 @@ describe('stampede capacity --target-cmd --sweep workers=…', () => {
     expect(r.stderr).toContain('stampede capacity: --sweep workers=…: knob "workers" is not used by the command (its placeholders: none besides {port})');
   });
 });
+
+describe.skipIf(noProc)('the shop started by Stampede (--target-config)', () => {
+  it('gets the same /proc resources: its Node processes and its embedded PostgreSQL', async () => {
+    const file = scratch.write('shop.ts', scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 20, timeUnit: '1s', duration: '2s', preAllocatedVUs: 5, maxVUs: 10 } } }, "await vu.http.get(vu.env.BASE + '/products')"));
+    const out = path.join(scratch.dir, 'shop');
+    const r = await runCli(['run', file, '--out', out, '--no-dashboard', '--target-config', 'variant=async,workers=1'], { timeoutMs: 150_000 });
+    expect(r.code).toBe(0);
+    const res = readResult(out).server?.resources;
+    const comms = new Set(res?.processes.map((p) => p.comm));
+    expect(comms.has('node')).toBe(true);
+    expect(comms.has('postgres')).toBe(true);
+    expect(res?.cpuSeconds).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/TARGET {2}[\d.]+ CPU-s over \d+ s \(\d+ process\(es\)\)/);
+  }, 180_000);
+});
