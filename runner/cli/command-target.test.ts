@@ -79,6 +79,20 @@ describe('stampede compare --target-cmd', () => {
     expect(readFileSync(path.join(out, 'python', 'run-1', 'target.log'), 'utf8')).toMatch(/http_fixture pid/);
   }, 120_000);
 
+  it('--rank cost: the configuration doing less work per request ranks first', async () => {
+    const file = scenario('cost', 40, '2s');
+    const out = path.join(scratch.dir, 'cost');
+    const r = await runCli(['compare', file, '--out', out, '--cooldown', '0s', '--rank', 'cost', '--target-cmd', `${NODE_CMD} --work {work}`, '--ready', '/healthz', '--matrix', 'work=8000,50'], { timeoutMs: 90_000 });
+    expect(r.code).toBe(0);
+    const c = comparisonSchema.parse(JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8')));
+    expect(c.meta.rankBy).toBe('cost');
+    expect(c.method).toMatch(/^Rank \(--rank cost\)/);
+    const label = (id: string) => c.configurations.find((x) => x.id === id)?.label;
+    expect(c.ranking.map(label)).toEqual(['work=50', 'work=8000']);
+    const cost = (l: string) => c.configurations.find((x) => x.label === l)?.stats?.targetCpuSecondsPer1000Requests?.median ?? 0;
+    expect(cost('work=8000')).toBeGreaterThan(cost('work=50'));
+  }, 120_000);
+
   it('bad input: a knob the command never uses / a placeholder without a value → exit 2 naming both, nothing run', async () => {
     const file = scenario('bad', 10, '1s');
     const unused = await runCli(['compare', file, '--target-cmd', `${NODE_CMD} --delay {delay}`, '--matrix', 'delay=0;workers=1,2']);

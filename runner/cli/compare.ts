@@ -34,6 +34,9 @@ for /readyz, run, read its invariants, stop it, cool down — and ranks them.
   --env K=V            a value for the scenario (k6 __ENV); repeatable; the same for every configuration
   --threads N          engine worker threads (default 1)
   --ready-timeout D    how long a configuration may take to be ready (default 120s); else it is skipped
+  --rank latency|cost  latency (default): lower p99 first; cost: "the cheapest configuration that meets
+                       the SLO": of those whose invariants held and thresholds passed, the lowest target
+                       CPU-seconds per 1,000 requests first (measured from /proc for started targets)
 
 Your own service instead of the shop: --target-cmd with {placeholders} whose values are the matrix's
 axes (--matrix 'workers=1,2;delay=0,20'), or a matrix file of configurations that may each run their
@@ -78,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       threads: { type: 'string' },
       'ready-timeout': { type: 'string' },
       ...COMMAND_TARGET_OPTIONS,
+      rank: { type: 'string' },
     },
     USAGE,
   );
@@ -92,6 +96,8 @@ export async function run(argv: string[]): Promise<number> {
   const commandSpec = commandTargetFromFlags('compare', values, durationFlag('ready-timeout', values['ready-timeout'], 120_000));
   const entries: ComparisonEntry[] =
     commandSpec || isCommandMatrixFile(values.matrix) ? commandMatrix(values.matrix, commandSpec, durationFlag('ready-timeout', values['ready-timeout'], 120_000)) : parseMatrix(values.matrix);
+  if (values.rank !== undefined && values.rank !== 'latency' && values.rank !== 'cost') throw new StampedeError('STAMPEDE_E_USAGE', `stampede compare: --rank: expected latency or cost, got ${JSON.stringify(values.rank)}`);
+  const rankBy = values.rank === 'cost' ? 'cost' : 'latency';
   const repeat = numberFlag('compare', 'repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
   const threads = numberFlag('compare', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
   const cooldownMs = durationFlag('cooldown', values.cooldown, 5000);
@@ -127,6 +133,7 @@ export async function run(argv: string[]): Promise<number> {
       env,
       threads,
       readyTimeoutMs,
+      rankBy,
       stopRequested,
       log: (l) => {
         live.progress?.done();

@@ -99,10 +99,13 @@ export function columnWinners(configs: ComparisonConfiguration[]): Winner[] {
  * fewer failed thresholds, then lower latency p99 (from the intended start: what users felt),
  * then higher throughput.
  */
-export function rankConfigurations(configs: ComparisonConfiguration[], invariantsOk: (id: string) => boolean | null): string[] {
+export function rankConfigurations(configs: ComparisonConfiguration[], invariantsOk: (id: string) => boolean | null, by: 'latency' | 'cost' = 'latency'): string[] {
   const key = (c: ComparisonConfiguration) => [
     invariantsOk(c.id) === false ? 1 : 0,
     c.stats?.thresholdsFailed?.median ?? Infinity,
+    // --rank cost: among those meeting the SLO (the scenario's thresholds), the cheapest first;
+    // a configuration whose cost is unknown (not started by Stampede) comes after those measured
+    ...(by === 'cost' ? [c.stats?.targetCpuSecondsPer1000Requests?.median ?? Infinity] : []),
     c.stats?.latencyP99?.median ?? Infinity,
     -(c.stats?.requestsPerSecond?.median ?? 0),
   ];
@@ -118,6 +121,10 @@ export function rankConfigurations(configs: ComparisonConfiguration[], invariant
     })
     .map((x) => x.id);
 }
+
+/** The method text with --rank cost. */
+export const COST_METHOD_PREFIX =
+  'Rank (--rank cost): configurations whose invariants held first, then fewer failed thresholds (the SLO), then the target’s lower CPU-seconds per 1,000 requests (from /proc), then lower latency p99, then higher req/s. ';
 
 export const METHOD =
   'Rank: configurations whose invariants held first, then fewer failed thresholds, then lower latency p99 (from the intended start), then higher req/s. ' +

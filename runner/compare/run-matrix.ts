@@ -15,7 +15,7 @@ import { writeReportBeside } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
 import { TOOL_VERSION } from '../version.ts';
 import type { ComparisonEntry } from './command-matrix.ts';
-import { columnStats, columnWinners, METHOD, rankConfigurations } from './rank.ts';
+import { columnStats, columnWinners, COST_METHOD_PREFIX, METHOD, rankConfigurations } from './rank.ts';
 import { summariseRun } from './summarise.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 
@@ -30,6 +30,8 @@ export interface CompareOptions {
   env: Record<string, string>;
   threads: number;
   readyTimeoutMs: number;
+  /** --rank (default latency) */
+  rankBy?: 'latency' | 'cost';
   /** resolves when the user wants to stop (Ctrl-C): the current run ends gracefully, no more start */
   stopRequested: Promise<string>;
   log(line: string): void;
@@ -52,7 +54,7 @@ export function finishComparison(c: Comparison): Comparison {
     const v = cfg?.runs.map((r) => r.summary?.invariantChecksOk).filter((x): x is boolean => typeof x === 'boolean') ?? [];
     return v.length === 0 ? null : v.every(Boolean);
   };
-  c.ranking = rankConfigurations(c.configurations, invariantsOk);
+  c.ranking = rankConfigurations(c.configurations, invariantsOk, c.meta.rankBy ?? 'latency');
   for (const cfg of c.configurations) cfg.rank = c.ranking.includes(cfg.id) ? c.ranking.indexOf(cfg.id) + 1 : null;
   c.winners = columnWinners(c.configurations.filter((x) => x.stats));
   return c;
@@ -79,11 +81,12 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
       startTime: new Date().toISOString(),
       endTime: new Date().toISOString(),
       partial: false,
+      ...(o.rankBy === 'cost' ? { rankBy: 'cost' as const } : {}),
     },
     configurations: o.entries.map((e) => ({ id: e.id, label: e.label, given: e.given, config: e.config ? recordedConfig(e.config) : { cmd: e.command?.spec.cmd ?? '', ...e.given }, status: 'ran', skipReason: null, runs: [], stats: null, rank: null })),
     winners: [],
     ranking: [],
-    method: METHOD,
+    method: o.rankBy === 'cost' ? COST_METHOD_PREFIX + METHOD.replace(/^Rank: [^.]*\. /, '') : METHOD,
   };
   const save = async () => {
     comparison.meta.endTime = new Date().toISOString();

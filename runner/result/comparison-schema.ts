@@ -113,6 +113,8 @@ export const comparisonSchema = z.object({
     endTime: z.string(),
     /** true when the comparison was interrupted before every run was done */
     partial: z.boolean(),
+    /** --rank: 'cost' ranks the configurations that meet the scenario's thresholds by the target's CPU-s per request (default 'latency') */
+    rankBy: z.enum(['latency', 'cost']).optional(),
   }),
   configurations: z.array(comparisonConfigurationSchema),
   winners: z.array(winnerSchema),
