@@ -36,9 +36,10 @@ export const COLUMNS: Array<Column<Exclude<ColumnKey, CostKey>>> = [
 ];
 
 /**
- * The target's cost, when Stampede started it (from /proc): stats and a column winner, but not
- * in the rank order. Kept apart from COLUMNS so views that map every column (the dashboard)
- * are unaffected; the terminal table shows them when a configuration has them.
+ * The target's cost, when Stampede started it (from /proc): stats per configuration, used by
+ * --rank cost, but no entry in `winners` and not in the default rank order. Kept apart from
+ * COLUMNS so views that map every column or winner (the dashboard) are unaffected; the
+ * terminal table shows them when a configuration has them.
  */
 export const COST_COLUMNS: Array<Column<CostKey>> = [
   { key: 'targetCpuSecondsPer1000Requests', label: 'CPU-s/1k req', better: 'lower', format: (v) => v.toFixed(3) },
@@ -65,7 +66,7 @@ export function columnStats(runs: RunSummary[]): Partial<Record<ColumnKey, Stat>
 /** The best median of each ranked column, and whether it beats the runner-up beyond the spread. */
 export function columnWinners(configs: ComparisonConfiguration[]): Winner[] {
   const out: Winner[] = [];
-  for (const c of [...COLUMNS, ...COST_COLUMNS]) {
+  for (const c of COLUMNS) {
     if (!c.better) continue;
     const sign = c.better === 'higher' ? -1 : 1;
     const have = configs
