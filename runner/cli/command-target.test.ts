@@ -133,7 +133,7 @@ describe('stampede run --target-cmd', () => {
     expect(res!.machine?.sharedCores).toBeTypeOf('boolean');
     const series = readResult(out).server?.series ?? {};
     expect(series.target_cpu_percent?.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(series).some((k) => k.startsWith(`target_cpu_percent{pid="${pid}"`))).toBe(true);
+    expect(res!.processes.find((p) => p.pid === pid)?.cpuPercent.length).toBeGreaterThanOrEqual(2);
     expect(r.stdout).toMatch(/TARGET {2}[\d.]+ CPU-s over \d+ s \(1 process\(es\)\), [\d.]+ CPU-s per 1,000 requests/);
     expect(r.stdout).toMatch(/MACHINE \d+ cores: generator \d+ %, target \d+ %/);
   }, 90_000);

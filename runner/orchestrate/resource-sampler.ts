@@ -58,6 +58,7 @@ function summarise(samples: Sample[], rootPids: number[], hz: number, runStartMs
   const last = new Map<number, ProcSample>();
   const peakRss = new Map<number, number>();
   const series: ServerMetrics['series'] = { target_cpu_percent: [], target_rss_mb: [], target_threads: [], target_fds: [], target_processes: [] };
+  const perProcess = new Map<number, Array<[number, number]>>();
   const initial = new Set((samples[0]?.procs ?? []).map((p) => p.pid));
   let peakRssMb = 0;
   let peakThreads = 0;
@@ -95,15 +96,16 @@ function summarise(samples: Sample[], rootPids: number[], hz: number, runStartMs
         for (const p of s.procs) {
           const d = Math.max(0, p.cpuTicks - (before.get(p.pid) ?? 0));
           total += d;
-          const key = `target_cpu_percent{pid="${p.pid}",comm="${p.comm.replace(/["\\]/g, '_')}"}`;
-          (series[key] ??= []).push([t, round((d / hz / dt) * 100, 1)]);
+          let own = perProcess.get(p.pid);
+          if (!own) perProcess.set(p.pid, (own = []));
+          own.push([t, round((d / hz / dt) * 100, 1)]);
         }
         series.target_cpu_percent?.push([t, round((total / hz / dt) * 100, 1)]);
       }
     }
     prev = s;
   }
-  const processes = [...last.values()].map((p) => ({ pid: p.pid, comm: p.comm, cpuSeconds: round((p.cpuTicks - (first.get(p.pid) ?? 0)) / hz), peakRssMb: round(peakRss.get(p.pid) ?? 0, 1) }));
+  const processes = [...last.values()].map((p) => ({ pid: p.pid, comm: p.comm, cpuSeconds: round((p.cpuTicks - (first.get(p.pid) ?? 0)) / hz), peakRssMb: round(peakRss.get(p.pid) ?? 0, 1), cpuPercent: perProcess.get(p.pid) ?? [] }));
   const cpuSeconds = round(processes.reduce((a, p) => a + p.cpuSeconds, 0));
   const cpus = os.cpus().length;
   const generatorCpus = cpusAllowed('self');

@@ -120,8 +120,9 @@ export type GeneratorHealth = z.infer<typeof generatorHealthSchema>;
  * A target started by Stampede, measured from /proc over the run (its whole process tree):
  * CPU-seconds (user+sys), peaks, each process, and the machine's CPU split between the
  * generator, the target and everything else. The per-second series are in server.series
- * (target_cpu_percent, target_rss_mb, target_threads, target_fds, target_processes, and
- * target_cpu_percent{pid="…",comm="…"} per process).
+ * (target_cpu_percent, target_rss_mb, target_threads, target_fds, target_processes); each
+ * process's own CPU per second is in processes[].cpuPercent (kept out of server.series, where
+ * every series is a chart: a shop has a dozen processes).
  */
 export const targetResourcesSchema = z.object({
   source: z.literal('proc'),
@@ -133,7 +134,7 @@ export const targetResourcesSchema = z.object({
   peakThreads: z.number().int(),
   peakFds: z.number().int().nullable(),
   peakProcesses: z.number().int(),
-  processes: z.array(z.object({ pid: z.number().int(), comm: z.string(), cpuSeconds: z.number(), peakRssMb: z.number() })),
+  processes: z.array(z.object({ pid: z.number().int(), comm: z.string(), cpuSeconds: z.number(), peakRssMb: z.number(), cpuPercent: z.array(z.tuple([z.number(), z.number()])) })),
   machine: z
     .object({
       cpus: z.number().int(),
