@@ -30,7 +30,8 @@ export const COMMAND_TARGET_USAGE = `  --target-cmd 'CMD'   start your own servi
   --target-env K=V     environment for the command, placeholders allowed; repeatable
   --reset PATH|URL     POSTed after ready, before the run (2xx expected, else exit 3)
   --invariants PATH|URL
-                       read after the run: JSON like the shop's /admin/invariants (sold, oversold, …)`;
+                       read after the run: JSON like the shop's /admin/invariants (sold, oversold, …)
+  --stop-grace D       SIGTERM → SIGKILL grace period when stopping it (default 5s)`;
 
 type Values = { [K in keyof typeof COMMAND_TARGET_OPTIONS]?: (typeof COMMAND_TARGET_OPTIONS)[K] extends { multiple: true } ? string[] : string };
 

@@ -188,6 +188,19 @@ describe('stampede run --target-cmd', () => {
     expect(groupAlive(pgid)).toBe(false);
   }, 90_000);
 
+  it('--reset before and --invariants after: the hooks are called on the target (sold = requests answered since the reset)', async () => {
+    const file = scenario('hooks', 20, '2s');
+    const out = path.join(scratch.dir, 'hooks');
+    const r = await runCli(['run', file, '--out', out, '--no-dashboard', '--target-cmd', NODE_CMD, '--ready', '/healthz', '--reset', '/reset', '--invariants', '/invariants'], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const answered = readResult(out).metrics.http_reqs?.values.count ?? -1;
+    expect(answered).toBeGreaterThan(20);
+    expect(r.stdout).toContain(`shop invariants: sold ${answered}/${answered}, oversold 0, accepted-but-missing 0, queue drained`);
+    const bad = await runCli(['run', file, '--out', path.join(scratch.dir, 'hooks-bad'), '--no-dashboard', '--target-cmd', NODE_CMD, '--ready', '/healthz', '--reset', '/no-reset-here']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/--reset POST http:\/\/127\.0\.0\.1:\d+\/no-reset-here failed \(HTTP 404\)/);
+  }, 90_000);
+
   it('a target that never gets ready: exit 3 with the last lines of its log, no result', async () => {
     const file = scenario('never', 10, '1s');
     const out = path.join(scratch.dir, 'never');
