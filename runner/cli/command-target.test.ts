@@ -38,18 +38,19 @@ async function targetPid(log: string, timeoutMs = 20_000): Promise<number> {
 }
 
 describe('stampede compare --target-cmd', () => {
-  it.skipIf(noPython)('2×2 configurations of the Python fixture (delay 0/30 ms × workers 1/2): the delay-0 ones rank first; cost columns recorded', async () => {
+  it.skipIf(noPython)('2×2 configurations of the Python fixture (delay 0/100 ms × workers 1/2): the delay-0 ones rank first; cost columns recorded', async () => {
     const file = scenario('cmp', 30, '2s');
     const out = path.join(scratch.dir, 'cmp');
-    const r = await runCli(['compare', file, '--out', out, '--cooldown', '0s', '--target-cmd', `${PY_CMD} --workers {workers} --delay {delay}`, '--ready', '/healthz', '--matrix', 'delay=0,30;workers=1,2'], { timeoutMs: 120_000 });
+    const r = await runCli(['compare', file, '--out', out, '--cooldown', '0s', '--target-cmd', `${PY_CMD} --workers {workers} --delay {delay}`, '--ready', '/healthz', '--matrix', 'delay=0,100;workers=1,2'], { timeoutMs: 120_000 });
     expect(r.stderr).not.toMatch(/skipped/);
     expect(r.code).toBe(0);
     const c = comparisonSchema.parse(JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8')));
     expect(c.configurations.map((x) => x.status)).toEqual(['ran', 'ran', 'ran', 'ran']);
     const label = (id: string) => c.configurations.find((x) => x.id === id)?.label;
-    // ranked by latency p99: both 0-ms configurations ahead of both 30-ms ones
+    // ranked by latency p99: both 0-ms configurations ahead of both 100-ms ones (p99 of ~60
+    // requests is nearly their maximum: the gap must outlast a hiccup of a shared machine)
     expect(c.ranking.slice(0, 2).map(label).sort()).toEqual(['delay=0,workers=1', 'delay=0,workers=2']);
-    expect(c.ranking.slice(2).map(label).sort()).toEqual(['delay=30,workers=1', 'delay=30,workers=2']);
+    expect(c.ranking.slice(2).map(label).sort()).toEqual(['delay=100,workers=1', 'delay=100,workers=2']);
     for (const cfg of c.configurations) {
       const s = cfg.runs[0]?.summary;
       expect(s?.targetCpuSecondsPer1000Requests).toBeGreaterThan(0);
