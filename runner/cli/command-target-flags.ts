@@ -4,8 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
-import { DEFAULT_STOP_GRACE_MS, type CommandTargetSpec } from '../orchestrate/command-target.ts';
-import { splitCommandLine } from '../orchestrate/command-line.ts';
+import { checkProgram, DEFAULT_STOP_GRACE_MS, type CommandTargetSpec } from '../orchestrate/command-target.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { keyValueFlags } from './args.ts';
 
@@ -44,18 +43,19 @@ export function commandTargetFromFlags(command: string, values: Values, readyTim
     }
     return null;
   }
-  // syntax first (quotes, operators), so a typo is caught before any configuration runs
-  splitCommandLine(cmd, process.env, `stampede ${command}: --target-cmd`);
   let cwd: string | null = null;
   if (values.cwd !== undefined) {
     cwd = path.resolve(values.cwd);
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --cwd: ${values.cwd}: no such directory`);
   }
+  const env = keyValueFlags(command, 'target-env', values['target-env']);
+  // syntax (quotes, operators) and the program, so a typo is caught before any configuration runs
+  checkProgram({ cmd, env, cwd }, `stampede ${command}: --target-cmd`);
   const grace = values['stop-grace'] === undefined ? DEFAULT_STOP_GRACE_MS : tryParseDurationMs(values['stop-grace']);
   if (grace === undefined || grace < 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --stop-grace: expected a duration such as 5s, got ${JSON.stringify(values['stop-grace'])}`);
   return {
     cmd,
-    env: keyValueFlags(command, 'target-env', values['target-env']),
+    env,
     ready: values.ready ?? '/',
     readyTimeoutMs,
     cwd,

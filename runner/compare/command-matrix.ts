@@ -13,8 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { StampedeError } from '../errors.ts';
 import { formatPath } from '../result/validate.ts';
-import { specPlaceholders, type CommandTargetSpec } from '../orchestrate/command-target.ts';
-import { splitCommandLine } from '../orchestrate/command-line.ts';
+import { checkProgram, specPlaceholders, type CommandTargetSpec } from '../orchestrate/command-target.ts';
 import { checkKnobsAgainstPlaceholders } from '../orchestrate/placeholders.ts';
 import { cartesian, parseInlineAxes, type MatrixEntry } from './matrix.ts';
 
@@ -59,7 +58,7 @@ function slug(label: string): string {
 }
 
 function entry(spec: CommandTargetSpec, knobs: Record<string, string>, name: string | undefined, where: string, seen: Set<string>): CommandMatrixEntry {
-  splitCommandLine(spec.cmd, process.env, `${where}: cmd`);
+  checkProgram(spec, `${where}: cmd`);
   checkKnobsAgainstPlaceholders(specPlaceholders(spec), Object.keys(knobs), where);
   const label = name ?? (Object.entries(knobs).map(([k, v]) => `${k}=${v}`).join(',') || 'default');
   let id = slug(label);

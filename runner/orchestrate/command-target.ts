@@ -19,7 +19,7 @@ import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, st
 import net from 'node:net';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
-import { commandArgv } from './command-line.ts';
+import { commandArgv, splitCommandLine } from './command-line.ts';
 import { expandPlaceholders, placeholdersIn, PORT } from './placeholders.ts';
 
 export interface CommandTargetSpec {
@@ -114,6 +114,18 @@ export function resolveExecutable(name: string, pathVar: string, cwd: string): s
     }
   }
   return null;
+}
+
+/**
+ * Before anything runs: the command line parses and its program exists (unless the program
+ * itself is a placeholder), so a typo in the 3rd configuration of a comparison is exit 2 at once.
+ */
+export function checkProgram(spec: Pick<CommandTargetSpec, 'cmd' | 'env' | 'cwd'>, where: string): void {
+  const env = { ...process.env, ...spec.env };
+  const program = splitCommandLine(spec.cmd, env, where)[0] as string;
+  if (program.includes('{')) return;
+  const cwd = path.resolve(spec.cwd ?? process.cwd());
+  if (!resolveExecutable(program, env.PATH ?? '', cwd)) throw new StampedeError('STAMPEDE_E_USAGE', `${where}: command not found: ${program} (not an executable ${program.includes('/') ? `file relative to ${cwd}` : 'on PATH'})`);
 }
 
 let setprivPath: string | null | undefined;
