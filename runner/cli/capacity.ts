@@ -20,6 +20,8 @@ import { USL_MIN_POINTS } from '../capacity/usl.ts';
 import { checkOutputDir } from './output-paths.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
+import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
+import { checkSweepCommand, commandSweepStarter } from './capacity-command-target.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
 
@@ -67,6 +69,8 @@ started for the search and stopped after it.
   --target-config K=V,…  start the target app with this configuration (variant=async,pool=10,…), search,
                        stop it; with --sweep workers=…, started once per worker count
   --sweep-vus N        VUs of a workers sweep's closed model (default max(32, 8 × the largest count))
+${COMMAND_TARGET_USAGE}
+                       with --sweep workers=…: the command (using {workers}) is started per count
   --sweep-repeat N     measured windows per value, each a point of the fit
                        (default: enough for 6 points, e.g. 2 for four worker counts)
   --ready-timeout DUR  how long a started target (--target-config) may take to answer /readyz (default 120s)
@@ -212,6 +216,7 @@ export async function run(argv: string[]): Promise<number> {
       sweep: { type: 'string' },
       'sweep-vus': { type: 'string' },
       'sweep-repeat': { type: 'string' },
+      ...COMMAND_TARGET_OPTIONS,
       'target-config': { type: 'string' },
       'ready-timeout': { type: 'string' },
       'settle-max': { type: 'string' },
@@ -242,6 +247,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const slo = values.slo === undefined && sweepSpec ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
   const sweep = sweepRequest(sweepSpec, values, slo !== null);
+  // --target-cmd: the workers sweep starts the user's command with {workers} = each count
+  const commandSpec = commandTargetFromFlags(COMMAND, values, 120_000);
+  let outDirOf = () => process.cwd();
+  if (commandSpec && sweep) {
+    checkSweepCommand(COMMAND, commandSpec, sweep.kind);
+    if (values['target-config'] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-cmd and --target-config: give one`);
+    sweep.starter = commandSweepStarter(commandSpec, () => outDirOf());
+  } else if (commandSpec) checkSweepCommand(COMMAND, commandSpec, null);
   const env = keyValueFlags(COMMAND, 'env', values.env);
   let target: string | null = null;
   if (values.target !== undefined) {
@@ -295,6 +308,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = checkOutputDir(COMMAND, 'out', values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+  outDirOf = () => outDir;
   const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', COMMAND, ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   let interrupts = 0;
@@ -316,6 +330,8 @@ export async function run(argv: string[]): Promise<number> {
       request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p, sweep?.kind ?? 'vus') + '\n');
     } else request.log = () => {};
     const doc = await runCapacity({ ...request, stopRequested });
+    // the sweep records the shop configuration it was given; for a command target that is the command
+    if (commandSpec && doc.sweep) doc.sweep.targetConfig = { cmd: commandSpec.cmd };
     const out = path.join(outDir, 'capacity.json');
     validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
     await writeJsonAtomic(out, doc);

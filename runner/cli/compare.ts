@@ -14,6 +14,8 @@ import { loadScenario } from '../scenario/load.ts';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
 import { checkOutputDir } from './output-paths.ts';
+import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
+import { commandMatrix, isCommandMatrixFile, type ComparisonEntry } from '../compare/command-matrix.ts';
 
 export const USAGE = `usage: stampede compare <scenario.ts> --matrix <matrix.json | 'K=v1,v2;K=v1,v2'> [options]
 
@@ -33,6 +35,15 @@ for /readyz, run, read its invariants, stop it, cool down — and ranks them.
   --env K=V            a value for the scenario (k6 __ENV); repeatable; the same for every configuration
   --threads N          engine worker threads (default 1)
   --ready-timeout D    how long a configuration may take to be ready (default 120s); else it is skipped
+  --rank latency|cost  latency (default): lower p99 first; cost: "the cheapest configuration that meets
+                       the SLO": of those whose invariants held and thresholds passed, the lowest target
+                       CPU-seconds per 1,000 requests first (measured from /proc for started targets)
+
+Your own service instead of the shop: --target-cmd with {placeholders} whose values are the matrix's
+axes (--matrix 'workers=1,2;delay=0,20'), or a matrix file of configurations that may each run their
+own program: [{"name": "py-2", "cmd": "gunicorn -w {workers} -b 127.0.0.1:{port} app:app",
+"knobs": {"workers": 2}, "env": {"K": "v"}, "ready": "/healthz"}, ...]
+${COMMAND_TARGET_USAGE}
 
 A configuration that cannot start here (e.g. no Redis) is reported as skipped with the reason;
 the others still run. comparison.json holds each run's summary and the path of its result.json.
@@ -70,6 +81,8 @@ export async function run(argv: string[]): Promise<number> {
       env: { type: 'string', multiple: true },
       threads: { type: 'string' },
       'ready-timeout': { type: 'string' },
+      ...COMMAND_TARGET_OPTIONS,
+      rank: { type: 'string' },
     },
     USAGE,
   );
@@ -81,7 +94,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!file || positionals.length > 1) throw new StampedeError('STAMPEDE_E_USAGE', positionals.length > 1 ? `stampede compare: one scenario file expected, got ${positionals.length}` : 'stampede compare: a scenario file is required', usageHint('compare'));
   if (values.matrix === undefined) throw new StampedeError('STAMPEDE_E_USAGE', "stampede compare: --matrix is required (e.g. --matrix 'variant=sync,async;cache=none,redis')");
   // the matrix first: a bad knob is refused before anything is loaded or started
-  const entries = parseMatrix(values.matrix);
+  const commandSpec = commandTargetFromFlags('compare', values, durationFlag('ready-timeout', values['ready-timeout'], 120_000));
+  const entries: ComparisonEntry[] =
+    commandSpec || isCommandMatrixFile(values.matrix) ? commandMatrix(values.matrix, commandSpec, durationFlag('ready-timeout', values['ready-timeout'], 120_000)) : parseMatrix(values.matrix);
+  if (values.rank !== undefined && values.rank !== 'latency' && values.rank !== 'cost') throw new StampedeError('STAMPEDE_E_USAGE', `stampede compare: --rank: expected latency or cost, got ${JSON.stringify(values.rank)}`);
+  const rankBy = values.rank === 'cost' ? 'cost' : 'latency';
   const repeat = numberFlag('compare', 'repeat', values.repeat, { min: 1, max: 100, integer: true }) ?? 1;
   const threads = numberFlag('compare', 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
   const cooldownMs = durationFlag('cooldown', values.cooldown, 5000);
@@ -118,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
       env,
       threads,
       readyTimeoutMs,
+      rankBy,
       stopRequested,
       log: (l) => {
         live.progress?.done();

@@ -17,6 +17,9 @@ import { writeResultOrRescue, writeSideOutput } from './result-rescue.ts';
 import { dashboardUrlFlag, httpUrlFlag, listenOrRefuse } from './flag-values.ts';
 import { appendFile, writeFile } from 'node:fs/promises';
 import type { LiveState } from '../run/run-test.ts';
+import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
+import { specPlaceholders } from '../orchestrate/command-target.ts';
+import { checkKnobsAgainstPlaceholders } from '../orchestrate/placeholders.ts';
 
 export const USAGE = `usage: stampede run <scenario.ts> [options]
 
@@ -28,6 +31,8 @@ export const USAGE = `usage: stampede run <scenario.ts> [options]
                        keys as \`stampede target\` flags), wait for /readyz, run against it (env BASE,
                        BASE_URL, ADMIN_TOKEN), stop it
   --ready-timeout D    how long the started shop may take to be ready (default 120s); then exit 3
+${COMMAND_TARGET_USAGE}
+  --knob K=V           the value of {K} in --target-cmd; repeatable
   --threads N          engine worker threads (default 1); the schedule is split between them
   --quiet              no progress line and no summary (the result is still written)
   --junit FILE         thresholds and checks as JUnit XML (for a CI job's test report)
@@ -72,6 +77,8 @@ export async function run(argv: string[]): Promise<number> {
       'no-history': { type: 'boolean' },
       baseline: { type: 'string' },
       'fail-on': { type: 'string' },
+      ...COMMAND_TARGET_OPTIONS,
+      knob: { type: 'string', multiple: true },
     },
     USAGE,
   );
@@ -93,6 +100,12 @@ export async function run(argv: string[]): Promise<number> {
   if (targetConfig && target) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --target and --target-config: give one (--target-config starts its own target)');
   const readyTimeoutMs = values['ready-timeout'] === undefined ? 120_000 : tryParseDurationMs(values['ready-timeout']);
   if (readyTimeoutMs === undefined || readyTimeoutMs <= 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --ready-timeout: expected a duration such as 90s, got ${JSON.stringify(values['ready-timeout'])}`);
+  const commandSpec = commandTargetFromFlags('run', values, readyTimeoutMs);
+  const knobs = keyValueFlags('run', 'knob', values.knob);
+  if (commandSpec) {
+    if (target || targetConfig) throw new StampedeError('STAMPEDE_E_USAGE', `stampede run: --target-cmd and ${target ? '--target' : '--target-config'}: give one`);
+    checkKnobsAgainstPlaceholders(specPlaceholders(commandSpec), Object.keys(knobs), 'stampede run: --knob');
+  } else if (values.knob !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --knob needs --target-cmd');
   const quiet = values.quiet === true;
   const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
@@ -140,6 +153,7 @@ export async function run(argv: string[]): Promise<number> {
       threads,
       target,
       targetConfig,
+      command: commandSpec ? { spec: commandSpec, knobs, logFile: path.join(outDir, 'target.log') } : null,
       readyTimeoutMs,
       stopRequested,
       k6: values.k6 === true,

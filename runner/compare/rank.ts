@@ -8,8 +8,11 @@
 // reader can check in the table.
 import type { ColumnKey, ComparisonConfiguration, RunSummary, Stat, Winner } from '../result/comparison-schema.ts';
 
-export interface Column {
-  key: ColumnKey;
+/** the target-cost columns (COST_COLUMNS); every other key is a ranked column */
+type CostKey = 'targetCpuSecondsPer1000Requests' | 'targetPeakRssMb';
+
+export interface Column<K extends ColumnKey = ColumnKey> {
+  key: K;
   label: string;
   /** which way is better; null: shown, not ranked (e.g. units sold depends on the stock) */
   better: 'higher' | 'lower' | null;
@@ -19,7 +22,7 @@ export interface Column {
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : v >= 10 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms`);
 const int = (v: number) => String(Math.round(v));
 
-export const COLUMNS: Column[] = [
+export const COLUMNS: Array<Column<Exclude<ColumnKey, CostKey>>> = [
   { key: 'requestsPerSecond', label: 'req/s', better: 'higher', format: (v) => v.toFixed(1) },
   { key: 'latencyP50', label: 'latency p50', better: 'lower', format: ms },
   { key: 'latencyP99', label: 'latency p99', better: 'lower', format: ms },
@@ -32,6 +35,17 @@ export const COLUMNS: Column[] = [
   { key: 'thresholdsFailed', label: 'thresholds ✗', better: 'lower', format: int },
 ];
 
+/**
+ * The target's cost, when Stampede started it (from /proc): stats per configuration, used by
+ * --rank cost, but no entry in `winners` and not in the default rank order. Kept apart from
+ * COLUMNS so views that map every column or winner (the dashboard) are unaffected; the
+ * terminal table shows them when a configuration has them.
+ */
+export const COST_COLUMNS: Array<Column<CostKey>> = [
+  { key: 'targetCpuSecondsPer1000Requests', label: 'CPU-s/1k req', better: 'lower', format: (v) => v.toFixed(3) },
+  { key: 'targetPeakRssMb', label: 'peak RSS', better: 'lower', format: (v) => `${v.toFixed(0)} MB` },
+];
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -41,7 +55,7 @@ export function median(xs: number[]): number {
 /** Median, min and max of each column over runs; a column no run has is left out. */
 export function columnStats(runs: RunSummary[]): Partial<Record<ColumnKey, Stat>> {
   const out: Partial<Record<ColumnKey, Stat>> = {};
-  for (const c of COLUMNS) {
+  for (const c of [...COLUMNS, ...COST_COLUMNS]) {
     const xs = runs.map((r) => r[c.key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     if (xs.length === 0) continue;
     out[c.key] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
@@ -86,10 +100,13 @@ export function columnWinners(configs: ComparisonConfiguration[]): Winner[] {
  * fewer failed thresholds, then lower latency p99 (from the intended start: what users felt),
  * then higher throughput.
  */
-export function rankConfigurations(configs: ComparisonConfiguration[], invariantsOk: (id: string) => boolean | null): string[] {
+export function rankConfigurations(configs: ComparisonConfiguration[], invariantsOk: (id: string) => boolean | null, by: 'latency' | 'cost' = 'latency'): string[] {
   const key = (c: ComparisonConfiguration) => [
     invariantsOk(c.id) === false ? 1 : 0,
     c.stats?.thresholdsFailed?.median ?? Infinity,
+    // --rank cost: among those meeting the SLO (the scenario's thresholds), the cheapest first;
+    // a configuration whose cost is unknown (not started by Stampede) comes after those measured
+    ...(by === 'cost' ? [c.stats?.targetCpuSecondsPer1000Requests?.median ?? Infinity] : []),
     c.stats?.latencyP99?.median ?? Infinity,
     -(c.stats?.requestsPerSecond?.median ?? 0),
   ];
@@ -105,6 +122,10 @@ export function rankConfigurations(configs: ComparisonConfiguration[], invariant
     })
     .map((x) => x.id);
 }
+
+/** The method text with --rank cost. */
+export const COST_METHOD_PREFIX =
+  'Rank (--rank cost): configurations whose invariants held first, then fewer failed thresholds (the SLO), then the target’s lower CPU-seconds per 1,000 requests (from /proc), then lower latency p99, then higher req/s. ';
 
 export const METHOD =
   'Rank: configurations whose invariants held first, then fewer failed thresholds, then lower latency p99 (from the intended start), then higher req/s. ' +

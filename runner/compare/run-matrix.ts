@@ -14,8 +14,8 @@ import { validateOrThrow } from '../result/validate.ts';
 import { writeReportBeside } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
 import { TOOL_VERSION } from '../version.ts';
-import type { MatrixEntry } from './matrix.ts';
-import { columnStats, columnWinners, METHOD, rankConfigurations } from './rank.ts';
+import type { ComparisonEntry } from './command-matrix.ts';
+import { columnStats, columnWinners, COST_METHOD_PREFIX, METHOD, rankConfigurations } from './rank.ts';
 import { summariseRun } from './summarise.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 
@@ -23,19 +23,21 @@ export interface CompareOptions {
   file: string;
   scenarioName: string;
   matrixSource: string;
-  entries: MatrixEntry[];
+  entries: ComparisonEntry[];
   repeat: number;
   cooldownMs: number;
   outDir: string;
   env: Record<string, string>;
   threads: number;
   readyTimeoutMs: number;
+  /** --rank (default latency) */
+  rankBy?: 'latency' | 'cost';
   /** resolves when the user wants to stop (Ctrl-C): the current run ends gracefully, no more start */
   stopRequested: Promise<string>;
   log(line: string): void;
   onSecond?(s: LiveState): void;
   /** called before each run starts */
-  onRunStart?(e: { entry: MatrixEntry; index: number; repeat: number }): void;
+  onRunStart?(e: { entry: ComparisonEntry; index: number; repeat: number }): void;
   starter?: TargetStarter;
 }
 
@@ -52,7 +54,7 @@ export function finishComparison(c: Comparison): Comparison {
     const v = cfg?.runs.map((r) => r.summary?.invariantChecksOk).filter((x): x is boolean => typeof x === 'boolean') ?? [];
     return v.length === 0 ? null : v.every(Boolean);
   };
-  c.ranking = rankConfigurations(c.configurations, invariantsOk);
+  c.ranking = rankConfigurations(c.configurations, invariantsOk, c.meta.rankBy ?? 'latency');
   for (const cfg of c.configurations) cfg.rank = c.ranking.includes(cfg.id) ? c.ranking.indexOf(cfg.id) + 1 : null;
   c.winners = columnWinners(c.configurations.filter((x) => x.stats));
   return c;
@@ -79,11 +81,12 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
       startTime: new Date().toISOString(),
       endTime: new Date().toISOString(),
       partial: false,
+      ...(o.rankBy === 'cost' ? { rankBy: 'cost' as const } : {}),
     },
-    configurations: o.entries.map((e) => ({ id: e.id, label: e.label, given: e.given, config: recordedConfig(e.config), status: 'ran', skipReason: null, runs: [], stats: null, rank: null })),
+    configurations: o.entries.map((e) => ({ id: e.id, label: e.label, given: e.given, config: e.config ? recordedConfig(e.config) : { cmd: e.command?.spec.cmd ?? '', ...e.given }, status: 'ran', skipReason: null, runs: [], stats: null, rank: null })),
     winners: [],
     ranking: [],
-    method: METHOD,
+    method: o.rankBy === 'cost' ? COST_METHOD_PREFIX + METHOD.replace(/^Rank: [^.]*\. /, '') : METHOD,
   };
   const save = async () => {
     comparison.meta.endTime = new Date().toISOString();
@@ -113,7 +116,8 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
           env: o.env,
           threads: o.threads,
           target: null,
-          targetConfig: entry.config,
+          targetConfig: entry.command ? null : entry.config,
+          command: entry.command ? { ...entry.command, logFile: path.join(runDir, 'target.log') } : null,
           readyTimeoutMs: o.readyTimeoutMs,
           stopRequested: o.stopRequested,
           log: o.log,

@@ -2,6 +2,7 @@
 import type { RunResult } from '../result/schema.ts';
 import type { RunSummary } from '../result/comparison-schema.ts';
 import type { ShopInvariants } from '../orchestrate/invariants.ts';
+import { resourceFigures } from '../orchestrate/resource-sampler.ts';
 
 /** The scenarios' invariant checks (scenarios/shop/journeys.ts); any other check is a journey check. */
 export const INVARIANT_CHECKS = ['no oversell', 'no accepted order missing', 'queue drained', 'stock consistent'];
@@ -52,5 +53,14 @@ export function summariseRun(r: RunResult, inv: ShopInvariants | null): RunSumma
     failedThresholds: failedThresholds(r),
     diedAt: r.server?.diedAt ?? null,
     partial: r.partial,
+    ...targetCost(r),
   };
+}
+
+/** The target's cost columns; absent when Stampede did not start it (or /proc was unreadable). */
+function targetCost(r: RunResult): Pick<RunSummary, 'targetCpuSecondsPer1000Requests' | 'requestsPerTargetCoreSecond' | 'targetPeakRssMb'> {
+  const res = r.server?.resources;
+  if (!res) return {};
+  const f = resourceFigures(res, value(r, 'http_reqs', 'count') ?? 0);
+  return { targetCpuSecondsPer1000Requests: f.cpuSecondsPer1000Requests, requestsPerTargetCoreSecond: f.requestsPerCoreSecond, targetPeakRssMb: res.peakRssMb };
 }

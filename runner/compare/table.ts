@@ -1,7 +1,7 @@
 // The ranked comparison table for the terminal (and the README): one row per configuration,
 // best first; medians with the range over repeats; the winner of each column marked.
 import type { Comparison, ComparisonConfiguration, Stat } from '../result/comparison-schema.ts';
-import { COLUMNS, METHOD } from './rank.ts';
+import { COLUMNS as RANKED_COLUMNS, COST_COLUMNS, METHOD } from './rank.ts';
 
 function cell(stat: Stat | undefined, format: (v: number) => string, repeats: number): string {
   if (!stat) return '—';
@@ -22,6 +22,7 @@ function pad(rows: string[][]): string[] {
 
 export function formatComparisonTable(c: Comparison): string {
   const repeats = c.meta.repeat;
+  const COLUMNS = c.configurations.some((x) => x.stats?.targetCpuSecondsPer1000Requests) ? [...RANKED_COLUMNS, ...COST_COLUMNS] : RANKED_COLUMNS;
   const byId = new Map(c.configurations.map((x) => [x.id, x]));
   const ordered = [...c.ranking.map((id) => byId.get(id)).filter((x): x is ComparisonConfiguration => x !== undefined), ...c.configurations.filter((x) => !c.ranking.includes(x.id))];
   const mark = (id: string, key: string) => {

@@ -9,6 +9,10 @@ export interface LaunchedTarget {
   url: string;
   adminToken: string;
   stop(): Promise<void>;
+  /** the PIDs of its own processes, when known (for /proc sampling) */
+  pids?(): number[];
+  /** true when the starter already waited for its own readiness check (a command target's --ready): no /readyz poll */
+  ready?: boolean;
 }
 
 /** Starts a configuration; the default is the target app's startTarget(). Tests pass their own. */
@@ -55,6 +59,7 @@ export async function launchTarget(config: TargetConfig, opts: { readyTimeoutMs:
     if (isStampedeError(e) && e.exitCode === 2) throw e;
     throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the target could not start: ${e instanceof Error ? e.message : String(e)}`, [], { cause: e });
   }
+  if (target.ready === true) return target;
   try {
     await waitForReady(target.url, Math.max(1000, opts.readyTimeoutMs - (Date.now() - started)));
   } catch (e) {

@@ -11,12 +11,26 @@ import { exposesMetrics, metricsUrlOf, startScraper, type MetricsScraper } from 
 import { deriveServerSeries } from './server-series.ts';
 import { recordedConfig } from './target-config.ts';
 import { shopInvariantsSchema, type ShopInvariants } from './invariants.ts';
+import { startCommandTarget, type CommandTargetSpec } from './command-target.ts';
+import { procAvailable } from './proc-reader.ts';
+import { startResourceSampler, type ResourceSampler } from './resource-sampler.ts';
+import { StampedeError } from '../errors.ts';
+import { liveChildPids } from '../../target-app/launcher/services/child.ts';
+
+/** A command target to start for the run: the spec, this configuration's knob values, its log file. */
+export interface CommandTargetRun {
+  spec: CommandTargetSpec;
+  knobs: Record<string, string>;
+  logFile: string;
+}
 
 export interface RunAgainstOptions extends Omit<RunTestOptions, 'target' | 'targetConfig'> {
   /** --target URL (ignored when `targetConfig` is given) */
   target: string | null;
   /** a validated configuration to start, or null to run against `target` */
   targetConfig: TargetConfig | null;
+  /** the user's own service to start (instead of the shop), or null */
+  command?: CommandTargetRun | null;
   readyTimeoutMs: number;
   /** scrape /metrics when the target has it (default true) */
   scrape?: boolean;
@@ -39,6 +53,25 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   let launched: LaunchedTarget | null = null;
   const env = { ...o.env };
   let url = o.target;
+  let diedAtMs: number | null = null;
+  let invariantsUrl: string | null = null;
+  if (o.command) {
+    const t = await startCommandTarget(o.command.spec, { knobs: o.command.knobs, logFile: o.command.logFile, log: (l) => log(`target: ${l}`) });
+    launched = { url: t.url, adminToken: '', stop: t.stop, pids: () => [t.pid] };
+    void t.exited.then(() => (diedAtMs ??= Date.now()));
+    url = t.url;
+    env.BASE = url;
+    env.BASE_URL = url;
+    invariantsUrl = t.invariantsUrl;
+    if (t.resetUrl) {
+      try {
+        await callHook('POST', t.resetUrl, '--reset');
+      } catch (e) {
+        await t.stop();
+        throw e;
+      }
+    }
+  }
   if (o.targetConfig) {
     launched = await launchTarget(o.targetConfig, { readyTimeoutMs: o.readyTimeoutMs, log: (l) => log(`target: ${l}`), ...(o.starter ? { starter: o.starter } : {}) });
     url = launched.url;
@@ -52,11 +85,15 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     let scraper: MetricsScraper | null = null;
     if (url && o.scrape !== false && (await exposesMetrics(url))) scraper = startScraper(metricsUrlOf(url));
     let outcome: RunOutcome;
+    const pidsOf = launched?.pids;
+    // the shop's processes are its Node servers and the services the launcher spawned (postgres, redis, …)
+    const sampler: ResourceSampler | null = pidsOf && procAvailable() ? startResourceSampler(() => [...pidsOf(), ...(o.command ? [] : liveChildPids())]) : null;
     const restoreEnv = exposeEnv(env);
     try {
       outcome = await runTest({ ...o, env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
     } catch (e) {
       await scraper?.stop();
+      sampler?.stop(Date.now());
       throw e;
     } finally {
       restoreEnv();
@@ -68,11 +105,56 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
         outcome.result.warnings.push(`the target stopped answering at t=${server.diedAt} s (its /metrics failed from then on); the errors after it are in the timeline by kind`);
       }
     }
-    const invariants = launched && url && !outcome.result.server?.diedAt ? await readInvariants(url, launched.adminToken) : null;
+    if (sampler) {
+      const { resources, series } = sampler.stop(outcome.runStartEpochMs);
+      const server = (outcome.result.server ??= { url: url ?? '', series: {} });
+      Object.assign(server.series, series);
+      server.resources = resources;
+    }
+    if (o.command && diedAtMs !== null) {
+      const server = (outcome.result.server ??= { url: url ?? '', series: {} });
+      const t = Math.max(0, Math.round((diedAtMs - outcome.runStartEpochMs) / 1000));
+      if (server.diedAt === null || server.diedAt === undefined) {
+        server.diedAt = t;
+        outcome.result.warnings.push(`the target command exited at t=${t} s (see ${o.command.logFile}); the errors after it are in the timeline by kind`);
+      }
+    }
+    let invariants: ShopInvariants | null = null;
+    if (o.command) {
+      if (invariantsUrl && diedAtMs === null) invariants = await readHookInvariants(invariantsUrl, outcome.result.warnings);
+    } else if (launched && url && !outcome.result.server?.diedAt) invariants = await readInvariants(url, launched.adminToken);
     return { ...outcome, invariants, url };
   } finally {
     await launched?.stop().catch((e: unknown) => log(`stopping the target failed: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/** --reset: a 2xx answer is required, anything else stops the configuration (exit 3). */
+async function callHook(method: 'POST' | 'GET', url: string, what: string): Promise<void> {
+  let status: string;
+  try {
+    const res = await fetch(url, { method, signal: AbortSignal.timeout(30_000) });
+    await res.arrayBuffer();
+    if (res.status >= 200 && res.status < 300) return;
+    status = `HTTP ${res.status}`;
+  } catch (e) {
+    status = e instanceof Error ? ((e.cause as { code?: string } | undefined)?.code ?? e.message) : String(e);
+  }
+  throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${what} ${method} ${url} failed (${status})`);
+}
+
+/** --invariants: read after the run; the shop's shape (sold, oversold, …) or a warning, never a guess. */
+async function readHookInvariants(url: string, warnings: string[]): Promise<ShopInvariants | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const body: unknown = await res.json().catch(() => null);
+    const parsed = shopInvariantsSchema.safeParse(body);
+    if (res.status >= 200 && res.status < 300 && parsed.success) return parsed.data;
+    warnings.push(`--invariants ${url}: ${res.status >= 300 ? `HTTP ${res.status}` : 'not the expected JSON (stockAtStart, stockLeft, sold, oversold, acceptedButMissing, drained)'}; invariants unknown`);
+  } catch (e) {
+    warnings.push(`--invariants ${url}: ${e instanceof Error ? e.message : String(e)}; invariants unknown`);
+  }
+  return null;
 }
 
 /** GET /admin/invariants of the shop; null when it cannot be read (shown as unknown, never as ok). */

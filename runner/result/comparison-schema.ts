@@ -44,6 +44,10 @@ export const runSummarySchema = z.object({
   failedThresholds: z.array(z.string()).optional(),
   /** t (s) at which the target stopped answering, when it died */
   diedAt: z.number().nullable(),
+  /** a target started by Stampede, from /proc: its CPU-seconds per 1,000 requests, requests per core-second, peak RSS (MB) */
+  targetCpuSecondsPer1000Requests: z.number().nullable().optional(),
+  requestsPerTargetCoreSecond: z.number().nullable().optional(),
+  targetPeakRssMb: z.number().nullable().optional(),
   partial: z.boolean(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
@@ -65,7 +69,7 @@ export type ComparisonRun = z.infer<typeof comparisonRunSchema>;
 export const statSchema = z.object({ median: z.number(), min: z.number(), max: z.number(), n: z.number().int().positive() });
 export type Stat = z.infer<typeof statSchema>;
 
-export const columnKeySchema = z.enum(['requestsPerSecond', 'latencyP50', 'latencyP99', 'durationP50', 'durationP99', 'errorRate', 'sold', 'oversold', 'checksFailed', 'thresholdsFailed']);
+export const columnKeySchema = z.enum(['requestsPerSecond', 'latencyP50', 'latencyP99', 'durationP50', 'durationP99', 'errorRate', 'sold', 'oversold', 'checksFailed', 'thresholdsFailed', 'targetCpuSecondsPer1000Requests', 'targetPeakRssMb']);
 export type ColumnKey = z.infer<typeof columnKeySchema>;
 
 export const comparisonConfigurationSchema = z.object({
@@ -114,6 +118,8 @@ export const comparisonSchema = z.object({
     endTime: z.string(),
     /** true when the comparison was interrupted before every run was done */
     partial: z.boolean(),
+    /** --rank: 'cost' ranks the configurations that meet the scenario's thresholds by the target's CPU-s per request (default 'latency') */
+    rankBy: z.enum(['latency', 'cost']).optional(),
   }),
   configurations: z.array(comparisonConfigurationSchema),
   winners: z.array(winnerSchema),

@@ -118,6 +118,44 @@ export const generatorHealthSchema = z.object({
 });
 export type GeneratorHealth = z.infer<typeof generatorHealthSchema>;
 
+/**
+ * A target started by Stampede, measured from /proc over the run (its whole process tree):
+ * CPU-seconds (user+sys), peaks, each process, and the machine's CPU split between the
+ * generator, the target and everything else. The per-second series are in server.series
+ * (target_cpu_percent, target_rss_mb, target_threads, target_fds, target_processes); each
+ * process's own CPU per second is in processes[].cpuPercent (kept out of server.series, where
+ * every series is a chart: a shop has a dozen processes).
+ */
+export const targetResourcesSchema = z.object({
+  source: z.literal('proc'),
+  rootPids: z.array(z.number().int()),
+  /** seconds over which it was measured */
+  seconds: z.number(),
+  cpuSeconds: z.number(),
+  peakRssMb: z.number(),
+  peakThreads: z.number().int(),
+  peakFds: z.number().int().nullable(),
+  peakProcesses: z.number().int(),
+  processes: z.array(z.object({ pid: z.number().int(), comm: z.string(), cpuSeconds: z.number(), peakRssMb: z.number(), cpuPercent: z.array(z.tuple([z.number(), z.number()])) })),
+  machine: z
+    .object({
+      cpus: z.number().int(),
+      /** core-seconds the whole machine was busy */
+      busyCoreSeconds: z.number(),
+      generatorCpuSeconds: z.number(),
+      /** shares of the machine's capacity (cores × seconds), 0..1 */
+      generatorShare: z.number(),
+      targetShare: z.number(),
+      otherShare: z.number(),
+      generatorCpus: z.string().nullable(),
+      targetCpus: z.string().nullable(),
+      /** the generator and the target may run on the same cores (their affinities overlap) */
+      sharedCores: z.boolean(),
+    })
+    .nullable(),
+});
+export type TargetResources = z.infer<typeof targetResourcesSchema>;
+
 /** The target's Prometheus metrics scraped during the run: one series per name, [t seconds, value]. */
 export const serverMetricsSchema = z.object({
   url: z.string(),
@@ -130,6 +168,8 @@ export const serverMetricsSchema = z.object({
    * scrape. Readers draw a series as it says, never by its name (absent in older results: as is).
    */
   kinds: z.record(z.string(), z.object({ shown: z.enum(['value', 'rate', 'ratio', 'mean']), declared: z.string(), unit: z.string() })).optional(),
+  /** set when Stampede started the target and could read /proc */
+  resources: targetResourcesSchema.optional(),
 });
 export type ServerMetrics = z.infer<typeof serverMetricsSchema>;
 

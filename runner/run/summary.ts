@@ -2,6 +2,7 @@
 // metric; both latency definitions always named; generator health last, so a saturated
 // generator is never mistaken for a slow target.
 import type { MetricResult, RunResult } from '../result/schema.ts';
+import { formatTargetResources } from './resource-lines.ts';
 
 const TREND_KEYS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'];
 
@@ -63,6 +64,7 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
   lines.push(`  GENERATOR  ${g.saturated ? '⚠ SATURATED' : 'ok'} — ${health.join(', ')}`);
   for (const reason of g.reasons) lines.push(`    ⚠ ${reason}`);
   for (const w of r.warnings) if (!w.startsWith('generator saturated')) lines.push(`  ⚠ ${w}`);
+  lines.push(...formatTargetResources(r));
   lines.push('');
   if (paths.result) lines.push(`  result ... ${paths.result}`);
   if (paths.report) lines.push(`  report ... ${paths.report}`);

@@ -1,0 +1,66 @@
+// The flags that describe a command target, shared by run, compare and capacity:
+// --target-cmd, --ready, --ready-timeout, --cwd, --target-env K=V (repeatable), --reset,
+// --invariants, --stop-grace. Validated here, before anything starts (exit 2 naming the flag).
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { StampedeError } from '../errors.ts';
+import { checkProgram, DEFAULT_STOP_GRACE_MS, type CommandTargetSpec } from '../orchestrate/command-target.ts';
+import { tryParseDurationMs } from '../scenario/duration.ts';
+import { keyValueFlags } from './args.ts';
+
+export const COMMAND_TARGET_OPTIONS = {
+  'target-cmd': { type: 'string' },
+  ready: { type: 'string' },
+  cwd: { type: 'string' },
+  'target-env': { type: 'string', multiple: true },
+  reset: { type: 'string' },
+  invariants: { type: 'string' },
+  'stop-grace': { type: 'string' },
+} as const;
+
+export const COMMAND_TARGET_USAGE = `  --target-cmd 'CMD'   start your own service: a command line with {placeholders} (run without a shell;
+                       quoting as in sh). {port} is a free port Stampede picks (the base URL is
+                       http://127.0.0.1:{port}, given to the scenario as BASE / BASE_URL); every
+                       other {name} is a knob (--knob on run, --matrix on compare). Its output goes
+                       to target.log in the run's folder; it is stopped with SIGTERM to its whole
+                       process group, SIGKILL after --stop-grace (default 5s)
+  --ready PATH|URL     readiness check, any 2xx/3xx (default /); a full URL when CMD has no {port}
+  --cwd DIR            working directory of the command
+  --target-env K=V     environment for the command, placeholders allowed; repeatable
+  --reset PATH|URL     POSTed after ready, before the run (2xx expected, else exit 3)
+  --invariants PATH|URL
+                       read after the run: JSON like the shop's /admin/invariants (sold, oversold, …)
+  --stop-grace D       SIGTERM → SIGKILL grace period when stopping it (default 5s)`;
+
+type Values = { [K in keyof typeof COMMAND_TARGET_OPTIONS]?: (typeof COMMAND_TARGET_OPTIONS)[K] extends { multiple: true } ? string[] : string };
+
+/** The spec given by the flags; null without --target-cmd (then the other command flags are refused). */
+export function commandTargetFromFlags(command: string, values: Values, readyTimeoutMs: number): CommandTargetSpec | null {
+  const cmd = values['target-cmd'];
+  if (cmd === undefined) {
+    for (const k of ['ready', 'cwd', 'target-env', 'reset', 'invariants', 'stop-grace'] as const) {
+      if (values[k] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --${k} needs --target-cmd`);
+    }
+    return null;
+  }
+  let cwd: string | null = null;
+  if (values.cwd !== undefined) {
+    cwd = path.resolve(values.cwd);
+    if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --cwd: ${values.cwd}: no such directory`);
+  }
+  const env = keyValueFlags(command, 'target-env', values['target-env']);
+  // syntax (quotes, operators) and the program, so a typo is caught before any configuration runs
+  checkProgram({ cmd, env, cwd }, `stampede ${command}: --target-cmd`);
+  const grace = values['stop-grace'] === undefined ? DEFAULT_STOP_GRACE_MS : tryParseDurationMs(values['stop-grace']);
+  if (grace === undefined || grace < 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --stop-grace: expected a duration such as 5s, got ${JSON.stringify(values['stop-grace'])}`);
+  return {
+    cmd,
+    env,
+    ready: values.ready ?? '/',
+    readyTimeoutMs,
+    cwd,
+    stopGraceMs: grace,
+    reset: values.reset ?? null,
+    invariants: values.invariants ?? null,
+  };
+}
