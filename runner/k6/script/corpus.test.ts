@@ -22,6 +22,8 @@ interface Expectation {
   server?(seen: Seen[]): void;
   /** journey errors logged */
   errors?: number;
+  /** the run's stopReason (null: it ran to its end) */
+  stopReason?: string | null;
 }
 
 const pathsOf = (seen: Seen[]) => seen.map((s) => s.path);
@@ -144,6 +146,9 @@ const EXPECT: Record<string, Expectation> = {
     },
   },
   '51-cookies-reset.js': { iterations: 2, requests: 4, checks: { '::jar empty at the start of every iteration': [2, 0] } },
+  // the fourth iteration aborts after its first request: 3 × 2 + 1 requests, then the run stops
+  // (30 s planned); the aborting iteration ends like a failed one, counted
+  '53-test-abort.js': { iterations: 4, requests: 7, stopReason: 'test aborted by the script: exec.test.abort("enough crocodiles")' },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 
@@ -172,7 +177,7 @@ describe('the k6 corpus', () => {
     it(file, async () => {
       const before = server.seen.length;
       const errors: string[] = [];
-      const { result } = await runTest({ file: path.join(CORPUS, file), env: { BASE: server.url }, threads: 1, log: (l) => errors.push(l) });
+      const { result, scriptAborted } = await runTest({ file: path.join(CORPUS, file), env: { BASE: server.url }, threads: 1, log: (l) => errors.push(l) });
       const iterations = result.metrics.iterations?.values.count ?? 0;
       const requests = result.metrics.http_reqs?.values.count ?? 0;
       if (typeof want.iterations === 'number') expect(iterations).toBe(want.iterations);
@@ -184,7 +189,24 @@ describe('the k6 corpus', () => {
       expect(errors.filter((e) => e.startsWith('journey error'))).toHaveLength(want.errors ?? 0);
       // custom metrics the script declares are metrics it records (no "unknown metric" warning)
       expect(result.warnings.filter((w) => w.includes('is not a metric Stampede records'))).toEqual([]);
+      expect(result.stopReason?.replace(/ \(.*\)$/, '') ?? null).toBe(want.stopReason ?? null);
+      expect(scriptAborted?.replace(/ \(.*\)$/, '')).toBe(want.stopReason ?? undefined);
       want.server?.(server.seen.slice(before));
     });
   }
+
+  it('exec.test.abort() stops every thread of a --threads 2 run', async () => {
+    const file = path.join(CORPUS, '53-test-abort.js');
+    const started = Date.now();
+    const { result, scriptAborted } = await runTest({ file, env: { BASE: server.url }, threads: 2, log: () => undefined });
+    // each thread's VU reaches its own fourth iteration; whichever aborts first stops both
+    expect(scriptAborted).toMatch(/^test aborted by the script: exec\.test\.abort\("enough crocodiles"\)/);
+    expect(result.partial).toBe(true);
+    expect(result.stopReason).toBe(scriptAborted);
+    const iterations = result.metrics.iterations?.values.count ?? 0;
+    expect(iterations).toBeGreaterThanOrEqual(4);
+    expect(iterations).toBeLessThan(100);
+    // safety cap, far under the planned 30 s
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
