@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runTest } from '../../run/run-test.ts';
 import type { RunResult } from '../../result/schema.ts';
+import { formatSummary } from '../../run/summary.ts';
 import { startCorpusServer, type Seen } from './test-server.ts';
 
 const CORPUS = path.join(import.meta.dirname, 'corpus');
@@ -22,6 +23,8 @@ interface Expectation {
   server?(seen: Seen[]): void;
   /** journey errors logged */
   errors?: number;
+  /** anything else about the result */
+  result?(result: RunResult): void;
   /** the run's stopReason (null: it ran to its end) */
   stopReason?: string | null;
 }
@@ -149,6 +152,21 @@ const EXPECT: Record<string, Expectation> = {
   // the fourth iteration aborts after its first request: 3 × 2 + 1 requests, then the run stops
   // (30 s planned); the aborting iteration ends like a failed one, counted
   '53-test-abort.js': { iterations: 4, requests: 7, stopReason: 'test aborted by the script: exec.test.abort("enough crocodiles")' },
+  // cart_size holds 2, 3, 4 (isTime false: plain numbers); server_time is a duration (isTime true)
+  '54-trend-is-time.js': {
+    iterations: 3,
+    requests: 3,
+    result: (r) => {
+      expect(r.metrics.cart_size).toMatchObject({ type: 'trend', contains: 'default', values: { min: 2, max: 4 } });
+      expect(r.metrics.server_time).toMatchObject({ type: 'trend', contains: 'time' });
+      expect(r.tagged.filter((t) => t.metric === 'cart_size').map((t) => t.contains)).toEqual(['default']);
+      const summary = formatSummary(r, { result: 'result.json' });
+      // numbers (HDR: 3 significant digits), no unit
+      expect(summary).toMatch(/cart_size \.+: avg=3(\.\d+)? min=2 med=3(\.\d+)? max=4 p\(90\)=4(\.\d+)? /);
+      expect(summary).not.toMatch(/cart_size .*(ms|µs)/);
+      expect(summary).toMatch(/server_time \.+: avg=[\d.]+(µs|ms|s) /);
+    },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 
@@ -191,6 +209,7 @@ describe('the k6 corpus', () => {
       expect(result.warnings.filter((w) => w.includes('is not a metric Stampede records'))).toEqual([]);
       expect(result.stopReason?.replace(/ \(.*\)$/, '') ?? null).toBe(want.stopReason ?? null);
       expect(scriptAborted?.replace(/ \(.*\)$/, '')).toBe(want.stopReason ?? undefined);
+      want.result?.(result);
       want.server?.(server.seen.slice(before));
     });
   }
