@@ -167,6 +167,16 @@ const EXPECT: Record<string, Expectation> = {
       expect(summary).toMatch(/server_time \.+: avg=[\d.]+(µs|ms|s) /);
     },
   },
+  // one sending and one receiving sample per request, under the request's tags (no kind:none sample: max>0 fails)
+  '55-request-phases.js': {
+    iterations: 4,
+    requests: 4,
+    thresholds: { 'http_req_sending: max<60000': true, 'http_req_receiving{kind:list}: max<60000': true, 'http_req_receiving{kind:none}: max>0': false },
+    result: (r) => {
+      expect(r.metrics.http_req_sending).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
+      expect(r.metrics.http_req_receiving).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
+    },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 
