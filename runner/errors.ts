@@ -15,7 +15,15 @@ export const EXIT = {
   aborted: 130,
   /** k6: thresholds failed */
   thresholdsFailed: 99,
+  /** k6: the script called exec.test.abort() (k6's ScriptAborted) */
+  scriptAborted: 108,
 } as const;
+
+/**
+ * How an error thrown by a script's exec.test.abort() begins: the run (in this thread or a
+ * worker's, where it arrives as a journey error's message) recognises it and stops the test.
+ */
+export const SCRIPT_ABORT_PREFIX = 'test aborted by the script: ';
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -52,7 +52,7 @@ ${COMMAND_TARGET_USAGE}
 When the target answers /metrics (Prometheus), it is scraped every second into result.server.
 
 exit codes: 0 passed, 99 a threshold failed, 2 bad input, 3 the target could not start or get ready,
-            130 interrupted (partial result written)`;
+            108 the k6 script called exec.test.abort() (result written), 130 interrupted (partial result written)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals, help } = parseCommandArgs(
@@ -147,7 +147,7 @@ export async function run(argv: string[]): Promise<number> {
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
   const live = ingest ? await openLiveStream(ingest, warn) : null;
   try {
-    const { result, thresholdsFailed, invariants, handleSummary, setupData } = await runAgainstTarget({
+    const { result, thresholdsFailed, invariants, handleSummary, setupData, scriptAborted } = await runAgainstTarget({
       file,
       env,
       threads,
@@ -181,6 +181,7 @@ export async function run(argv: string[]): Promise<number> {
     if (regression && (!quiet || regression.failed)) process.stdout.write(regression.text);
     // interrupted wins over a failed threshold: the run did not finish, so no verdict is final
     if (interrupts.interrupted()) return EXIT.aborted;
+    if (scriptAborted !== undefined) return EXIT.scriptAborted;
     if (thresholdsFailed || regression?.failed) return EXIT.thresholdsFailed;
     return EXIT.ok;
   } finally {

@@ -48,6 +48,12 @@ export function buildRunResult(input: BuildInput): RunResult {
   const warnings: string[] = [...loaded.warnings];
   for (const [message, n] of input.journeyErrors) warnings.push(`journey error ×${n}: ${message}`);
   const tagged = aggregate.tagged();
+  // a k6 Trend declared without isTime holds plain numbers: contains 'default', as k6 reports it
+  const untimed = new Set(loaded.untimedTrends ?? []);
+  if (untimed.size > 0) {
+    for (const [key, m] of Object.entries(metrics)) if (m.type === 'trend' && untimed.has(key.replace(/\{.*$/, ''))) m.contains = 'default';
+    for (const t of tagged) if (t.type === 'trend' && untimed.has(t.metric)) t.contains = 'default';
+  }
   if (tagged.some((t) => t.tags.name === OVERFLOW_NAME)) {
     warnings.push(`more than ${MAX_REQUEST_NAMES} distinct request names (URLs with ids in them?): later ones are recorded as "${OVERFLOW_NAME}" — pass { name: 'GET /products/:id' } to group them`);
   }

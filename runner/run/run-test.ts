@@ -16,7 +16,7 @@ import { RequestNames, VirtualUser } from '../engine/vu.ts';
 import { startInProcess, startWorkers, type EngineHandle } from './engines.ts';
 import { buildRunResult } from './build-result.ts';
 import type { RunResult, ThresholdVerdict } from '../result/schema.ts';
-import { StampedeError } from '../errors.ts';
+import { SCRIPT_ABORT_PREFIX, StampedeError } from '../errors.ts';
 import { errorMessage } from '../engine/thread-engine.ts';
 import { ABANDON_AFTER_STOP_MS, OVERRUN_SLACK_MS, TEARDOWN_AFTER_INTERRUPT_MS, callAt } from './run-guard.ts';
 import { catchStrayErrors } from '../engine/stray-errors.ts';
@@ -62,6 +62,8 @@ export interface RunOutcome {
   handleSummary?: unknown;
   /** what setup() returned (handleSummary's data.setup_data) */
   setupData?: unknown;
+  /** the script stopped the test with exec.test.abort(): why (the CLI exits 108, as k6) */
+  scriptAborted?: string;
 }
 
 const THRESHOLD_EVAL_EVERY_S = 2;
@@ -102,6 +104,18 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const unlessStopped = <T>(p: Promise<T>, graceMs: number): Promise<T | null> =>
     userStopped ? Promise.race([p, userStopped.then(() => new Promise<null>((r) => setTimeout(() => r(null), graceMs)))]) : p;
 
+  // exec.test.abort() in a journey (any thread) or in setup(): the whole test stops, as k6
+  let scriptAborted: string | null = null;
+  const isScriptAbort = (message: string) => {
+    if (!message.startsWith(SCRIPT_ABORT_PREFIX)) return false;
+    if (scriptAborted === null) {
+      scriptAborted = message;
+      log(message);
+    }
+    stop(message);
+    return true;
+  };
+
   // setup() and teardown() run here, with their own VU whose requests are not measured
   const lifecycleRecorder = new IntervalRecorder(-1);
   const lifecycleVu = new VirtualUser(0, 0, { recorder: lifecycleRecorder, options, env, recordHttp: false, names: new RequestNames() });
@@ -112,9 +126,12 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       const data = await unlessStopped(withTimeout(Promise.resolve(loaded.setup(lifecycleVu)).then((d) => ({ d })), options.setupTimeoutMs, 'setup()'), 0);
       setupData = JSON.parse(JSON.stringify(data?.d ?? null));
     } catch (e) {
-      lifecycleVu.close();
-      lifecycleRecorder.close();
-      throw new StampedeError('STAMPEDE_E_SETUP_FAILED', `${opts.file}: setup() failed: ${errorMessage(e)}`);
+      // exec.test.abort() in setup(): no load (the engine starts stopped), the result is written
+      if (!isScriptAbort(errorMessage(e))) {
+        lifecycleVu.close();
+        lifecycleRecorder.close();
+        throw new StampedeError('STAMPEDE_E_SETUP_FAILED', `${opts.file}: setup() failed: ${errorMessage(e)}`);
+      }
     }
   }
 
@@ -124,6 +141,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const aggregate = new RunAggregate(threads, offeredAt);
   const errorCounts = new Map<string, number>();
   const onJourneyError = (message: string) => {
+    if (isScriptAbort(message)) return;
     const n = (errorCounts.get(message) ?? 0) + 1;
     errorCounts.set(message, n);
     if (n <= MAX_ERROR_PRINTS) log(`journey error: ${message}${n === MAX_ERROR_PRINTS ? ' (further repeats counted, not printed)' : ''}`);
@@ -272,7 +290,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const interrupted = result.metrics.interrupted_iterations?.values.count ?? 0;
   if (interrupted > 0) result.warnings.push(`${interrupted} iteration(s) were still running when their gracefulStop, gracefulRampDown or the run's stop ran out: interrupted, and not counted in iterations (interrupted_iterations)`);
   result.warnings.push(...engineNotes);
-  return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000, handleSummary: loaded.handleSummary, setupData };
+  return { result, thresholdsFailed: verdicts.some((v) => !v.ok), runStartEpochMs: runStartUs / 1000, handleSummary: loaded.handleSummary, setupData, ...(scriptAborted === null ? {} : { scriptAborted }) };
 }
 
 /** Scheduled iterations per second of the run, over every arrival-rate scenario (null when none). */

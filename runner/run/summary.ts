@@ -111,7 +111,7 @@ function formatValues(m: MetricResult): string {
   switch (m.type) {
     case 'trend':
       return TREND_KEYS.filter((k) => v[k] !== undefined)
-        .map((k) => `${k}=${fmtMs(v[k] ?? 0)}`)
+        .map((k) => `${k}=${m.contains === 'time' ? fmtMs(v[k] ?? 0) : fmtNumber(v[k] ?? 0)}`)
         .join(' ');
     case 'rate':
       return `${pct(v.passes ?? 0, (v.passes ?? 0) + (v.fails ?? 0))}  ${v.passes ?? 0} of ${(v.passes ?? 0) + (v.fails ?? 0)}`;

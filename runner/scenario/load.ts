@@ -26,6 +26,8 @@ export interface LoadedScenario {
   handleSummary?: unknown;
   /** k6-style warnings (ignored options, thresholds on metrics Stampede does not record) */
   warnings: string[];
+  /** a k6 script's Trends declared without isTime: their values are plain numbers, not ms */
+  untimedTrends?: readonly string[];
 }
 
 const LIFECYCLE = new Set(['setup', 'teardown', 'handleSummary']);
@@ -100,6 +102,8 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
   if (typeof mod.setup === 'function') loaded.setup = mod.setup as SetupFn;
   if (typeof mod.teardown === 'function') loaded.teardown = mod.teardown as TeardownFn;
   if (mod.handleSummary !== undefined) loaded.handleSummary = mod.handleSummary;
+  const untimedTrends = (mod as Record<symbol, unknown>)[Symbol.for('stampede.k6.untimedTrends')];
+  if (Array.isArray(untimedTrends) && untimedTrends.length > 0) loaded.untimedTrends = untimedTrends.filter((n): n is string => typeof n === 'string');
   return loaded;
 }
 

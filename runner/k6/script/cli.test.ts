@@ -21,6 +21,16 @@ afterAll(async () => {
 const script = path.join(import.meta.dirname, 'corpus', '45-handle-summary.js');
 
 describe('stampede run <k6 script>', () => {
+  it('exec.test.abort(): the result is written, marked with the reason, and the run exits 108 (k6 ScriptAborted)', async () => {
+    const out = path.join(scratch.dir, 'aborted');
+    const r = await runCli(['run', path.join(import.meta.dirname, 'corpus', '53-test-abort.js'), '--env', `BASE=${server.url}`, '--threads', '2', '--out', out, '--no-dashboard', '--no-history']);
+    expect(r.code).toBe(108);
+    expect(r.stderr).not.toMatch(/journey error|    at /);
+    const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
+    expect(result.partial).toBe(true);
+    expect(result.stopReason).toMatch(/^test aborted by the script: exec\.test\.abort\("enough crocodiles"\)/);
+  });
+
   it('two threads, --summary-export and handleSummary; a failed threshold exits 99', async () => {
     const exportFile = path.join(scratch.dir, 'export.json');
     const r = await runCli(['run', script, '--env', `BASE=${server.url}`, '--env', `OUT=${scratch.dir}`, '--threads', '2', '--summary-export', exportFile, '--out', path.join(scratch.dir, 'run'), '--no-dashboard']);

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runTest } from '../../run/run-test.ts';
 import type { RunResult } from '../../result/schema.ts';
+import { formatSummary } from '../../run/summary.ts';
 import { startCorpusServer, type Seen } from './test-server.ts';
 
 const CORPUS = path.join(import.meta.dirname, 'corpus');
@@ -22,6 +23,10 @@ interface Expectation {
   server?(seen: Seen[]): void;
   /** journey errors logged */
   errors?: number;
+  /** anything else about the result */
+  result?(result: RunResult): void;
+  /** the run's stopReason (null: it ran to its end) */
+  stopReason?: string | null;
 }
 
 const pathsOf = (seen: Seen[]) => seen.map((s) => s.path);
@@ -144,6 +149,34 @@ const EXPECT: Record<string, Expectation> = {
     },
   },
   '51-cookies-reset.js': { iterations: 2, requests: 4, checks: { '::jar empty at the start of every iteration': [2, 0] } },
+  // the fourth iteration aborts after its first request: 3 × 2 + 1 requests, then the run stops
+  // (30 s planned); the aborting iteration ends like a failed one, counted
+  '53-test-abort.js': { iterations: 4, requests: 7, stopReason: 'test aborted by the script: exec.test.abort("enough crocodiles")' },
+  // cart_size holds 2, 3, 4 (isTime false: plain numbers); server_time is a duration (isTime true)
+  '54-trend-is-time.js': {
+    iterations: 3,
+    requests: 3,
+    result: (r) => {
+      expect(r.metrics.cart_size).toMatchObject({ type: 'trend', contains: 'default', values: { min: 2, max: 4 } });
+      expect(r.metrics.server_time).toMatchObject({ type: 'trend', contains: 'time' });
+      expect(r.tagged.filter((t) => t.metric === 'cart_size').map((t) => t.contains)).toEqual(['default']);
+      const summary = formatSummary(r, { result: 'result.json' });
+      // numbers (HDR: 3 significant digits), no unit
+      expect(summary).toMatch(/cart_size \.+: avg=3(\.\d+)? min=2 med=3(\.\d+)? max=4 p\(90\)=4(\.\d+)? /);
+      expect(summary).not.toMatch(/cart_size .*(ms|µs)/);
+      expect(summary).toMatch(/server_time \.+: avg=[\d.]+(µs|ms|s) /);
+    },
+  },
+  // one sending and one receiving sample per request, under the request's tags (no kind:none sample: max>0 fails)
+  '55-request-phases.js': {
+    iterations: 4,
+    requests: 4,
+    thresholds: { 'http_req_sending: max<60000': true, 'http_req_receiving{kind:list}: max<60000': true, 'http_req_receiving{kind:none}: max>0': false },
+    result: (r) => {
+      expect(r.metrics.http_req_sending).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
+      expect(r.metrics.http_req_receiving).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
+    },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
 
@@ -172,7 +205,7 @@ describe('the k6 corpus', () => {
     it(file, async () => {
       const before = server.seen.length;
       const errors: string[] = [];
-      const { result } = await runTest({ file: path.join(CORPUS, file), env: { BASE: server.url }, threads: 1, log: (l) => errors.push(l) });
+      const { result, scriptAborted } = await runTest({ file: path.join(CORPUS, file), env: { BASE: server.url }, threads: 1, log: (l) => errors.push(l) });
       const iterations = result.metrics.iterations?.values.count ?? 0;
       const requests = result.metrics.http_reqs?.values.count ?? 0;
       if (typeof want.iterations === 'number') expect(iterations).toBe(want.iterations);
@@ -184,7 +217,25 @@ describe('the k6 corpus', () => {
       expect(errors.filter((e) => e.startsWith('journey error'))).toHaveLength(want.errors ?? 0);
       // custom metrics the script declares are metrics it records (no "unknown metric" warning)
       expect(result.warnings.filter((w) => w.includes('is not a metric Stampede records'))).toEqual([]);
+      expect(result.stopReason?.replace(/ \(.*\)$/, '') ?? null).toBe(want.stopReason ?? null);
+      expect(scriptAborted?.replace(/ \(.*\)$/, '')).toBe(want.stopReason ?? undefined);
+      want.result?.(result);
       want.server?.(server.seen.slice(before));
     });
   }
+
+  it('exec.test.abort() stops every thread of a --threads 2 run', async () => {
+    const file = path.join(CORPUS, '53-test-abort.js');
+    const started = Date.now();
+    const { result, scriptAborted } = await runTest({ file, env: { BASE: server.url }, threads: 2, log: () => undefined });
+    // each thread's VU reaches its own fourth iteration; whichever aborts first stops both
+    expect(scriptAborted).toMatch(/^test aborted by the script: exec\.test\.abort\("enough crocodiles"\)/);
+    expect(result.partial).toBe(true);
+    expect(result.stopReason).toBe(scriptAborted);
+    const iterations = result.metrics.iterations?.values.count ?? 0;
+    expect(iterations).toBeGreaterThanOrEqual(4);
+    expect(iterations).toBeLessThan(100);
+    // safety cap, far under the planned 30 s
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });

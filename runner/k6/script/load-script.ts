@@ -101,8 +101,8 @@ export async function importK6Script(absolute: string, force = false): Promise<R
   const options = mod.options;
   const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? withoutShimOptions(options) : options;
   // the custom metrics its init declared, under a key no export can have (load.ts reads it)
-  const { __stampedeK6Metrics: metrics, ...exports } = mod;
-  return { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics };
+  const { __stampedeK6Metrics: metrics, __stampedeK6UntimedTrends: untimed, ...exports } = mod;
+  return { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics, [Symbol.for('stampede.k6.untimedTrends')]: untimed };
 }
 
 /**

@@ -21,6 +21,9 @@ let scriptOptions: unknown;
 /** Custom metrics the script declares (k6/metrics constructors), by name: thresholds on them are not "unknown metrics". */
 export const declaredMetrics = new Set<string>();
 
+/** Trends declared without isTime (k6: plain numbers, not durations): shown as numbers, not ms. */
+export const untimedTrends = new Set<string>();
+
 /** The script's `options` as it exported them (k6/execution test.options, scenario executors, maxRedirects). */
 export function rawOptions(): unknown {
   return scriptOptions;

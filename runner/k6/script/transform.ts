@@ -410,6 +410,7 @@ export function transformScript(input: TransformInput): TransformOutput {
     'const __k6script = __k6rt.script(__k6init);',
     'export const options = __k6script.options;',
     'export const __stampedeK6Metrics = [...__k6rt.declaredMetrics];',
+    'export const __stampedeK6UntimedTrends = [...__k6rt.untimedTrends];',
     ...exportLines,
     '',
   ].join('\n');

@@ -2,6 +2,7 @@
 // `scenario` and `instance` are objects whose fields are read when asked (so that
 // `import { scenario } from 'k6/execution'` at init works, and each read is current).
 // Counters that k6 keeps test-wide are counted per engine thread here (exact with --threads 1).
+import { SCRIPT_ABORT_PREFIX } from '../../../errors.ts';
 import { rawOptions, type ScriptContext, type ScriptVu } from '../runtime.ts';
 
 const scenarioIterations = new Map<string, number>();
@@ -90,7 +91,8 @@ function execFor(ctx: ScriptContext) {
     },
     test: {
       abort(reason?: string): never {
-        throw new Error(`exec.test.abort(${reason === undefined ? '' : JSON.stringify(reason)}): aborting the whole test from a script is not supported by Stampede yet; the iteration ends here (use a threshold with abortOnFail)`);
+        // the iteration ends here; the run sees the message and stops the whole test (run-test.ts)
+        throw new Error(`${SCRIPT_ABORT_PREFIX}exec.test.abort(${reason === undefined ? '' : JSON.stringify(String(reason))})`);
       },
       get options() {
         return rawOptions();

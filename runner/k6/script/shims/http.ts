@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { RequestParams, Response as NativeResponse } from '../../../scenario/api.ts';
-import { rawOptions, type ScriptContext } from '../runtime.ts';
+import { rawOptions, type ScriptContext, type ScriptVu } from '../runtime.ts';
 import { CookieJar, parseSetCookie } from './cookies.ts';
 import { gjson } from './gjson.ts';
 
@@ -317,6 +317,7 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
       else headers.Cookie = cookieHeader;
     }
     const r = await vu.http.request(method, u, payload, toNativeParams(params, headers, discard));
+    recordPhases(vu, r, method, params?.tags);
     // k6's `throw` option: a request that got no response throws
     if (r.error !== '' && (rawOptions() as { throw?: unknown } | undefined)?.throw === true) throw new Error(`${method} ${u}: ${ERROR_CODES[r.error]?.[1] ?? r.error} (options.throw)`);
     const setCookie = r.headers['set-cookie'];
@@ -335,6 +336,21 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
     }
     return new Response(r, params?.responseType ?? (discard ? 'none' : 'text'), { method, url: u, headers, payload });
   }
+}
+
+/**
+ * k6's http_req_sending and http_req_receiving, recorded for k6 scripts only (a native run does
+ * not pay for two more histograms per request): the native engine measures both (written to
+ * first byte, first byte to end). http_req_blocked and http_req_tls_handshaking are not
+ * measured by the engine (timings.blocked and tls_handshaking are 0), so not recorded.
+ */
+function recordPhases(vu: ScriptVu, r: NativeResponse, method: string, tags: Record<string, unknown> | undefined): void {
+  if (r.error !== '' || !vu.metric) return;
+  const t = r.timings;
+  const sample: Record<string, string> = { method, status: String(r.status) };
+  if (tags) for (const [k, v] of Object.entries(tags)) sample[k] = String(v);
+  vu.metric('trend', 'http_req_sending', t.sending, sample);
+  vu.metric('trend', 'http_req_receiving', t.receiving, sample);
 }
 
 type BatchItem = string | [string, string, unknown?, K6Params?] | { method?: string; url: string; body?: unknown; params?: K6Params };

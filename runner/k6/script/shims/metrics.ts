@@ -1,7 +1,7 @@
 // `k6/metrics`: Counter, Rate and Trend recorded by the native recorder (HDR histograms for
 // trends, like the built-in metrics) under the VU's tags, so thresholds and tag filters on them
 // work as on built-in metrics; a Gauge keeps its last value, min and max.
-import { declaredMetrics, type ScriptContext } from '../runtime.ts';
+import { declaredMetrics, untimedTrends, type ScriptContext } from '../runtime.ts';
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]{0,127}$/;
 
@@ -42,6 +42,12 @@ class RateMetric extends Metric {
 
 class TrendMetric extends Metric {
   protected readonly kind = 'trend';
+
+  constructor(ctx: ScriptContext, name: string, isTime?: boolean) {
+    super(ctx, name, isTime);
+    if (this.isTime) untimedTrends.delete(name);
+    else untimedTrends.add(name);
+  }
 }
 
 /** k6's Gauge: the last value set (across threads: the latest), with the min and max. */
