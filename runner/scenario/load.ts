@@ -60,11 +60,10 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     throw loadError(file, e);
   }
 
-  const normalised = normaliseOptionsWithWarnings(mod.options, file);
-  const { options } = normalised;
   // a k6 script's custom metrics (new Trend('name') at init) are metrics it records
   const customMetrics = (mod as Record<symbol, unknown>)[Symbol.for('stampede.k6.metrics')];
-  const warnings = Array.isArray(customMetrics) ? normalised.warnings.filter((w) => !customMetrics.some((n) => w.includes(`${JSON.stringify(n)} is not a metric Stampede records`))) : normalised.warnings;
+  const declaredMetrics = Array.isArray(customMetrics) ? customMetrics.filter((n): n is string => typeof n === 'string') : [];
+  const { options, warnings } = normaliseOptionsWithWarnings(mod.options, file, declaredMetrics);
   const journeys: Record<string, Journey> = {};
   for (const [key, value] of Object.entries(mod)) {
     if (typeof value === 'function' && !LIFECYCLE.has(key)) journeys[key] = value as Journey;

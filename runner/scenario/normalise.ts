@@ -54,7 +54,8 @@ export function normaliseOptions(raw: unknown, file: string): NormalisedOptions 
   return normaliseOptionsWithWarnings(raw, file).options;
 }
 
-export function normaliseOptionsWithWarnings(raw: unknown, file: string): NormaliseResult {
+/** `declaredMetrics`: the custom metrics the scenario creates (a k6 script's), valid in thresholds. */
+export function normaliseOptionsWithWarnings(raw: unknown, file: string, declaredMetrics: readonly string[] = []): NormaliseResult {
   const issues: Issue[] = [];
   const warnings: string[] = [];
   const input = raw === undefined ? {} : raw;
@@ -79,7 +80,7 @@ export function normaliseOptionsWithWarnings(raw: unknown, file: string): Normal
 
   const top = TOP_LEVEL_SCHEMA.safeParse(known);
   if (!top.success) issues.push(...zodIssues(top.error, []));
-  const thresholds = collectThresholds(record.thresholds, { unknownMetrics: 'error' });
+  const thresholds = collectThresholds(record.thresholds, { unknownMetrics: 'error', declared: new Set(declaredMetrics) });
   issues.push(...thresholds.issues);
   warnings.push(...thresholds.notes);
 

@@ -123,9 +123,10 @@ const OBJECT_KEYS = new Set(['threshold', 'abortOnFail', 'delayAbortEval']);
  * `unknownMetrics: 'error'` (a scenario's own options) refuses a threshold on a metric Stampede
  * does not record, as k6 does at the end of its init phase ("invalid threshold defined on X;
  * reason: no metric name "X" found"); 'note' (imported k6 results, whose custom metrics are real)
- * accepts it with a note.
+ * accepts it with a note. `declared`: metrics the scenario itself creates (a k6 script's
+ * `new Trend('name')` at init), known like the built-in ones.
  */
-export function collectThresholds(raw: unknown, opts: { unknownMetrics?: 'error' | 'note' } = {}): { defs: ThresholdDef[]; issues: ThresholdIssue[]; notes: string[] } {
+export function collectThresholds(raw: unknown, opts: { unknownMetrics?: 'error' | 'note'; declared?: ReadonlySet<string> } = {}): { defs: ThresholdDef[]; issues: ThresholdIssue[]; notes: string[] } {
   const defs: ThresholdDef[] = [];
   const issues: ThresholdIssue[] = [];
   const notes: string[] = [];
@@ -143,14 +144,15 @@ export function collectThresholds(raw: unknown, opts: { unknownMetrics?: 'error'
       continue;
     }
     const type = Object.hasOwn(BUILTIN_METRICS, parsedKey.metric) ? BUILTIN_METRICS[parsedKey.metric] : undefined;
-    if (type === undefined && opts.unknownMetrics === 'error') {
+    const declared = opts.declared?.has(parsedKey.metric) === true;
+    if (type === undefined && !declared && opts.unknownMetrics === 'error') {
       issues.push({
         path: thresholdPath(key),
         message: `invalid threshold defined on ${parsedKey.metric}; reason: no metric name "${parsedKey.metric}" found (as k6; Stampede records ${Object.keys(BUILTIN_METRICS).join(', ')})`,
       });
       continue;
     }
-    if (type === undefined) {
+    if (type === undefined && !declared) {
       notes.push(
         `${thresholdPath(key)}: "${parsedKey.metric}" is not a metric Stampede records; the threshold passes unless the scenario records samples under that name`,
       );
