@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
-import { checkProgram, DEFAULT_STOP_GRACE_MS, type CommandTargetSpec } from '../orchestrate/command-target.ts';
+import { checkProgram, DEFAULT_STOP_GRACE_MS, type CommandTargetSpec, hookUrl } from '../orchestrate/command-target.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
 import { keyValueFlags } from './args.ts';
 
@@ -45,6 +45,7 @@ export function commandTargetFromFlags(command: string, values: Values, readyTim
   }
   let cwd: string | null = null;
   if (values.cwd !== undefined) {
+    if (values.cwd.trim() === '') throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --cwd: expected a directory, got an empty string`);
     cwd = path.resolve(values.cwd);
     if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --cwd: ${values.cwd}: no such directory`);
   }
@@ -53,6 +54,12 @@ export function commandTargetFromFlags(command: string, values: Values, readyTim
   checkProgram({ cmd, env, cwd }, `stampede ${command}: --target-cmd`);
   const grace = values['stop-grace'] === undefined ? DEFAULT_STOP_GRACE_MS : tryParseDurationMs(values['stop-grace']);
   if (grace === undefined || grace < 0) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --stop-grace: expected a duration such as 5s, got ${JSON.stringify(values['stop-grace'])}`);
+  // the hooks' form (a path, or an http(s) URL) checked now, before any configuration starts;
+  // placeholders in them are filled in per configuration, so a form check uses a stand-in base
+  for (const k of ['ready', 'reset', 'invariants'] as const) {
+    const raw = values[k];
+    if (raw !== undefined) hookUrl('http://127.0.0.1:1', raw, `stampede ${command}: --${k}`);
+  }
   return {
     cmd,
     env,

@@ -98,10 +98,10 @@ describe('stampede compare --target-cmd', () => {
     const file = scenario('bad', 10, '1s');
     const unused = await runCli(['compare', file, '--target-cmd', `${NODE_CMD} --delay {delay}`, '--matrix', 'delay=0;workers=1,2']);
     expect(unused.code).toBe(2);
-    expect(unused.stderr).toContain('--matrix: knob "workers" is not used by the command (its placeholders: {delay})');
+    expect(unused.stderr).toContain('--matrix: knob "workers" is not used by the command (--target-cmd; its placeholders: {delay})');
     const missing = await runCli(['run', file, '--target-cmd', `${NODE_CMD} --delay {delay}`]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('stampede run: --knob: placeholder {delay} has no value (knobs given: none');
+    expect(missing.stderr).toContain('stampede run: --knob: placeholder {delay} of --target-cmd has no value (knobs given: none');
   });
 });
 

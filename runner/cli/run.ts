@@ -136,7 +136,7 @@ export async function run(argv: string[]): Promise<number> {
   // the history store is opened before any load: a damaged or foreign one is exit 2 up front
   if (values['fail-on'] !== undefined && values.baseline === undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --fail-on needs --baseline (the run to compare with)');
   const history = values['no-history'] && values.baseline === undefined ? null : await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'run', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
-  const gate = values.baseline === undefined || !history ? null : await (await import('../history/run-gate.ts')).prepareGate(await history.store(), values.baseline, values['fail-on'], { scenario: scenarioName, target: (await import('../history/identity.ts')).targetKey(target, targetConfig ? recordedConfig(targetConfig) : null, env) });
+  const gate = values.baseline === undefined || !history ? null : await (await import('../history/run-gate.ts')).prepareGate(await history.reading(), values.baseline, values['fail-on'], { scenario: scenarioName, target: (await import('../history/identity.ts')).targetKey(target, targetConfig ? recordedConfig(targetConfig) : null, env) });
 
   // first Ctrl-C: stop gracefully and write a partial result; second: abort now
   const interrupts = handleInterrupts('(a partial result will be written)');

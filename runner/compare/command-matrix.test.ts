@@ -44,9 +44,9 @@ describe('commandMatrix', () => {
   });
 
   it('bad input names the entry and both sides', () => {
-    expect(exit2(() => commandMatrix('workers=1', base, 1000))).toBe('--matrix: placeholder {pool} has no value (knobs given: workers; e.g. --matrix \'pool=1,2\')');
+    expect(exit2(() => commandMatrix('workers=1', base, 1000))).toBe('--matrix: placeholder {pool} of --target-cmd has no value (knobs given: workers; e.g. --matrix \'pool=1,2\')');
     const file = scratch.write('bad.json', JSON.stringify([{ name: 'a', cmd: 'sh x --port {port}', knobs: { workers: 1 } }]));
-    expect(exit2(() => commandMatrix(file, null, 1000))).toBe(`${file}: [0] (a): knob "workers" is not used by the command (its placeholders: none besides {port})`);
+    expect(exit2(() => commandMatrix(file, null, 1000))).toBe(`${file}: [0] (a): knob "workers" is not used by the command (its "cmd"; its placeholders: none besides {port})`);
     const nocmd = scratch.write('nocmd.json', JSON.stringify([{ name: 'b', cmd: 'sh' }, { name: 'c' }]));
     expect(exit2(() => commandMatrix(nocmd, null, 1000))).toBe(`${nocmd}: [1] (c): no "cmd" here and no --target-cmd given`);
     const typo = scratch.write('typo.json', JSON.stringify([{ name: 'd', cmd: 'sh', knob: {} }]));

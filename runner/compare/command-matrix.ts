@@ -59,7 +59,7 @@ function slug(label: string): string {
 
 function entry(spec: CommandTargetSpec, knobs: Record<string, string>, name: string | undefined, where: string, seen: Set<string>): CommandMatrixEntry {
   checkProgram(spec, `${where}: cmd`);
-  checkKnobsAgainstPlaceholders(specPlaceholders(spec), Object.keys(knobs), where);
+  checkKnobsAgainstPlaceholders(specPlaceholders(spec), Object.keys(knobs), where, where === '--matrix' || where.endsWith(': axes') ? '--target-cmd' : 'its "cmd"');
   const label = name ?? (Object.entries(knobs).map(([k, v]) => `${k}=${v}`).join(',') || 'default');
   let id = slug(label);
   for (let n = 2; seen.has(id); n++) id = `${slug(label)}-${n}`;

@@ -9,12 +9,14 @@ import type { Comparison } from '../result/comparison-schema.ts';
 import type { CapacityDocument } from '../result/capacity-schema.ts';
 import { capacityEntry, comparisonEntry, runEntry, type RecordContext } from './entries.ts';
 import { gitIdentity } from './identity.ts';
-import { historyLocation, openHistory } from './open.ts';
+import { historyLocation, openHistory, openHistoryForReading } from './open.ts';
 import type { HistoryEntry, HistoryStore } from './store.ts';
 
 export interface HistoryRecorder {
   /** the store, opened (and created, if it did not exist) on first use */
   store(): Promise<HistoryStore>;
+  /** the store for reading (a baseline): one not created yet reads as empty and stays uncreated */
+  reading(): Promise<HistoryStore>;
   recordRun(result: RunResult, file: string): Promise<string | null>;
   recordComparison(doc: Comparison, file: string): Promise<string | null>;
   recordCapacity(doc: CapacityDocument, file: string): Promise<string | null>;
@@ -33,6 +35,8 @@ export async function openRecorder(opts: RecorderOptions): Promise<HistoryRecord
   const location = historyLocation(opts.setting, opts.cwd);
   let store: HistoryStore | null = location.kind === 'sqlite' && !existsSync(location.file) ? null : await openHistory(location);
   const storeNow = async (): Promise<HistoryStore> => (store ??= await openHistory(location));
+  let emptyReader: HistoryStore | null = null;
+  const reading = async (): Promise<HistoryStore> => store ?? (emptyReader ??= await openHistoryForReading(location));
   const where = location.kind === 'sqlite' ? location.file : 'PostgreSQL';
   const ctx: RecordContext = { git: gitIdentity(opts.cwd), command: opts.command };
   const record = async (entry: () => HistoryEntry): Promise<string | null> => {
@@ -45,10 +49,12 @@ export async function openRecorder(opts: RecorderOptions): Promise<HistoryRecord
   };
   return {
     store: storeNow,
+    reading,
     recordRun: (result, file) => record(() => runEntry(result, file, ctx)),
     recordComparison: (doc, file) => record(() => comparisonEntry(doc, file, ctx)),
     recordCapacity: (doc, file) => record(() => capacityEntry(doc, file, ctx)),
     close: async () => {
+      await emptyReader?.close();
       await store?.close();
     },
   };

@@ -45,8 +45,8 @@ describe('placeholders and the command line', () => {
   });
 
   it('a knob the command never uses, or a placeholder without a value, names both', () => {
-    expect(() => checkKnobsAgainstPlaceholders(['port', 'workers'], ['workers', 'pool'], '--matrix')).toThrow('--matrix: knob "pool" is not used by the command (its placeholders: {workers})');
-    expect(() => checkKnobsAgainstPlaceholders(['port', 'workers', 'delay'], ['workers'], '--matrix')).toThrow('--matrix: placeholder {delay} has no value (knobs given: workers');
+    expect(() => checkKnobsAgainstPlaceholders(['port', 'workers'], ['workers', 'pool'], '--matrix')).toThrow('--matrix: knob "pool" is not used by the command (--target-cmd; its placeholders: {workers})');
+    expect(() => checkKnobsAgainstPlaceholders(['port', 'workers', 'delay'], ['workers'], '--matrix')).toThrow('--matrix: placeholder {delay} of --target-cmd has no value (knobs given: workers');
     expect(() => checkKnobsAgainstPlaceholders(['port', 'workers'], ['workers'], '--matrix')).not.toThrow();
   });
 });

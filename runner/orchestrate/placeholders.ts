@@ -38,15 +38,15 @@ export function expandPlaceholders(text: string, values: Readonly<Record<string,
  * command never uses, or a placeholder (other than {port}) without a value, is an input error
  * naming both.
  */
-export function checkKnobsAgainstPlaceholders(used: readonly string[], knobs: readonly string[], where: string): void {
+export function checkKnobsAgainstPlaceholders(used: readonly string[], knobs: readonly string[], where: string, command = '--target-cmd'): void {
   const wanted = used.filter((n) => n !== PORT);
   for (const k of knobs) {
     if (k === PORT) throw new StampedeError('STAMPEDE_E_USAGE', `${where}: knob "port" is Stampede's own placeholder (a free port it picks); name the knob differently`);
     if (!wanted.includes(k)) {
-      throw new StampedeError('STAMPEDE_E_USAGE', `${where}: knob "${k}" is not used by the command (its placeholders: ${wanted.length ? wanted.map((n) => `{${n}}`).join(', ') : 'none besides {port}'})`);
+      throw new StampedeError('STAMPEDE_E_USAGE', `${where}: knob "${k}" is not used by the command (${command}; its placeholders: ${wanted.length ? wanted.map((n) => `{${n}}`).join(', ') : 'none besides {port}'})`);
     }
   }
   for (const n of wanted) {
-    if (!knobs.includes(n)) throw new StampedeError('STAMPEDE_E_USAGE', `${where}: placeholder {${n}} has no value (knobs given: ${knobs.length ? knobs.join(', ') : 'none'}; e.g. --matrix '${n}=1,2')`);
+    if (!knobs.includes(n)) throw new StampedeError('STAMPEDE_E_USAGE', `${where}: placeholder {${n}} of ${command} has no value (knobs given: ${knobs.length ? knobs.join(', ') : 'none'}; e.g. --matrix '${n}=1,2')`);
   }
 }

@@ -13,6 +13,7 @@
 //   {tiny}     a valid scenario (fixtures/tiny.ts), {result} a valid result.json,
 //   {k6}       a valid k6 --out json file, {csv} a valid points file
 // and `files` are written into {dir} before the case runs.
+import { runResultSchema } from '../../result/schema.ts';
 
 export interface BadInputCase {
   category: string;
@@ -57,7 +58,11 @@ export type FlagKind =
   | 'pg-url'
   | 'redis-url'
   | 'metrics'
-  | 'since';
+  | 'since'
+  | 'command'
+  | 'ready-url'
+  | 'run-ref'
+  | 'fail-on';
 
 const BAD_VALUES: Record<FlagKind, string[]> = {
   bool: ['=yes'],
@@ -82,6 +87,10 @@ const BAD_VALUES: Record<FlagKind, string[]> = {
   'pg-url': ['', 'notaurl', 'mysql://x/y'],
   'redis-url': ['', 'notaurl', 'ftp://x/y'],
   since: ['', 'soon', '-5s', '1e309s', '2026-13-45'],
+  command: ['', 'no-such-command-stampede {port}', 'node {nope}', 'node a | b {port}', 'node a > f {port}'],
+  'ready-url': ['', 'ftp://x/', 'javascript:alert(1)'],
+  'run-ref': ['', 'no-such-run'],
+  'fail-on': ['', 'nope+10%', 'p(99)', 'p(99)+x%'],
 };
 
 const TINY = '{tiny}';
@@ -99,6 +108,23 @@ interface CommandTable {
 const CAPACITY_BASE = ['capacity', TINY, '--slo', 'p(99)<200', '--target', DEAD, '--out', '{out}', '--quiet', '--max-probes', '1', '--warmup', '0s', '--window', '1s'];
 const CAPACITY_HPA = [...CAPACITY_BASE, '--peak', '100'];
 const CAPACITY_WORKERS = ['capacity', TINY, '--sweep', 'workers=1,2', '--out', '{out}', '--quiet'];
+// a command target that would start (and exit at once: exit 3) if the flag under test were accepted
+const RUN_CMD = ['run', TINY, '--target-cmd', 'node -e 0 {port}', '--out', '{out}', '--quiet'];
+const COMPARE_CMD = ['compare', TINY, '--target-cmd', 'node -e 0 {port} {x}', '--matrix', 'x=1', '--out', '{out}'];
+const CAPACITY_CMD = ['capacity', TINY, '--target-cmd', 'node -e 0 {port} {workers}', '--sweep', 'workers=1', '--out', '{out}', '--quiet'];
+/** The command-target flags of run, compare and capacity, each read with a command line given. */
+function commandTargetFlags(base: string[]): CommandTable['flags'] {
+  return {
+    'target-cmd': { kind: 'command', base: base.filter((_, i) => base[i] !== '--target-cmd' && base[i - 1] !== '--target-cmd') },
+    knob: { kind: 'kv', base },
+    ready: { kind: 'ready-url', base },
+    cwd: { kind: 'in-dir', base },
+    'target-env': { kind: 'kv', base },
+    reset: { kind: 'ready-url', base },
+    invariants: { kind: 'ready-url', base },
+    'stop-grace': { kind: 'duration', base },
+  };
+}
 const CAPACITY_VUS_SWEEP = ['capacity', TINY, '--sweep', 'vus=1,2', '--target', DEAD, '--out', '{out}', '--quiet', '--warmup', '0s', '--window', '1s'];
 
 /** Every command with its flags' kinds. `help` is never tested as a bad flag. */
@@ -119,11 +145,19 @@ export const COMMAND_TABLES: Record<string, CommandTable> = {
       'summary-md': 'out-file',
       'metrics-port': 'int',
       'metrics-host': { kind: 'host', base: ['run', TINY, '--target', DEAD, '--out', '{out}', '--quiet', '--metrics-port', '0'] },
+      ...commandTargetFlags(RUN_CMD),
+      k6: 'bool',
+      'summary-export': 'out-file',
+      baseline: 'run-ref',
+      'fail-on': 'fail-on',
+      'no-history': 'bool',
     },
+    // named in the help of --target-cmd's knobs ("--matrix on compare")
+    prose: ['matrix'],
   },
   compare: {
     base: ['compare', TINY, '--matrix', 'variant=async', '--out', '{out}'],
-    flags: { matrix: 'matrix', repeat: 'int', cooldown: 'duration', out: 'out-dir', env: 'kv', threads: 'int', 'ready-timeout': 'duration' },
+    flags: { matrix: 'matrix', repeat: 'int', cooldown: 'duration', out: 'out-dir', env: 'kv', threads: 'int', 'ready-timeout': 'duration', rank: 'enum', ...commandTargetFlags(COMPARE_CMD) },
   },
   capacity: {
     base: CAPACITY_BASE,
@@ -156,7 +190,9 @@ export const COMMAND_TABLES: Record<string, CommandTable> = {
       out: 'out-dir',
       threads: 'int',
       quiet: 'bool',
+      ...commandTargetFlags(CAPACITY_CMD),
     },
+    prose: ['matrix'],
   },
   import: {
     base: ['import', 'k6', '{k6}', '--out', '{out}'],
@@ -210,6 +246,9 @@ export const COMMAND_TABLES: Record<string, CommandTable> = {
       'database-url': 'pg-url',
       'redis-url': 'redis-url',
       'body-limit-bytes': 'int',
+      shop: 'enum',
+      'pool-overflow': 'int',
+      threads: 'int',
     },
   },
 };
@@ -488,6 +527,11 @@ function setPath(doc: Json, path: Array<string | number>, value: Json | undefine
 }
 
 /** Mutations of a valid result (`seed`); each must be refused naming the field. */
+function isOptionalResultKey(key: string): boolean {
+  const field = (runResultSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } } | undefined>)[key];
+  return field !== undefined && field.safeParse(undefined).success;
+}
+
 export function resultCases(seed: Json): BadInputCase[] {
   const cases: BadInputCase[] = [];
   const add = (name: string, content: string, mentions: string[]): void => {
@@ -516,7 +560,8 @@ export function resultCases(seed: Json): BadInputCase[] {
   mut('schemaVersion = 2', ['schemaVersion'], 2, 'schemaVersion');
   mut('kind = "nope"', ['kind'], 'nope', 'kind');
   mut('kind missing', ['kind'], undefined, 'kind');
-  for (const key of Object.keys(s)) if (key !== 'kind') mut(`${key} missing`, [key], undefined, key);
+  // a key the schema makes optional (added after results already existed) may be absent
+  for (const key of Object.keys(s)) if (key !== 'kind' && !isOptionalResultKey(key)) mut(`${key} missing`, [key], undefined, key);
   mut('timeline[0].t = -1', ['timeline', 0, 't'], -1, 'timeline[0].t');
   mut('timeline = "x"', ['timeline'], 'x', 'timeline');
   mut('generator.threads = 0', ['generator', 'threads'], 0, 'generator.threads');
