@@ -231,7 +231,7 @@ describe('stampede capacity --target-cmd --sweep workers=…', () => {
     const file = scratch.write('cap-bad.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s' } } }));
     const r = await runCli(['capacity', file, '--target-cmd', NODE_CMD, '--sweep', 'workers=1,2']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('stampede capacity: --sweep workers=…: knob "workers" is not used by the command (its placeholders: none besides {port})');
+    expect(r.stderr).toContain('stampede capacity: --sweep workers=…: knob "workers" is not used by the command (--target-cmd; its placeholders: none besides {port})');
   });
 });
 
