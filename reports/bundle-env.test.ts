@@ -10,5 +10,6 @@ it('builds React for production whatever NODE_ENV the builder runs under', async
   expect(b.js).not.toContain('jsxDEV');
   expect(process.env.NODE_ENV).toBe('test');
   expect(b.js).not.toMatch(/Warning: |validateDOMNesting/);
-  expect(b.js.length).toBeLessThan(1_050_000);
+  // a budget for every page the bundle carries; React's development build would add ~1 MB
+  expect(b.js.length).toBeLessThan(1_200_000);
 }, 120_000);

@@ -13,7 +13,7 @@ interface LockEntry { engines?: { node?: string } | string[]; dev?: boolean; opt
 const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
 const promised = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
 
-/** The lowest version of each line the promise names: ">=20.19 <21 || >=22.12" → 20.19.0, 22.12.0. */
+/** The lowest version of each line the promise names: ">=20.19 <21 || >=22.13" → 20.19.0, 22.13.0. */
 function lowestOfEachLine(range: string): string[] {
   return new semver.Range(range).set.map((comparators) => {
     const low = comparators.find((c) => c.operator === '>=' || c.operator === '');
@@ -25,8 +25,8 @@ function lowestOfEachLine(range: string): string[] {
 describe('the promised Node versions', () => {
   const versions = lowestOfEachLine(promised);
 
-  it('are the README\'s lines (20.19 and 22.12)', () => {
-    expect(versions).toEqual(['20.19.0', '22.12.0']);
+  it('are the README\'s lines (20.19 and 22.13)', () => {
+    expect(versions).toEqual(['20.19.0', '22.13.0']);
   });
 
   it('are accepted by every installed package', () => {
