@@ -123,7 +123,7 @@ describe.skipIf(skip)('capacity.html in Chromium, offline', () => {
       const w = await offlinePage(browser());
       await open(w, file);
       if (doc.answer) {
-        expect(await text(w, '[data-testid="answer-headline"]')).toBe(`MST ≈ ${formatRate(doc.answer.mst)}`);
+        expect(await text(w, '[data-testid="answer-headline"]')).toBe(`MST ≈ ${formatIterations(doc.answer.mst)}`);
         expect(await count(w, '[data-chart="latency-throughput"] path.recharts-line-curve')).toBe(6);
       } else {
         expect(await text(w, '#answer .explain')).toContain('no --slo was given');
