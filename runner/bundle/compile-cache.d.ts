@@ -13,3 +13,7 @@ export function compilerStamp(): Promise<string>;
 export function unchanged(inputs: Record<string, [number, number]>, base: string): Promise<boolean>;
 /** Writes a file whole or not at all (a temporary file renamed over it). */
 export function writeAtomic(file: string, text: string): Promise<void>;
+/** The cached module of `absolute` in cacheDir while its stamp and every recorded input match; else null. */
+export function cachedModule(cacheDir: string, absolute: string, stamp: string): Promise<string | null>;
+/** Records what a cached module of `absolute` was built from (compiler stamp, module file name, inputs → [mtimeMs, size]). */
+export function recordModule(cacheDir: string, absolute: string, index: { stamp: string; module: string; inputs: Record<string, [number, number]> }): Promise<void>;

@@ -3,6 +3,7 @@
 // depends on, how a cached output is checked and written, and whether the process runs from the
 // CLI's bundle. Plain JS because the bootstrap imports it before any TypeScript can be loaded.
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -83,4 +84,44 @@ export function sourcePaths() {
       });
     },
   };
+}
+
+/**
+ * A compiled module is reused while nothing it was built from changed: an index per source path
+ * in the cache folder records the compiler stamp, the module's file name and the size and mtime of
+ * every input (scenario compiler and k6 script loader alike).
+ * @param {string} cacheDir
+ * @param {string} absolute the source file
+ */
+function indexFileOf(cacheDir, absolute) {
+  return path.join(cacheDir, `index-${createHash('sha256').update(absolute).digest('hex').slice(0, 24)}.json`);
+}
+
+/**
+ * The cached module of `absolute` when it was built by this compiler from exactly the files
+ * there are now; null when there is no index yet, it is unreadable, or the module is gone.
+ * @param {string} cacheDir
+ * @param {string} absolute
+ * @param {string} stamp
+ */
+export async function cachedModule(cacheDir, absolute, stamp) {
+  try {
+    const index = JSON.parse(await readFile(indexFileOf(cacheDir, absolute), 'utf8'));
+    const file = path.join(cacheDir, path.basename(index.module));
+    if (index.stamp !== stamp || !(await unchanged(index.inputs, cacheDir))) return null;
+    await stat(file);
+    return file;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Records what the module `moduleName` (in cacheDir) of `absolute` was built from.
+ * @param {string} cacheDir
+ * @param {string} absolute
+ * @param {{ stamp: string; module: string; inputs: Record<string, [number, number]> }} index
+ */
+export async function recordModule(cacheDir, absolute, index) {
+  await writeAtomic(indexFileOf(cacheDir, absolute), JSON.stringify(index));
 }

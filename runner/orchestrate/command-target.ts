@@ -16,11 +16,11 @@
 //   most servers' workers exit when their master dies; documented rather than hidden.)
 import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
 import { commandArgv, splitCommandLine } from './command-line.ts';
 import { expandPlaceholders, placeholdersIn, PORT } from './placeholders.ts';
+import { freePort, portOpen } from '../../target-app/launcher/services/free-port.ts';
 
 export interface CommandTargetSpec {
   /** the command line, with {placeholders} */
@@ -72,34 +72,6 @@ export interface StartedCommandTarget {
   logTail(n?: number): string[];
   /** SIGTERM to the group, SIGKILL after the grace period, until none of it is left; idempotent */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1, as the kernel hands one out. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** true when something accepts TCP connections on host:port. */
-async function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    const done = (v: boolean) => {
-      s.destroy();
-      resolve(v);
-    };
-    s.setTimeout(1000, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
 }
 
 /** The executable `name` would run as, on `PATH` (or relative to `cwd` when it has a slash). */
@@ -220,7 +192,7 @@ export async function startCommandTarget(spec: CommandTargetSpec, o: StartOption
     const u = new URL(readyUrl);
     base = u.origin;
     const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-    if (await listening(u.hostname, port)) {
+    if (await portOpen(port, u.hostname, 1000)) {
       throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${where}: port ${port} on ${u.hostname} is already taken by another process (the command does not use {port}, so Stampede cannot pick a free one); nothing was started`);
     }
   }

@@ -12,11 +12,11 @@
 // to). Checking them is a few stat() calls; compiling meant starting esbuild's service process
 // (~60–80 ms of CPU on every run).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { compilerStamp, NODE_BUNDLE, runsBundled, sourcePaths, unchanged, writeAtomic } from '../bundle/compile-cache.js';
+import { cachedModule, compilerStamp, NODE_BUNDLE, recordModule, runsBundled, sourcePaths, writeAtomic } from '../bundle/compile-cache.js';
 
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
 
@@ -24,33 +24,8 @@ const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_module
 export async function importScenario(absolute: string): Promise<Record<string, unknown>> {
   if (!runsBundled()) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
   const stamp = await compilerStamp();
-  const file = (await cachedCompile(absolute, stamp)) ?? (await compile(absolute, stamp));
+  const file = (await cachedModule(CACHE, absolute, stamp)) ?? (await compile(absolute, stamp));
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-}
-
-interface CompileIndex {
-  stamp: string;
-  /** the compiled module's file name in CACHE */
-  module: string;
-  /** absolute path → [mtimeMs, size] */
-  inputs: Record<string, [number, number]>;
-}
-
-function indexFile(absolute: string): string {
-  return path.join(CACHE, `index-${createHash('sha256').update(absolute).digest('hex').slice(0, 24)}.json`);
-}
-
-/** The cached module of this scenario, when it was compiled from exactly the files there are now. */
-async function cachedCompile(absolute: string, stamp: string): Promise<string | null> {
-  try {
-    const index = JSON.parse(await readFile(indexFile(absolute), 'utf8')) as CompileIndex;
-    const file = path.join(CACHE, path.basename(index.module));
-    if (index.stamp !== stamp || !(await unchanged(index.inputs, CACHE))) return null;
-    await stat(file);
-    return file;
-  } catch {
-    return null; // no index yet, unreadable, or the module is gone: compile
-  }
 }
 
 async function compile(absolute: string, stamp: string): Promise<string> {
@@ -75,8 +50,7 @@ async function compile(absolute: string, stamp: string): Promise<string> {
     if (s === null) return file; // not a file on disk (a virtual input): never reuse this compile
     inputs[input] = [s.mtimeMs, s.size];
   }
-  const index: CompileIndex = { stamp, module: name, inputs };
-  await writeAtomic(indexFile(absolute), JSON.stringify(index));
+  await recordModule(CACHE, absolute, { stamp, module: name, inputs });
   return file;
 }
 

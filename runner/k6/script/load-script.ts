@@ -8,13 +8,13 @@
 //  3. esbuild bundles that with the runtime and the shims into one plain module, imported from
 //     node_modules/.cache/stampede/k6-scripts/ (run under tsx or from the CLI bundle alike).
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, Message, Plugin } from 'esbuild';
 import { StampedeError } from '../../errors.ts';
-import { compilerStamp, unchanged, writeAtomic } from '../../bundle/compile-cache.js';
+import { cachedModule, compilerStamp, recordModule, writeAtomic } from '../../bundle/compile-cache.js';
 
 const HERE = import.meta.dirname;
 const CACHE = path.join(path.resolve(HERE, '../../..'), 'node_modules', '.cache', 'stampede', 'k6-scripts');
@@ -92,7 +92,7 @@ function k6Modules(seen: { any: boolean }): Plugin {
  */
 export async function importK6Script(absolute: string, force = false): Promise<Record<string, unknown> | null> {
   const stamp = await compilerStamp();
-  const cached = await cachedModule(absolute, stamp);
+  const cached = await cachedModule(CACHE, absolute, stamp);
   const file = cached ?? (await compileScript(absolute, force, stamp));
   if (file === null) return null;
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -119,33 +119,9 @@ function withoutShimOptions(options: object): Record<string, unknown> {
   return out;
 }
 
-/**
- * A compiled script is reused while nothing it was built from changed (as compile.ts does for
- * native scenarios): an index per script path records the compiler stamp and the size and mtime
- * of every input — the script, its local modules, the runtime, the shims and this transform. Each
- * engine thread loads the script, so without it every thread ran both esbuild builds again.
- */
-interface CompileIndex {
-  stamp: string;
-  module: string;
-  inputs: Record<string, [number, number]>;
-}
-
-function indexFile(absolute: string): string {
-  return path.join(CACHE, `index-${createHash('sha256').update(absolute).digest('hex').slice(0, 24)}.json`);
-}
-
-async function cachedModule(absolute: string, stamp: string): Promise<string | null> {
-  try {
-    const index = JSON.parse(await readFile(indexFile(absolute), 'utf8')) as CompileIndex;
-    const file = path.join(CACHE, path.basename(index.module));
-    if (index.stamp !== stamp || !(await unchanged(index.inputs, CACHE))) return null;
-    await stat(file);
-    return file;
-  } catch {
-    return null;
-  }
-}
+// A compiled script is reused while nothing it was built from changed — the script, its local
+// modules, the runtime, the shims and this transform (the shared index of bundle/compile-cache.js):
+// each engine thread loads the script, so without it every thread ran both esbuild builds again.
 
 async function compileScript(absolute: string, force: boolean, stamp: string): Promise<string | null> {
   // loaded only to compile (acorn and magic-string are no cost of a run that reuses its compile)
@@ -238,6 +214,6 @@ async function compileScript(absolute: string, force: boolean, stamp: string): P
     if (s === null) return file; // not a file on disk: never reuse this compile
     inputs[input] = [s.mtimeMs, s.size];
   }
-  await writeAtomic(indexFile(absolute), JSON.stringify({ stamp, module: name, inputs } satisfies CompileIndex));
+  await recordModule(CACHE, absolute, { stamp, module: name, inputs });
   return file;
 }
