@@ -136,12 +136,31 @@ async function ready(http: Client): Promise<boolean> {
   return r.status === 200;
 }
 
-async function until(check: () => Promise<boolean>, capMs: number, what: string): Promise<void> {
+async function until(check: () => Promise<boolean>, capMs: number, what: string, last?: () => string): Promise<void> {
   const end = Date.now() + capMs;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error(`${what}: not within ${capMs} ms`);
+    if (Date.now() > end) throw new Error(`${what}: not within ${capMs} ms${last ? ` (last seen: ${last()})` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * The ids go in batches the shop's default body limit takes (16 KiB holds ~400 quoted UUIDs): a
+ * scenario accepts several hundred orders, and one body with all of them is answered 413.
+ */
+const INVARIANT_IDS_PER_REQUEST = 250;
+
+/** POST /admin/invariants with every id, batch by batch; the answer's missing ids merged, or why it failed. */
+async function readInvariants(http: Client, ids: string[], admin: Record<string, string>): Promise<FullInvariants | string> {
+  let merged: FullInvariants | null = null;
+  const missing: string[] = [];
+  for (let i = 0; i === 0 || i < ids.length; i += INVARIANT_IDS_PER_REQUEST) {
+    const r = await http.send('POST', '/admin/invariants', { orderIds: ids.slice(i, i + INVARIANT_IDS_PER_REQUEST) }, admin, 15_000);
+    if (r.status !== 200 || !r.body) return `${r.status} ${JSON.stringify(r.body)?.slice(0, 300)}`;
+    merged = r.body as unknown as FullInvariants;
+    missing.push(...merged.missingOrderIds);
+  }
+  return { ...(merged as FullInvariants), checkedOrderIds: ids.length, missingOrderIds: missing };
 }
 
 /**
@@ -173,15 +192,21 @@ export async function runScenario(target: RunningTarget, http: Client, name: str
   const stoppedAt = performance.now();
 
   let invariants: FullInvariants | null = null;
+  let lastAnswer = '';
   await until(
     async () => {
-      const r = await http.send('POST', '/admin/invariants', { orderIds: result.acceptedIds }, admin, 15_000);
-      if (r.status !== 200 || !r.body) return false;
-      invariants = r.body as unknown as FullInvariants;
+      const r = await readInvariants(http, result.acceptedIds, admin);
+      if (typeof r === 'string') {
+        lastAnswer = r;
+        return false;
+      }
+      invariants = r;
+      lastAnswer = JSON.stringify(r.ordersByStatus);
       return invariants.drained || opts.waitDrained === false;
     },
     60_000,
     `${name}: every accepted order paid or failed`,
+    () => lastAnswer,
   );
   const after = result.acceptedAt.filter((t) => t > faultAt);
   return {
