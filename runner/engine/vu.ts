@@ -390,6 +390,10 @@ class HttpResponse implements Response {
     return this.timingsMs;
   }
 
+  get bytes(): Uint8Array {
+    return this.raw;
+  }
+
   /** decoded on first use: most journeys never read most bodies */
   get body(): string {
     return (this.text ??= this.raw.toString('utf8'));

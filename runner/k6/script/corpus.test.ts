@@ -103,7 +103,13 @@ const EXPECT: Record<string, Expectation> = {
   '35-fail.js': { iterations: 4, requests: 6, checks: { '::status 200': [2, 2] }, errors: 2 },
   '36-file-upload.js': { iterations: 1, requests: 1, checks: { '::multipart': [1, 0], '::file in body': [1, 0], '::field in body': [1, 0] } },
   '37-timeout.js': { iterations: 1, requests: 1, checks: { '::timed out': [1, 0] } },
-  '38-response-type.js': { iterations: 1, requests: 2, checks: { '::no body': [1, 0], '::binary body': [1, 0] } },
+  '38-response-type.js': {
+    iterations: 1,
+    requests: 4,
+    checks: { '::no body': [1, 0], '::binary body': [1, 0], '::every byte value intact': [1, 0], '::upload answered': [1, 0] },
+    // the server reads bodies as latin1: one character per byte
+    server: (seen) => expect([...Buffer.from(seen[3]?.body ?? '', 'latin1')]).toEqual(Array.from({ length: 256 }, (_, i) => 255 - i)),
+  },
   '39-failed-rate.js': { iterations: 4, requests: 8, thresholds: { 'http_req_failed: rate<0.1': false, 'http_req_failed{expected:half}: rate<0.6': true, 'http_reqs: count==8': true } },
   // the script's callback expects 404; a request's own responseCallback (200 only) wins; a 503 fails either way
   '52-expected-statuses.js': { iterations: 3, requests: 9, checks: { '::a 404 is expected': [3, 0] }, thresholds: { 'http_req_failed{kind:expected404}: rate==0': true, 'http_req_failed{kind:strict}: rate==1': true, 'http_req_failed{kind:server}: rate==1': true } },

@@ -54,6 +54,11 @@ function route(req: IncomingMessage, res: ServerResponse, u: URL, body: string):
     return void res.end();
   }
   if (p === '/json') return json(res, { name: 'stampede', items: [{ id: 1, tags: ['a'] }, { id: 2, tags: ['b', 'c'] }], nested: { 'a.b': 5, deep: { x: true } } });
+  if (p === '/bytes') {
+    // every byte value once: a UTF-8 round trip would turn 0x80–0xff into replacement characters
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    return void res.end(Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
+  }
   if (p === '/echo') return json(res, { method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) });
   if (p === '/cookies/set') {
     res.writeHead(200, { 'set-cookie': [...u.searchParams].map(([k, v]) => `${k}=${v}; Path=/`), 'content-type': 'application/json' });

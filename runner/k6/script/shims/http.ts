@@ -160,10 +160,10 @@ export class Response {
     return this.#headers;
   }
 
-  /** text; null with responseType 'none'; an ArrayBuffer with 'binary' (of the body as UTF-8: see the README) */
+  /** text; null with responseType 'none'; with 'binary' an ArrayBuffer of the bytes as received (a copy: the script may keep it) */
   get body(): string | ArrayBuffer | null {
     if (this.#responseType === 'none') return null;
-    if (this.#responseType === 'binary') return bytesToArrayBuffer(Buffer.from(this.#r.body, 'utf8'));
+    if (this.#responseType === 'binary') return bytesToArrayBuffer(this.#r.bytes);
     return this.#r.body;
   }
 
@@ -231,7 +231,7 @@ export class Response {
   }
 }
 
-function bytesToArrayBuffer(b: Buffer): ArrayBuffer {
+function bytesToArrayBuffer(b: Uint8Array): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
