@@ -183,8 +183,31 @@ const EXPECT: Record<string, Expectation> = {
       expect(r.metrics.http_req_receiving).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
     },
   },
+  // one sequence per scenario (0..19 and 0..1); both seeded VUs share this thread's Math.random,
+  // seeded again by each VU's init: the same first number (cli.test.ts runs it with 2 threads)
+  '56-iteration-in-test.js': {
+    iterations: 22,
+    requests: 22,
+    checks: { '::same number within the iteration': [20, 0] },
+    server: (seen) => {
+      const n = (scenario: string) => seen.filter((s) => s.query.scenario === scenario).map((s) => Number(s.query.n)).sort((a, b) => a - b);
+      expect(n('shared')).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(n('seeded')).toEqual([0, 1]);
+      const r = seen.filter((s) => s.query.scenario === 'seeded').map((s) => Number(s.query.r));
+      expect(r[0]).toBe(r[1]);
+      expect(r[0]).toBe(mulberry32(7));
+    },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
+
+/** The first number of k6.ts randomSeed's generator (mulberry32) for a 32-bit state. */
+function mulberry32(seed: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 
 let server: Awaited<ReturnType<typeof startCorpusServer>>;
 beforeAll(async () => {

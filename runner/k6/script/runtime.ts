@@ -12,6 +12,10 @@ import type { VU } from '../../scenario/api.ts';
 /** What the shims need of a VU beyond the journey API (runner/engine/vu.ts VirtualUser). */
 export interface ScriptVu extends VU {
   metric?(kind: 'trend' | 'counter' | 'rate' | 'gauge', name: string, value: number, tags?: Record<string, string>): void;
+  /** the engine thread's index (0 in the main thread) */
+  readonly threadIndex?: number;
+  /** the next test-wide number of the VU's scenario, from one sequence shared by every engine thread */
+  nextIterationInTest?(): number;
 }
 
 export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
