@@ -167,6 +167,8 @@ export function summaryVu(env: Record<string, string>): ScriptVu {
   };
 }
 
+const SEQUENTIAL = Symbol.for('stampede.k6.sequential');
+
 type Callback = (value: unknown, index: unknown, collection: unknown) => unknown;
 
 /** Entries of what an array method was called on: arrays and array-likes by index; Map/Set as their forEach passes them. */
@@ -186,6 +188,10 @@ function entries(x: unknown): Array<[unknown, unknown]> {
 export async function each(method: string, target: unknown, cb: Callback, ...rest: unknown[]): Promise<unknown> {
   if (target === null || target === undefined) throw new TypeError(`Cannot read properties of ${String(target)} (reading '${method}')`);
   if (typeof cb !== 'function') throw new TypeError(`${method}: callback is not a function`);
+  // a k6/html Selection has its own sequential each/map/filter (k6's callback arguments)
+  const own = (target as Record<symbol, unknown>)[SEQUENTIAL];
+  if (typeof own === 'function') return (own as (m: string, f: Callback) => Promise<unknown>).call(target, method, cb);
+  if (method === 'each') throw new TypeError('each(): a callback that makes requests can be waited for only by a k6/html Selection\'s each()');
   const thisArg = rest[0];
   const items = entries(target);
   const run = (v: unknown, i: unknown) => cb.call(thisArg, v, i, target);
