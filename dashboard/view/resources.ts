@@ -83,7 +83,7 @@ function cpuPoints(result: RunResult, res: TargetResources): { points: ResourceP
   // second it measured: the generator's is drawn at t+1 so both describe the same interval
   lines.push({ key: 'generator', name: 'load generator (Stampede)', kind: 'generator' });
   for (const p of result.timeline) at(p.t + 1).generator = r3(p.generatorCpuPercent / 100);
-  return { points: [...byT.values()].sort((a, b) => a.t - b.t), lines, others: Math.max(0, res.processes.length - busiest.length) };
+  return { points: [...byT.values()].sort((a, b) => a.t - b.t), lines, others: busiest.length === 0 ? 0 : res.processes.length - busiest.length };
 }
 
 export function resourcesView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): ResourcesView | null {
