@@ -9,7 +9,7 @@ import { PROJECT_ROOT, runCli, scenarioSource, scratchDir } from '../testing/fix
 import { runResultSchema, type RunResult } from '../result/schema.ts';
 import { comparisonSchema } from '../result/comparison-schema.ts';
 import { groupAlive } from '../orchestrate/command-target.ts';
-import { clockTicks, procAvailable, readProcStat } from '../orchestrate/proc-reader.ts';
+import { clockTicks, liveGroupMembers, procAvailable, readProcStat } from '../orchestrate/proc-reader.ts';
 import { needs } from '../testing/requirements.ts';
 
 // the Python fixture runs on Debian's /usr/bin/python3 (standard library only); resources come from /proc
@@ -25,6 +25,12 @@ const PY_CMD = `/usr/bin/python3 ${PY_FIXTURE} --port {port}`;
 const scenario = (name: string, rate: number, duration: string) =>
   scratch.write(`${name}.ts`, scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration, preAllocatedVUs: 10, maxVUs: 30 } } }, "await vu.http.get(vu.env.BASE + '/work', { timeout: '2s' })"));
 const readResult = (dir: string): RunResult => runResultSchema.parse(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')));
+
+/** The runner's PID: the target's parent is its group watchdog, whose parent is the runner. */
+function runnerOf(pgid: number): number {
+  const watchdog = readProcStat(pgid)?.ppid ?? 0;
+  return readProcStat(watchdog)?.ppid ?? 0;
+}
 
 /** The target's PID, from the fixture's first line in target.log, once it is there. */
 async function targetPid(log: string, timeoutMs = 20_000): Promise<number> {
@@ -164,8 +170,7 @@ describe('stampede run --target-cmd', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(groupAlive(pgid)).toBe(true);
     const { spawnSync } = await import('node:child_process');
-    // the CLI's own PID: the parent of the command's process
-    const cli = readProcStat(pgid)?.ppid ?? 0;
+    const cli = runnerOf(pgid);
     expect(spawnSync('kill', ['-INT', String(cli)]).status).toBe(0);
     const r = await running;
     expect(r.code).toBe(130);
@@ -179,7 +184,7 @@ describe('stampede run --target-cmd', () => {
     const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz', '--stop-grace', '20s'], { timeoutMs: 60_000 });
     const pgid = readProcStat(await targetPid(path.join(out, 'target.log')))?.pgrp ?? 0;
     await new Promise((r) => setTimeout(r, 1000));
-    const cli = readProcStat(pgid)?.ppid ?? 0;
+    const cli = runnerOf(pgid);
     process.kill(cli, 'SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     process.kill(cli, 'SIGINT');
@@ -187,6 +192,38 @@ describe('stampede run --target-cmd', () => {
     expect(r.code).toBe(130);
     for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 20));
     expect(groupAlive(pgid)).toBe(false);
+  }, 90_000);
+
+  it.skipIf(noProc)('the runner SIGKILLed mid-run: its watchdog stops the target’s whole group, a grandchild included', async () => {
+    const file = scenario('runner-killed', 20, '30s');
+    const out = path.join(scratch.dir, 'runner-killed');
+    // sh starts a grandchild-to-be in the background, then becomes the server (same PID, same group)
+    const cmd = `sh -c "sleep 1000 & exec ${process.execPath} ${NODE_FIXTURE} --port {port}"`;
+    const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', cmd, '--ready', '/healthz', '--stop-grace', '2s'], { timeoutMs: 60_000 });
+    const pgid = await targetPid(path.join(out, 'target.log'));
+    expect(readProcStat(pgid)?.pgrp).toBe(pgid);
+    const members = () => liveGroupMembers(pgid).map((pid) => readProcStat(pid)?.comm);
+    expect(members().sort()).toEqual(['node', 'sleep']);
+    const watchdog = readProcStat(pgid)?.ppid ?? 0;
+    expect(readFileSync(`/proc/${watchdog}/cmdline`, 'utf8')).toContain('group-watchdog.js');
+    const cli = runnerOf(pgid);
+    expect(readFileSync(`/proc/${cli}/cmdline`, 'utf8')).toContain('runner/cli/bin.js');
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(cli, 'SIGKILL');
+    const r = await running;
+    expect(r.code).toBeNull(); // killed: no exit code, no result
+    expect(existsSync(path.join(out, 'result.json'))).toBe(false);
+    // bounded: the watchdog's noticing and the grace period (2 s), with room for a busy machine
+    const gone = (pid: number) => {
+      const st = readProcStat(pid);
+      return st === null || st.state === 'Z';
+    };
+    const deadline = Date.now() + 15_000;
+    while ((liveGroupMembers(pgid).length > 0 || !gone(watchdog)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    expect(members()).toEqual([]);
+    // and the watchdog itself is gone (a zombie where nobody reaps it): it waits out the grace
+    // period when a zombie of the group still answers kill(0)
+    expect(gone(watchdog)).toBe(true);
   }, 90_000);
 
   it('--reset before and --invariants after: the hooks are called on the target (sold = requests answered since the reset)', async () => {
