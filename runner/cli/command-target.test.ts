@@ -250,6 +250,45 @@ describe('stampede run --target-cmd', () => {
   }, 30_000);
 });
 
+describe('stampede capacity --target-cmd --slo … --peak …', () => {
+  it('starts the command once with its --knob values, finds the MST and sizes instances for the peak, then stops it', async () => {
+    const file = scenario('cap-peak', 20, '5s');
+    const out = path.join(scratch.dir, 'cap-peak');
+    const r = await runCli(['capacity', file, '--out', out, '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz',
+      '--slo', 'p(99)<500', '--peak', '150', '--start-rate', '20', '--max-probes', '2', '--warmup', '1s', '--window', '2s', '--cooldown', '0s'], { timeoutMs: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as {
+      meta: { targetConfig: Record<string, string> };
+      answer: { mst: number | null; status: string };
+      probes: Array<{ rate: number; verdict: string; requests: number }>;
+      peak: { peak: number; headroom: number; instances: number | null; instancesFormula: string };
+    };
+    // two probes at 20 and 40 iterations/s pass: the fixture answers /work in well under 500 ms
+    expect(doc.probes.map((p) => [p.rate, p.verdict])).toEqual([[20, 'pass'], [40, 'pass']]);
+    expect(doc.probes.every((p) => p.requests > 0)).toBe(true);
+    expect(doc.answer.mst).toBe(40);
+    expect(doc.peak.instances).toBe(Math.ceil(150 / (40 * doc.peak.headroom)));
+    expect(doc.peak.instancesFormula).toBe(`⌈150 / (40 × ${doc.peak.headroom})⌉ = ${doc.peak.instances}`);
+    expect(doc.meta.targetConfig).toEqual({ cmd: `${NODE_CMD} --workers {workers}`, workers: '2' });
+    // {workers} was filled in: two cluster workers listened; and the group is gone
+    const log = readFileSync(path.join(out, 'target.log'), 'utf8');
+    expect(log.match(/listening on/g)?.length).toBe(2);
+    const pgid = readProcStat(Number(/pid (\d+) listening/.exec(log)?.[1]))?.pgrp;
+    expect(pgid === undefined || !groupAlive(pgid)).toBe(true);
+  }, 150_000);
+
+  it('with a workers sweep, --peak says how to size one worker count instead (exit 2, nothing started)', async () => {
+    const file = scratch.write('cap-peak-bad.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s' } } }));
+    const r = await runCli(['capacity', file, '--target-cmd', `${NODE_CMD} --workers {workers}`, '--sweep', 'workers=1,2', '--peak', '100']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--peak needs an MST, so it needs --slo — and the MST search one running target: size a worker count on its own (--target-cmd … --knob workers=N --slo … --peak …)');
+    const knobless = await runCli(['capacity', file, '--target-cmd', `${NODE_CMD} --workers {workers}`, '--slo', 'p(99)<200']);
+    expect(knobless.code).toBe(2);
+    expect(knobless.stderr).toContain('stampede capacity: --knob: placeholder {workers} of --target-cmd has no value');
+  });
+});
+
 describe('stampede capacity --target-cmd --sweep workers=…', () => {
   it('starts the command once per worker count ({workers} filled in), measures each, and records the command', async () => {
     const file = scratch.write('cap.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 4, duration: '5s' } } }, "await vu.http.get(vu.env.BASE + '/work')"));
