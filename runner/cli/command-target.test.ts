@@ -98,6 +98,7 @@ describe('stampede compare --target-cmd', () => {
     expect(c.ranking.map(label)).toEqual(['work=50', 'work=8000']);
     const cost = (l: string) => c.configurations.find((x) => x.label === l)?.stats?.targetCpuSecondsPer1000Requests?.median ?? 0;
     expect(cost('work=8000')).toBeGreaterThan(cost('work=50'));
+    expect(r.stdout).toContain('Rank (--rank cost): configurations whose invariants held first');
   }, 120_000);
 
   it('bad input: a knob the command never uses / a placeholder without a value → exit 2 naming both, nothing run', async () => {
