@@ -4,7 +4,7 @@
 // its result, with server.diedAt and a warning. For the shop, its invariants are read after the
 // run (before it is stopped), for the summary and for `stampede compare`.
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
-import type { RunOutcome, RunTestOptions } from '../run/run-test.ts';
+import type { LiveState, RunOutcome, RunTestOptions } from '../run/run-test.ts';
 import { runTest } from '../run/run-test.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from './launch.ts';
 import { exposesMetrics, metricsUrlOf, startScraper, type MetricsScraper } from './scraper.ts';
@@ -90,7 +90,8 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     const sampler: ResourceSampler | null = pidsOf && procAvailable() ? startResourceSampler(() => [...pidsOf(), ...(o.command ? [] : liveChildPids())]) : null;
     const restoreEnv = exposeEnv(env);
     try {
-      outcome = await runTest({ ...o, env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
+      const onSecond = o.onSecond && sampler ? withResourcesSoFar(o.onSecond, sampler, url ?? '') : o.onSecond;
+      outcome = await runTest({ ...o, ...(onSecond ? { onSecond } : {}), env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
     } catch (e) {
       await scraper?.stop();
       sampler?.stop(Date.now());
@@ -127,6 +128,24 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   } finally {
     await launched?.stop().catch((e: unknown) => log(`stopping the target failed: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/**
+ * The live state with the target's resources so far in resultSoFar(), so the live dashboard
+ * draws its CPU and memory while the run goes (computed only when a reader asks).
+ */
+function withResourcesSoFar(onSecond: (s: LiveState) => void, sampler: ResourceSampler, url: string): (s: LiveState) => void {
+  return (s) =>
+    onSecond({
+      ...s,
+      resultSoFar: () => {
+        const r = s.resultSoFar();
+        // the run's t = 0 as the live state knows it: now less the time elapsed since
+        const { resources, series } = sampler.snapshot(Date.now() - s.elapsedMs);
+        r.server = { ...(r.server ?? { url }), series: { ...(r.server?.series ?? {}), ...series }, resources };
+        return r;
+      },
+    });
 }
 
 /** --reset: a 2xx answer is required, anything else stops the configuration (exit 3). */
