@@ -4,7 +4,7 @@
 // payment service, the BullMQ worker process, and the cluster primary with its workers.
 // What cannot be had is refused with a message naming it; nothing silently falls back.
 // stop() ends every child it started, in reverse order.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -14,7 +14,9 @@ import { migrate } from '../db/schema.ts';
 import { SALE_ID, seedProducts } from '../db/seed.ts';
 import { resetSale } from '../domain/sale.ts';
 import { needsRedis, parseTargetConfig, type TargetConfig, type TargetConfigInput } from './config.ts';
-import { ACCEPTED_BASE_ENV, RUNTIME_ENV, tsxExecArgv, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
+import { startNodeChild, stopNodeChild } from './node-child.ts';
+import { startPaymentService } from './payment-service.ts';
+import { ACCEPTED_BASE_ENV, RUNTIME_ENV, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
 import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
 import { startPgBouncer } from './services/pgbouncer.ts';
 import { startRedisServer } from './services/redis-server.ts';
@@ -30,36 +32,6 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/**
- * A child Node process running one of our TypeScript entry points, resolved when it says it is
- * ready. It runs in a process group of its own (`detached`), so a Ctrl-C in the terminal reaches
- * the launcher (or the runner hosting it) and not the shop: the launcher stops the shop in order
- * when it decides to. Its lifetime stays tied to ours through the IPC channel: every entry point
- * exits on 'disconnect', which comes when this process ends for any reason, SIGKILL included.
- */
-function startNodeChild(file: string, env: NodeJS.ProcessEnv, what: string, timeoutMs: number): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
-  const child = fork(file, [], { execArgv: tsxExecArgv(), env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${what} did not become ready within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m: Record<string, unknown>) => {
-      if (m.t === 'ready' || m.type === 'ready') {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve({ child, ready: m });
-      }
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${what} exited before it was ready (${signal ?? `exit code ${code}`}); its output is above`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
 }
 
 /** Asks a child for its metrics (as prom-client JSON) over IPC; null when it does not answer in time. */
@@ -85,19 +57,6 @@ function metricsOf(child: ChildProcess): (timeoutMs: number) => Promise<unknown[
       });
       child.send({ t: 'metrics-req', id } satisfies MetricsRequest);
     });
-}
-
-/** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
-function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function redisReachable(url: string): Promise<string | null> {
@@ -203,15 +162,9 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
     // (supervise.ts): one that dies is started again, the payment service and the primary on
     // the port they had, so every URL handed out stays valid.
     const say = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
-    let paymentPort = 0;
-    const payment = await supervise({
-      what: 'the payment service',
-      log: say,
-      start: () => startNodeChild(here('../payment/main.ts'), { STAMPEDE_PAYMENT_LATENCY_MS: String(config.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(config.paymentFailureRate), STAMPEDE_PAYMENT_PORT: String(paymentPort) }, 'the payment service', 30_000),
-    });
-    paymentPort = Number(payment.ready.port);
-    cleanups.push({ what: 'payment service', run: () => payment.stop((c) => stopChild(c)) });
-    const paymentUrl = `http://127.0.0.1:${paymentPort}`;
+    const payment = await startPaymentService(config, say);
+    cleanups.push({ what: 'payment service', run: () => payment.stop() });
+    const paymentUrl = payment.url;
 
     const db: DbUrls = { primary: appPrimary, shards: appShards, ...(replicaUrl ? { replica: replicaUrl } : {}) };
     const runtime: Runtime = { config, instanceId, adminToken, db, redisUrl, paymentUrl };
@@ -229,7 +182,7 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
         },
       });
       const qw = queueWorker;
-      cleanups.push({ what: 'queue worker', run: () => qw.stop((c) => stopChild(c, 6000)) });
+      cleanups.push({ what: 'queue worker', run: () => qw.stop((c) => stopNodeChild(c, 6000)) });
     }
 
     log(`starting ${config.workers} ${config.variant} worker process${config.workers > 1 ? 'es' : ''}`);
@@ -261,8 +214,8 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
       },
     });
     appPort = Number(app.ready.port);
-    cleanups.push({ what: 'shop processes', run: () => app.stop((c) => stopChild(c, 7000)) });
-    const supervised = [payment, ...(queueWorker ? [queueWorker] : []), app];
+    cleanups.push({ what: 'shop processes', run: () => app.stop((c) => stopNodeChild(c, 7000)) });
+    const supervised = [payment.supervised, ...(queueWorker ? [queueWorker] : []), app];
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     let stopped: Promise<void> | null = null;
     return {
@@ -272,7 +225,7 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
       pids: () => supervised.map((x) => x.current()?.pid).filter((p): p is number => p !== undefined),
       supervised: () => {
         const of = (x: Supervised | null) => ({ pid: x?.current()?.pid ?? null, restarts: x?.restarts() ?? 0 });
-        return { payment: of(payment), queueWorker: of(queueWorker), primary: of(app) };
+        return { payment: of(payment.supervised), queueWorker: of(queueWorker), primary: of(app) };
       },
       stop: () => (stopped ??= stopAll()),
     };
