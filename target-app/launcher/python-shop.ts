@@ -1,7 +1,7 @@
 // startPythonTarget(config): the Python shop (target-app/python/) on the same services as the
-// Node shop — the database (DATABASE_URL or an embedded PostgreSQL), Redis when a knob needs it
-// (REDIS_URL or a redis-server from PATH), the Node shop's own migrations and seed (so both shops
-// serve the same data), PgBouncer, the payment service — then the Celery payment worker
+// Node shop, provisioned by the same code (provision.ts: the database, Redis when a knob needs
+// it, the Node shop's own migrations and seed so both shops serve the same data, PgBouncer),
+// the payment service — then the Celery payment worker
 // (--queue celery) and Gunicorn (sync: Flask) or Uvicorn (async: FastAPI). Each Python server
 // is exec'd in a process group of its own (services/child.ts: SIGTERM, then SIGKILL after a
 // grace period; setpriv --pdeathsig where available). As for the Node shop (supervise.ts), the
@@ -14,18 +14,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { StampedeError } from '../../runner/errors.ts';
-import { openDatabases } from '../db/routing.ts';
-import { migrate } from '../db/schema.ts';
-import { SALE_ID, seedProducts } from '../db/seed.ts';
-import { resetSale } from '../domain/sale.ts';
 import { needsRedis, unsupportedByShop, type TargetConfig } from './config.ts';
 import { startPaymentService } from './payment-service.ts';
+import { provision, type Cleanup } from './provision.ts';
 import { spawnChild, type Child } from './services/child.ts';
-import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
 import { freePort } from './services/free-port.ts';
-import { startPgBouncer } from './services/pgbouncer.ts';
-import { ping as redisPing, startRedisServer } from './services/redis-server.ts';
-import { findBinary, makeServiceDir, waitUntilReady } from './services/support.ts';
+import { makeServiceDir, waitUntilReady } from './services/support.ts';
 import type { RunningTarget, StartOptions } from './running-target.ts';
 import { supervise, type Supervised } from './supervise.ts';
 
@@ -68,11 +62,6 @@ export async function pythonShopMissing(c: TargetConfig): Promise<string | null>
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-async function redisUp(url: string): Promise<boolean> {
-  const u = new URL(url);
-  return redisPing(Number(u.port || 6379), u.hostname, 2000);
 }
 
 /**
@@ -209,7 +198,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
   const log = opts.log ?? (() => undefined);
   const instanceId = randomBytes(5).toString('hex');
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
-  const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+  const cleanups: Cleanup[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse().splice(0)) {
       await c.run().catch((e: unknown) => process.stderr.write(`stampede target: stopping ${c.what} failed: ${errText(e)}\n`));
@@ -217,50 +206,12 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
   };
 
   try {
-    let primaryUrl = config.databaseUrl;
-    if (!primaryUrl) {
-      log('starting an embedded PostgreSQL (no DATABASE_URL)');
-      const pgh = await startEmbeddedPostgres();
-      cleanups.push({ what: 'embedded PostgreSQL', run: () => pgh.stop() });
-      primaryUrl = pgh.url;
-    }
-
-    let redisUrl: string | null = null;
-    if (needsRedis(config)) {
-      const why = [config.cache === 'redis' && '--cache redis', config.sessions === 'redis' && '--sessions redis', config.queue === 'celery' && '--queue celery'].filter(Boolean).join(', ');
-      if (config.redisUrl) {
-        if (!(await redisUp(config.redisUrl))) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis, and REDIS_URL (${config.redisUrl}) does not answer PING`);
-        redisUrl = config.redisUrl;
-        // registered before the servers, so it runs after they have stopped
-        const shared = config.redisUrl;
-        cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
-      } else {
-        if (!findBinary('redis-server')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis: set REDIS_URL to a running Redis, or install redis-server (apt-get install redis-server)`);
-        log('starting redis-server (no REDIS_URL)');
-        const rh = await startRedisServer();
-        cleanups.push({ what: 'redis-server', run: () => rh.stop() });
-        redisUrl = rh.url;
-      }
-    }
-
-    // The Node shop's migrations and seed: one schema, one data set, for both shops.
-    log('migrating and seeding');
-    await migrate(primaryUrl, [primaryUrl]);
-    await seedProducts(primaryUrl, config.products);
-    const seedDbs = openDatabases({ primary: primaryUrl, shards: [] }, 'async', 2);
-    try {
-      await resetSale(seedDbs, SALE_ID, config.stock);
-    } finally {
-      await seedDbs.close();
-    }
-
-    let appDbUrl = primaryUrl;
-    if (config.pgbouncer) {
-      if (!findBinary('pgbouncer')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', '--pgbouncer needs pgbouncer on PATH (apt-get install pgbouncer)');
-      log('starting PgBouncer (transaction mode)');
-      const bouncer = await startPgBouncer({ upstreamUrl: primaryUrl, poolSize: config.pool, maxClientConn: 5000 });
-      cleanups.push({ what: 'PgBouncer', run: () => bouncer.stop() });
-      appDbUrl = bouncer.url;
+    const { db, redisUrl } = await provision(config, instanceId, log, cleanups);
+    // A shared Redis (REDIS_URL) keeps other tenants' keys: this instance's are removed once its
+    // servers have stopped (registered before them, so it runs after).
+    if (redisUrl && config.redisUrl) {
+      const shared = config.redisUrl;
+      cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
     }
 
     const say = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
@@ -288,7 +239,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       pgbouncer: config.pgbouncer,
       adminToken,
       instanceId,
-      databaseUrl: appDbUrl,
+      databaseUrl: db.primary,
       redisUrl,
       paymentUrl: payment.url,
       stateDir: state.dir,
