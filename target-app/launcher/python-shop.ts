@@ -240,6 +240,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       adminToken,
       instanceId,
       databaseUrl: db.primary,
+      replicaUrl: db.replica ?? null,
       redisUrl,
       paymentUrl: payment.url,
       stateDir: state.dir,
