@@ -62,7 +62,8 @@ export type FlagKind =
   | 'command'
   | 'ready-url'
   | 'run-ref'
-  | 'fail-on';
+  | 'fail-on'
+  | 'header';
 
 const BAD_VALUES: Record<FlagKind, string[]> = {
   bool: ['=yes'],
@@ -91,6 +92,7 @@ const BAD_VALUES: Record<FlagKind, string[]> = {
   'ready-url': ['', 'ftp://x/', 'javascript:alert(1)'],
   'run-ref': ['', 'no-such-run'],
   'fail-on': ['', 'nope+10%', 'p(99)', 'p(99)+x%'],
+  header: ['', 'no colon', ': value', 'bad name: v', 'x-token: a\r\nx-evil: 1'],
 };
 
 const TINY = '{tiny}';
@@ -123,6 +125,8 @@ function commandTargetFlags(base: string[]): CommandTable['flags'] {
     reset: { kind: 'ready-url', base },
     invariants: { kind: 'ready-url', base },
     'stop-grace': { kind: 'duration', base },
+    // sent with the hooks: read with one of them given
+    'hook-header': { kind: 'header', base: [...base, '--reset', '/reset'] },
   };
 }
 const CAPACITY_VUS_SWEEP = ['capacity', TINY, '--sweep', 'vus=1,2', '--target', DEAD, '--out', '{out}', '--quiet', '--warmup', '0s', '--window', '1s'];
