@@ -123,6 +123,7 @@ export class VirtualUser implements VU {
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
       maxRedirects: ctx.options.maxRedirects,
+      insecureSkipTLSVerify: ctx.options.insecureSkipTLSVerify,
     });
     this.http = makeHttp(
       (method, url, body, params) => this.request(method, url, body, params),
