@@ -234,6 +234,21 @@ const EXPECT: Record<string, Expectation> = {
     checks: { '::each gets Elements': [2, 0], '::map gets Selections': [2, 0], '::requests from each': [2, 0], '::data() converts': [2, 0], '::get() and Element fields': [2, 0], '::tree navigation': [2, 0], '::clickLink followed the relative href': [2, 0] },
     server: (seen) => expect(pathsOf(seen).slice(0, 5)).toEqual(['/html/links', '/crocodiles/1', '/crocodiles/2', '/crocodiles/3', '/crocodiles/3']),
   },
+  // the per-tag Element methods against a page fetched with Response.html(), and parsed without its URL
+  '61-html-elements.js': {
+    iterations: 2,
+    requests: 2,
+    checks: {
+      '::a: href resolved and its parts': [2, 0],
+      '::a: an absolute href with user and port': [2, 0],
+      '::form: action, method, enctype, elements': [2, 0],
+      '::input: value, type, form, labels': [2, 0],
+      '::select and option': [2, 0],
+      '::button and textarea': [2, 0],
+      '::img, table, li, progress': [2, 0],
+      '::parseHTML without a URL: attributes as written': [2, 0],
+    },
+  },
   // the form page, submitForm (POST to the action), the search page, its GET submitForm
   '59-html-submit-form.js': {
     iterations: 3,

@@ -112,6 +112,28 @@ function routeHtml(req: IncomingMessage, res: ServerResponse, u: URL, body: stri
     );
     return true;
   }
+  if (p === '/html/elements') {
+    html(
+      res,
+      `<nav><a id="home" href="/crocodiles/1?x=1#top" rel="next nofollow">Bert</a>
+<a id="ext" href="https://user:pw@Other.test:443/p%20q">elsewhere</a>
+<a id="rel" href="../crocodiles/2">Ernie</a></nav>
+<form id="buy" action="order" method="POST" enctype="multipart/form-data">
+  <label for="qty">Quantity</label><input id="qty" name="qty" type="number" value="2" maxlength="3">
+  <label>Colour <select name="colour"><option value="g">green</option><option selected>brown</option></select></label>
+  <input type="frobnicate" name="odd" list="sizes">
+  <button id="send" formaction="/checkout" formmethod="post">Send <b>now</b></button>
+  <textarea name="note" value="attr">inner</textarea>
+</form>
+<input id="outside" form="buy" name="outside" value="o">
+<datalist id="sizes"><option value="s">Small</option><option value="l" label="Large"></option></datalist>
+<img src="/img/bert.png" width="64" height="x">
+<table><caption>Crocs</caption><tr><th scope="col">name</th><td colspan="2">Bert</td></tr></table>
+<ol><li value="3">a</li><li>b</li></ol>
+<progress value="30" max="120"></progress>`,
+    );
+    return true;
+  }
   if (p === '/html/search') {
     html(res, `<form action="/echo?old=1"><input name="q" value="croc"><input name="page" value="2"><input type="submit" name="s" value="Go"></form>`);
     return true;
