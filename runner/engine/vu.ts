@@ -123,6 +123,7 @@ export class VirtualUser implements VU {
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
       maxRedirects: ctx.options.maxRedirects,
+      insecureSkipTLSVerify: ctx.options.insecureSkipTLSVerify,
     });
     this.http = makeHttp(
       (method, url, body, params) => this.request(method, url, body, params),
@@ -314,7 +315,7 @@ export class VirtualUser implements VU {
         t.end - t.connected,
         t.end - t.start + lagUs,
         t.firstByte - t.sent,
-        t.connected - t.connectStart,
+        t.tcpConnected - t.tcpStart,
         r.bytesSent,
         r.bytesReceived,
       );
@@ -396,8 +397,9 @@ class HttpResponse implements Response {
     if (this.timingsMs === undefined) {
       const t = this.t;
       this.timingsMs = {
-        blocked: 0,
-        connecting: (t.connected - t.connectStart) / 1000,
+        blocked: (t.connected - t.connectStart) / 1000,
+        connecting: (t.tcpConnected - t.tcpStart) / 1000,
+        tlsHandshaking: (t.connected - t.tcpConnected) / 1000,
         sending: (t.sent - t.connected) / 1000,
         waiting: (t.firstByte - t.sent) / 1000,
         receiving: (t.end - t.firstByte) / 1000,
@@ -432,7 +434,7 @@ class HttpResponse implements Response {
 }
 
 function abortedResponse(method: string, url: string): Response {
-  const zero = { start: 0, connectStart: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
+  const zero = { start: 0, connectStart: 0, tcpStart: 0, tcpConnected: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
   return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, 0);
 }
 

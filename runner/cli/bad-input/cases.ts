@@ -451,6 +451,7 @@ export function scenarioCases(): BadInputCase[] {
     ['maxRedirects: -1', { maxRedirects: -1 }, 'maxRedirects'],
     ['userAgent: 5', { userAgent: 5 }, 'userAgent'],
     ['noConnectionReuse: "yes"', { noConnectionReuse: 'yes' }, 'noConnectionReuse'],
+    ['insecureSkipTLSVerify: "yes"', { insecureSkipTLSVerify: 'yes' }, 'insecureSkipTLSVerify'],
     ['summaryTrendStats: ["p(200)"]', { summaryTrendStats: ['p(200)'] }, 'summaryTrendStats'],
     ['a k6 option Stampede does not implement', { rps: 10 }, 'rps'],
     ['an option that is not k6', { fooBar: 1 }, 'fooBar'],
