@@ -51,20 +51,15 @@ const RUN_STOP_GRACE_MS = 1000;
  */
 const LOOP_UNWIND_MS = 100;
 /**
- * The scheduler sleeps on a timer when the next arrival is further away than this and spins
- * (setImmediate) closer in: timers fire ~1 ms late, spinning costs CPU. 300 µs keeps the
- * send lag well under a millisecond without burning a core at low rates.
+ * The arrival-rate scheduler sleeps on a timer while the next arrival is further away than this,
+ * and closer in yields turn by turn (setImmediate: responses are read in between) until it is
+ * due. setTimeout has a 1 ms granularity and fires up to ~1 ms late; waking a timer's worth
+ * early and spinning the rest starts each iteration within microseconds of its time. The cost
+ * is CPU while waiting (at thousands of arrivals a second the scheduler always waits this
+ * close): it is measured (SpinMeter) and reported apart from the work, so a spinning scheduler
+ * is not mistaken for a saturated one.
  */
-const SPIN_WINDOW_US = 300;
-/**
- * Arrivals closer together than this are started in batches on a 1 ms timer instead of by
- * spinning: at thousands per second the scheduler would otherwise spin without pause, which
- * (a) reads as 100 % generator CPU, so every such run would be flagged saturated, and (b) on a
- * shared core makes the scheduler a CPU hog that the kernel preempts for milliseconds at a
- * time, while a thread that sleeps is woken promptly. The cost is a send lag of up to ~1–2 ms
- * (the timer's granularity), recorded as such.
- */
-const DENSE_GAP_US = 1000;
+const SPIN_LEAD_US = 2000;
 /**
  * The longest one scheduler tick starts iterations before it yields to the event loop. Without
  * it, a scheduler that fell behind (start-up: every VU opens its connection) kept starting
@@ -115,8 +110,8 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
  * Runs one iteration on `vu`; the iteration counts when it was not interrupted. `after` runs
  * when it has settled (the arrival-rate executor's bookkeeping, without a .then per iteration).
  */
-async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
-  beginIteration(ctx, vu, lagUs);
+async function iterate(ctx: ExecutorContext, vu: VirtualUser, intendedUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
+  beginIteration(ctx, vu, intendedUs);
   const t0 = nowUs();
   try {
     await ctx.journey(vu, ctx.setupData);
@@ -127,10 +122,14 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, aft
   if (after !== undefined) after(vu);
 }
 
-/** The start of an iteration on `vu` (the caller takes the start time). */
-function beginIteration(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): void {
+/**
+ * The start of an iteration on `vu` (the caller takes the start time); `intendedUs`: when the
+ * schedule wanted it to start (epoch µs), 0 in a closed model. The VU measures its requests'
+ * http_req_latency from it.
+ */
+function beginIteration(ctx: ExecutorContext, vu: VirtualUser, intendedUs: number): void {
   const s = ctx.scenario;
-  vu.beginIteration(s.name, s.tags, ctx.env, lagUs);
+  vu.beginIteration(s.name, s.tags, ctx.env, intendedUs);
 }
 
 /** Records the iteration that began at t0; returns the clock reading it ended at. */
@@ -293,15 +292,17 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       if (!vu) return false;
       recorder.iterationStarted(now - intendedUs);
       inFlight.add(vu); // before iterate(), whose settled() counts it out
-      void iterate(ctx, vu, now - intendedUs, settled);
+      void iterate(ctx, vu, intendedUs, settled);
       return true;
     };
+    const spin = new SpinMeter();
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
       // every iteration due by now starts in this tick; the clock is read again per start, so
       // the send lag of the last of a batch includes the time spent starting the others
       let now = nowUs();
       const yieldAt = now + TICK_BUDGET_US;
+      const first = next;
       let due = 0;
       while (next < total) {
         due = ctx.startUs + schedule.offsetMs(next) * 1000;
@@ -309,6 +310,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
         if (due > now) break;
         if (now > yieldAt) {
           // behind schedule: let I/O run (connections open, responses free their VUs), then go on
+          spin.stop();
           setImmediate(tick);
           return;
         }
@@ -324,10 +326,13 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       }
       if (next >= total) return void finish();
       const waitUs = due - now;
-      const gapUs = (schedule.offsetMs(next + 1) - schedule.offsetMs(next)) * 1000;
-      if (gapUs < DENSE_GAP_US) setTimeout(tick, Math.max(1, Math.floor(waitUs / 1000)));
-      else if (waitUs > SPIN_WINDOW_US + 1000) setTimeout(tick, Math.floor((waitUs - SPIN_WINDOW_US) / 1000));
-      else setImmediate(tick);
+      if (waitUs > SPIN_LEAD_US) {
+        spin.stop();
+        setTimeout(tick, Math.floor((waitUs - SPIN_LEAD_US) / 1000) + 1);
+      } else {
+        recorder.schedulerWaitUs += spin.turn(now, next === first);
+        setImmediate(tick);
+      }
     };
     const startIn = (ctx.startUs - nowUs()) / 1000;
     if (startIn > 1) {
@@ -344,6 +349,32 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       });
     } else setImmediate(tick);
   });
+}
+
+/**
+ * What the arrival-rate scheduler's waiting costs: while it spins (a setImmediate per turn of the
+ * event loop until the next arrival is due), every turn that started nothing is waiting, not
+ * work. Its cost is the cheapest turn seen, an empty one: a turn that also read responses counts
+ * only that much, so the estimate never takes work for waiting (it errs towards reading busy).
+ */
+export class SpinMeter {
+  private lastUs = 0;
+  private cheapestUs = Infinity;
+
+  /** A spinning turn that began at `nowUs`; returns the µs of it that were waiting. */
+  turn(nowUs: number, idle: boolean): number {
+    const last = this.lastUs;
+    this.lastUs = nowUs;
+    if (last === 0) return 0;
+    const turnUs = nowUs - last;
+    if (turnUs < this.cheapestUs) this.cheapestUs = turnUs;
+    return idle ? this.cheapestUs : 0;
+  }
+
+  /** The scheduler stopped spinning (it sleeps on a timer, or yields behind schedule). */
+  stop(): void {
+    this.lastUs = 0;
+  }
 }
 
 /**
