@@ -9,6 +9,7 @@ import type { ArrivalRateScenario, NormalisedScenario } from '../scenario/types.
 import { arrivalSchedule, rampingVusAt } from '../scenario/plan.ts';
 import type { IntervalRecorder } from '../recorder/interval.ts';
 import { nowUs } from '../time/clock.ts';
+import { PreciseTimer } from './precise-timer.ts';
 import type { VirtualUser } from './vu.ts';
 
 export interface Segment {
@@ -51,15 +52,17 @@ const RUN_STOP_GRACE_MS = 1000;
  */
 const LOOP_UNWIND_MS = 100;
 /**
- * The arrival-rate scheduler sleeps on a timer while the next arrival is further away than this,
- * and closer in yields turn by turn (setImmediate: responses are read in between) until it is
- * due. setTimeout has a 1 ms granularity and fires up to ~1 ms late; waking a timer's worth
- * early and spinning the rest starts each iteration within microseconds of its time. The cost
- * is CPU while waiting (at thousands of arrivals a second the scheduler always waits this
- * close): it is measured (SpinMeter) and reported apart from the work, so a spinning scheduler
- * is not mistaken for a saturated one.
+ * How the arrival-rate scheduler waits for its next arrival. Further away than SPIN_LEAD_US it
+ * sleeps on setTimeout (1 ms granularity, up to ~1 ms late), waking at least 1 ms early; closer
+ * in, on a PreciseTimer (a helper thread's futex, microseconds late), armed early by how late it
+ * has been waking (WakeLead); the last SPIN_WINDOW_US, and arrivals closer together than that,
+ * it spins for (setImmediate, responses are read in between). Spinning for longer would be on
+ * time on an idle core, but on a shared one the kernel takes turns with a spinning process for
+ * milliseconds at a time (measured: send lag and response handling then far worse than the
+ * 1 ms timer's). The spin's CPU is measured (SpinMeter) and reported apart from the work.
  */
-const SPIN_LEAD_US = 2000;
+export const SPIN_LEAD_US = 2000;
+export const SPIN_WINDOW_US = 100;
 /**
  * The longest one scheduler tick starts iterations before it yields to the event loop. Without
  * it, a scheduler that fell behind (start-up: every VU opens its connection) kept starting
@@ -276,6 +279,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
   return new Promise<void>((resolve) => {
     const finish = async () => {
       ended = true;
+      precise.close();
       // the rest of the schedule, if the run was stopped early, is not dropped: it was never due
       await inFlight.drain(s.gracefulStopMs, ctx.stop);
       for (const vu of free) vu.close();
@@ -296,6 +300,14 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       return true;
     };
     const spin = new SpinMeter();
+    const lead = new WakeLead();
+    // started now, ahead of the schedule: until it runs, the scheduler spins instead
+    const precise = new PreciseTimer();
+    let armedUs = 0;
+    const wake = () => {
+      lead.woke(nowUs() - armedUs);
+      tick();
+    };
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
       // every iteration due by now starts in this tick; the clock is read again per start, so
@@ -326,9 +338,14 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       }
       if (next >= total) return void finish();
       const waitUs = due - now;
-      if (waitUs > SPIN_LEAD_US) {
+      const sleepMs = timerMsFor(waitUs);
+      if (sleepMs !== null) {
         spin.stop();
-        setTimeout(tick, Math.floor((waitUs - SPIN_LEAD_US) / 1000) + 1);
+        setTimeout(tick, sleepMs);
+      } else if (waitUs > SPIN_WINDOW_US && precise.ready) {
+        spin.stop();
+        armedUs = due - lead.us;
+        precise.at(armedUs, wake);
       } else {
         recorder.schedulerWaitUs += spin.turn(now, next === first);
         setImmediate(tick);
@@ -349,6 +366,27 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: Arri
       });
     } else setImmediate(tick);
   });
+}
+
+/**
+ * How the arrival-rate scheduler waits for an arrival `waitUs` away: the timer (ms) that wakes it
+ * at least 1 ms early (a timer's lateness) and at most SPIN_LEAD_US early, or null: spin to it.
+ */
+export function timerMsFor(waitUs: number): number | null {
+  return waitUs > SPIN_LEAD_US ? Math.floor((waitUs - SPIN_LEAD_US) / 1000) + 1 : null;
+}
+
+/**
+ * How early to arm the PreciseTimer: how late it has been waking, as a moving average of the
+ * last ~16 wake-ups, at most SPIN_WINDOW_US (what is left is spun, or started late).
+ */
+export class WakeLead {
+  us = 0;
+
+  /** A wake-up `lateUs` after the instant it was armed for. */
+  woke(lateUs: number): void {
+    this.us += (Math.min(SPIN_WINDOW_US, Math.max(0, lateUs)) - this.us) / 16;
+  }
 }
 
 /**
