@@ -42,6 +42,8 @@ interface Row {
   latencyP99: number;
   achieved: number | null;
   cpuMean: number;
+  /** the part of cpuMean the scheduler spent spinning for its next arrival (absent in older checkouts) */
+  cpuWaiting: number | null;
   saturated: boolean;
   reasons: string[];
 }
@@ -83,7 +85,7 @@ function scenarioFile(dir: string, seconds: number): string {
 type Trend = { values: Record<string, number> };
 interface ResultSlice {
   metrics: { http_req_duration: Trend; http_req_latency: Trend };
-  generator: { sendLag: Lag | null; achievedRatio: number | null; cpu: { mean: number }; saturated: boolean; reasons: string[] };
+  generator: { sendLag: Lag | null; achievedRatio: number | null; cpu: { mean: number; waiting?: number }; saturated: boolean; reasons: string[] };
 }
 
 async function measure(checkout: string, root: string, round: number, url: string, seconds: number): Promise<Row | null> {
@@ -109,6 +111,7 @@ async function measure(checkout: string, root: string, round: number, url: strin
       latencyP99: l['p(99)'] ?? NaN,
       achieved: g.achievedRatio,
       cpuMean: g.cpu.mean,
+      cpuWaiting: g.cpu.waiting ?? null,
       saturated: g.saturated,
       reasons: g.reasons,
     };
@@ -126,7 +129,7 @@ function line(r: Row): string {
   const s = r.sendLag;
   const lag = s ? `send lag p50 ${ms(s.p50)} p90 ${ms(s.p90)} p99 ${ms(s.p99)} max ${ms(s.max)} ms` : 'send lag -';
   const achieved = r.achieved === null ? '-' : `${(r.achieved * 100).toFixed(2)}%`;
-  return `${r.checkout.padEnd(9)} round ${r.round}  ${lag}  | duration p50 ${ms(r.durationP50)} latency p50 ${ms(r.latencyP50)} (p99 ${ms(r.durationP99)} / ${ms(r.latencyP99)}) ms  | achieved ${achieved}  CPU ${r.cpuMean}%${r.saturated ? ' SATURATED' : ''}  | load ${r.loadAvg}`;
+  return `${r.checkout.padEnd(9)} round ${r.round}  ${lag}  | duration p50 ${ms(r.durationP50)} latency p50 ${ms(r.latencyP50)} (p99 ${ms(r.durationP99)} / ${ms(r.latencyP99)}) ms  | achieved ${achieved}  CPU ${r.cpuMean}%${r.cpuWaiting !== null ? ` (${r.cpuWaiting}% waiting)` : ''}${r.saturated ? ` SATURATED: ${r.reasons.join('; ')}` : ''}  | load ${r.loadAvg}`;
 }
 
 function median(xs: number[]): number {
