@@ -7,6 +7,7 @@ import { normaliseOptions } from '../scenario/normalise.ts';
 import { startServer, type TestServer } from '../testing/fixtures.ts';
 import { nowUs } from '../time/clock.ts';
 import { SPIN_LEAD_US, SpinMeter, timerMsFor } from './executors.ts';
+import { PreciseTimer } from './precise-timer.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
 describe('the scheduler between arrivals', () => {
@@ -78,6 +79,36 @@ describe('the intended start in http_req_latency', () => {
     } finally {
       vu.close();
       recorder.close();
+    }
+  });
+});
+
+describe('PreciseTimer', () => {
+  it('fires each armed timer once, after its instant, the earliest first; a re-arm replaces, a closed timer never fires', async () => {
+    const a = new PreciseTimer();
+    const b = new PreciseTimer();
+    const c = new PreciseTimer();
+    const fired: Array<{ name: string; lateUs: number }> = [];
+    try {
+      const t0 = nowUs();
+      await new Promise<void>((done) => {
+        const at = (timer: PreciseTimer, name: string, atUs: number) => timer.at(atUs, () => {
+          fired.push({ name, lateUs: nowUs() - atUs });
+          if (fired.length === 2) setTimeout(done, 30); // time for a wrong third firing to show
+        });
+        at(a, 'a-replaced', t0 + 5_000);
+        at(a, 'a', t0 + 20_000);
+        at(b, 'b', t0 + 10_000);
+        at(c, 'c', t0 + 15_000);
+        c.close();
+      });
+      expect(fired.map((f) => f.name)).toEqual(['b', 'a']);
+      // never before its instant (how late is the machine's: the send-lag bench measures it)
+      for (const f of fired) expect(f.lateUs).toBeGreaterThanOrEqual(0);
+    } finally {
+      a.close();
+      b.close();
+      c.close();
     }
   });
 });
