@@ -7,8 +7,11 @@
 //
 // One helper thread per engine thread (it costs ~15 MB and tens of milliseconds to start),
 // shared by that thread's scenarios: each holds a PreciseTimer with one instant armed at a time
-// (its next wake-up), and the thread is armed for the earliest of them. It ends when the last
-// PreciseTimer is closed.
+// (its next wake-up), and the thread is armed for the earliest of them. It ends LINGER_MS after
+// the last PreciseTimer is closed. prestartPreciseTimer() starts it ahead of need (the engine's
+// warm-up does, before t = 0): started with the schedule, its start-up took CPU from the first
+// ~100 ms of the schedule on a busy machine, and the backlog opened connections and dropped
+// iterations.
 import { Worker } from 'node:worker_threads';
 import { nowUs } from '../time/clock.ts';
 
@@ -21,7 +24,7 @@ export class PreciseTimer {
   constructor() {
     shared ??= new TimerThread();
     this.thread = shared;
-    this.thread.timers.add(this);
+    this.thread.join(this);
   }
 
   /** false until the helper thread runs (it takes tens of ms to start): till then nothing armed would fire on time */
@@ -39,15 +42,20 @@ export class PreciseTimer {
   /** Nothing armed here fires; the helper thread ends with the last timer. */
   close(): void {
     this.callback = null;
-    this.thread.timers.delete(this);
-    if (this.thread.timers.size === 0) {
-      this.thread.close();
-      if (shared === this.thread) shared = null;
-    } else this.thread.rearm();
+    this.thread.leave(this);
   }
 }
 
+/** How long the helper thread outlives its last timer (the next scenario, or the run after a warm-up, takes it over). */
+const LINGER_MS = 3000;
+
 let shared: TimerThread | null = null;
+
+/** Starts this engine thread's helper thread now, unless it runs; it ends LINGER_MS later unless a PreciseTimer takes it. */
+export function prestartPreciseTimer(): void {
+  shared ??= new TimerThread();
+  if (shared.timers.size === 0) shared.linger();
+}
 
 /** The helper thread (precise-timer-worker.js) and the shared memory it is armed through. */
 class TimerThread {
@@ -59,6 +67,7 @@ class TimerThread {
   private armedSeq = -1;
   private armedUs = Infinity;
   private firing = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor() {
     const memory = new SharedArrayBuffer(16);
@@ -75,6 +84,30 @@ class TimerThread {
       this.ready = false;
       this.fire(Infinity);
     });
+  }
+
+  join(t: PreciseTimer): void {
+    clearTimeout(this.lingerTimer);
+    if (this.timers.size === 0) this.worker.ref(); // while a timer may be armed, its message is due
+    this.timers.add(t);
+  }
+
+  leave(t: PreciseTimer): void {
+    this.timers.delete(t);
+    if (this.timers.size === 0) this.linger();
+    else this.rearm();
+  }
+
+  /** No timers: the thread keeps nothing alive, and ends in LINGER_MS unless one joins. */
+  linger(): void {
+    this.worker.unref();
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = setTimeout(() => {
+      if (this.timers.size > 0) return;
+      this.close();
+      if (shared === this) shared = null;
+    }, LINGER_MS);
+    this.lingerTimer.unref();
   }
 
   /** Arms the helper thread for the earliest instant armed, unless it already is. */
