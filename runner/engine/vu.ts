@@ -12,6 +12,7 @@ import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/inte
 import { tagsKey, type Tags } from '../recorder/series.ts';
 import { parseDurationMs } from '../time/duration.ts';
 import { nowUs } from '../time/clock.ts';
+import type { IterationCounters } from './iteration-counters.ts';
 import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
 import { DEFAULT_EXPECTED, isExpected, statusTable, unexpectedStatusKind, type StatusTable } from './expected-statuses.ts';
 
@@ -65,6 +66,8 @@ export interface VuContext {
   recordHttp: boolean;
   /** this thread's request names (shared by its VUs) */
   names: RequestNames;
+  /** the engine thread (its segment index) and the run's iteration counters; absent for setup()/teardown()'s VU */
+  thread?: { index: number; iterations: IterationCounters };
 }
 
 export class VirtualUser implements VU {
@@ -85,6 +88,7 @@ export class VirtualUser implements VU {
   private readonly options: NormalisedOptions;
   private readonly recordHttp: boolean;
   private readonly names: RequestNames;
+  private readonly thread: { index: number; iterations: IterationCounters } | undefined;
   private scenarioTags: Tags = {};
   private groupPath = '';
   private userTags: Tags = {};
@@ -121,10 +125,12 @@ export class VirtualUser implements VU {
     this.env = ctx.env;
     this.recordHttp = ctx.recordHttp;
     this.names = ctx.names;
+    this.thread = ctx.thread;
     this.agent = new HttpAgent({
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
       maxRedirects: ctx.options.maxRedirects,
+      insecureSkipTLSVerify: ctx.options.insecureSkipTLSVerify,
     });
     this.http = makeHttp(
       (method, url, body, params) => this.request(method, url, body, params),
@@ -168,6 +174,19 @@ export class VirtualUser implements VU {
       this.groupPath = '';
       this.refreshBase();
     }
+  }
+
+  /** The engine thread this VU runs on (its segment index; 0 in the main thread). */
+  get threadIndex(): number {
+    return this.thread?.index ?? 0;
+  }
+
+  /**
+   * The next test-wide number of this VU's scenario (k6's exec.scenario.iterationInTest): shared
+   * by every engine thread, so unique and gapless over the test; -1 outside the load (setup, teardown).
+   */
+  nextIterationInTest(): number {
+    return this.thread ? this.thread.iterations.next(this.scenario) : -1;
   }
 
   /** Tags of iteration-level samples (iterations, iteration_duration). */
@@ -315,7 +334,7 @@ export class VirtualUser implements VU {
         t.end - t.connected,
         t.end - t.start + lagUs,
         t.firstByte - t.sent,
-        t.connected - t.connectStart,
+        t.tcpConnected - t.tcpStart,
         r.bytesSent,
         r.bytesReceived,
       );
@@ -397,8 +416,9 @@ class HttpResponse implements Response {
     if (this.timingsMs === undefined) {
       const t = this.t;
       this.timingsMs = {
-        blocked: 0,
-        connecting: (t.connected - t.connectStart) / 1000,
+        blocked: (t.connected - t.connectStart) / 1000,
+        connecting: (t.tcpConnected - t.tcpStart) / 1000,
+        tlsHandshaking: (t.connected - t.tcpConnected) / 1000,
         sending: (t.sent - t.connected) / 1000,
         waiting: (t.firstByte - t.sent) / 1000,
         receiving: (t.end - t.firstByte) / 1000,
@@ -407,6 +427,10 @@ class HttpResponse implements Response {
       };
     }
     return this.timingsMs;
+  }
+
+  get bytes(): Uint8Array {
+    return this.raw;
   }
 
   /** decoded on first use: most journeys never read most bodies */
@@ -429,7 +453,7 @@ class HttpResponse implements Response {
 }
 
 function abortedResponse(method: string, url: string): Response {
-  const zero = { start: 0, connectStart: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
+  const zero = { start: 0, connectStart: 0, tcpStart: 0, tcpConnected: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
   return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, 0);
 }
 

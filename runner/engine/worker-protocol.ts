@@ -12,6 +12,8 @@ export interface WorkerInit {
   env: Record<string, string>;
   setupData: unknown;
   segment: Segment;
+  /** the run's IterationCounters buffer (shared by every thread) */
+  iterationCounters: SharedArrayBuffer;
 }
 
 export type WorkerMessage =

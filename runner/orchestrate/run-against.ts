@@ -4,7 +4,7 @@
 // its result, with server.diedAt and a warning. For the shop, its invariants are read after the
 // run (before it is stopped), for the summary and for `stampede compare`.
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
-import type { RunOutcome, RunTestOptions } from '../run/run-test.ts';
+import type { LiveState, RunOutcome, RunTestOptions } from '../run/run-test.ts';
 import { runTest } from '../run/run-test.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from './launch.ts';
 import { exposesMetrics, metricsUrlOf, startScraper, type MetricsScraper } from './scraper.ts';
@@ -55,6 +55,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   let url = o.target;
   let diedAtMs: number | null = null;
   let invariantsUrl: string | null = null;
+  let hookHeaders: Record<string, string> = {};
   if (o.command) {
     const t = await startCommandTarget(o.command.spec, { knobs: o.command.knobs, logFile: o.command.logFile, log: (l) => log(`target: ${l}`) });
     launched = { url: t.url, adminToken: '', stop: t.stop, pids: () => [t.pid] };
@@ -63,9 +64,10 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     env.BASE = url;
     env.BASE_URL = url;
     invariantsUrl = t.invariantsUrl;
+    hookHeaders = t.hookHeaders;
     if (t.resetUrl) {
       try {
-        await callHook('POST', t.resetUrl, '--reset');
+        await callHook('POST', t.resetUrl, '--reset', t.hookHeaders);
       } catch (e) {
         await t.stop();
         throw e;
@@ -90,7 +92,8 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     const sampler: ResourceSampler | null = pidsOf && procAvailable() ? startResourceSampler(() => [...pidsOf(), ...(o.command ? [] : liveChildPids())]) : null;
     const restoreEnv = exposeEnv(env);
     try {
-      outcome = await runTest({ ...o, env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
+      const onSecond = o.onSecond && sampler ? withResourcesSoFar(o.onSecond, sampler, url ?? '') : o.onSecond;
+      outcome = await runTest({ ...o, ...(onSecond ? { onSecond } : {}), env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
     } catch (e) {
       await scraper?.stop();
       sampler?.stop(Date.now());
@@ -121,7 +124,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     }
     let invariants: ShopInvariants | null = null;
     if (o.command) {
-      if (invariantsUrl && diedAtMs === null) invariants = await readHookInvariants(invariantsUrl, outcome.result.warnings);
+      if (invariantsUrl && diedAtMs === null) invariants = await readHookInvariants(invariantsUrl, hookHeaders, outcome.result.warnings);
     } else if (launched && url && !outcome.result.server?.diedAt) invariants = await readInvariants(url, launched.adminToken);
     return { ...outcome, invariants, url };
   } finally {
@@ -129,11 +132,29 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   }
 }
 
+/**
+ * The live state with the target's resources so far in resultSoFar(), so the live dashboard
+ * draws its CPU and memory while the run goes (computed only when a reader asks).
+ */
+function withResourcesSoFar(onSecond: (s: LiveState) => void, sampler: ResourceSampler, url: string): (s: LiveState) => void {
+  return (s) =>
+    onSecond({
+      ...s,
+      resultSoFar: () => {
+        const r = s.resultSoFar();
+        // the run's t = 0 as the live state knows it: now less the time elapsed since
+        const { resources, series } = sampler.snapshot(Date.now() - s.elapsedMs);
+        r.server = { ...(r.server ?? { url }), series: { ...(r.server?.series ?? {}), ...series }, resources };
+        return r;
+      },
+    });
+}
+
 /** --reset: a 2xx answer is required, anything else stops the configuration (exit 3). */
-async function callHook(method: 'POST' | 'GET', url: string, what: string): Promise<void> {
+async function callHook(method: 'POST' | 'GET', url: string, what: string, headers: Record<string, string>): Promise<void> {
   let status: string;
   try {
-    const res = await fetch(url, { method, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(30_000) });
     await res.arrayBuffer();
     if (res.status >= 200 && res.status < 300) return;
     status = `HTTP ${res.status}`;
@@ -144,9 +165,9 @@ async function callHook(method: 'POST' | 'GET', url: string, what: string): Prom
 }
 
 /** --invariants: read after the run; the shop's shape (sold, oversold, …) or a warning, never a guess. */
-async function readHookInvariants(url: string, warnings: string[]): Promise<ShopInvariants | null> {
+async function readHookInvariants(url: string, headers: Record<string, string>, warnings: string[]): Promise<ShopInvariants | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
     const body: unknown = await res.json().catch(() => null);
     const parsed = shopInvariantsSchema.safeParse(body);
     if (res.status >= 200 && res.status < 300 && parsed.success) return parsed.data;

@@ -5,6 +5,7 @@ import { decodeSnapshot, type IntervalSnapshot } from '../recorder/interval.ts';
 import type { Histogram } from '../recorder/histogram.ts';
 import { ThreadEngine, type ThreadEngineInput } from '../engine/thread-engine.ts';
 import { secondOf, startTicker } from '../engine/ticker.ts';
+import { IterationCounters } from '../engine/iteration-counters.ts';
 import { nowUs } from '../time/clock.ts';
 import type { NormalisedOptions } from '../scenario/types.ts';
 import type { MainMessage, WorkerInit, WorkerMessage } from '../engine/worker-protocol.ts';
@@ -75,8 +76,10 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const sentDone: boolean[] = [];
   const terminated: boolean[] = [];
   let runStartUs = 0;
+  // exec.scenario.iterationInTest: one sequence per scenario for every thread
+  const iterationCounters = new IterationCounters(input.options.scenarios.map((s) => s.name)).buffer;
   for (let index = 0; index < input.threads; index++) {
-    const init: WorkerInit = { file: input.file, k6: input.k6 === true, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads } };
+    const init: WorkerInit = { file: input.file, k6: input.k6 === true, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads }, iterationCounters };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);
     sentDone.push(false);
