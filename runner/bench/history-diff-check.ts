@@ -96,7 +96,10 @@ const log = (l: string) => process.stderr.write(`${l}\n`);
 log(`history-diff-check: ${repeats} repeats × 3 runs of ${seconds} s at ${rate}/s; base service ${baseMs} ms, slower one +20 ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 let clean = 0;
 let slowerEveryRow = 0;
-const details: Array<{ repeat: number; sameNotClean: string[]; slowMissed: string[]; load1: number }> = [];
+const details: Array<{ repeat: number; sameNotClean: string[]; slowMissed: string[]; load1: number; same: RowFigures[]; slower: RowFigures[] }> = [];
+/** a row's estimate (log ratio, or difference for the failed share) and its within-run standard error */
+type RowFigures = { row: string; estimate: number | null; se: number | null; verdict: string };
+const figures = (d: DiffReport): RowFigures[] => d.rows.map((r) => ({ row: `${r.metric} ${r.stat}`, estimate: r.test?.estimate ?? null, se: r.test?.se ?? null, verdict: r.verdict }));
 try {
   await oneRun(base.url, 'warm'); // the CLI's one-time caches (bundle, compiled scenario) are not a run's cost
   for (let i = 1; i <= repeats; i++) {
@@ -110,7 +113,7 @@ try {
     if (sameNotClean.length === 0) clean++;
     if (slowMissed.length === 0) slowerEveryRow++;
     const load1 = loadavg()[0] as number;
-    details.push({ repeat: i, sameNotClean, slowMissed, load1 });
+    details.push({ repeat: i, sameNotClean, slowMissed, load1, same: figures(same), slower: figures(slower) });
     log(`repeat ${i}: same target ${sameNotClean.length === 0 ? 'clean' : `NOT clean (${sameNotClean.join('; ')})`}; +20 ms ${slowMissed.length === 0 ? 'slower on every latency row' : `MISSED (${slowMissed.join('; ')})`}; load ${load1.toFixed(2)}`);
     for (const n of ['a', 'b', 'c']) rmSync(join(dir, `${n}${i}`), { recursive: true, force: true });
   }
@@ -119,7 +122,19 @@ try {
   slow.close();
   rmSync(dir, { recursive: true, force: true });
 }
+// Same target: each estimate is log(b/a) of two runs of one thing. Its spread over the repeats
+// against the within-run standard errors the diff used says whether runs vary more than their
+// seconds do (a run-level component the bootstrap over seconds cannot see).
+const spread: Record<string, { sdOfEstimates: number; rmsWithinSe: number }> = {};
+for (const row of details[0]?.same.map((r) => r.row) ?? []) {
+  const est = details.map((d) => d.same.find((r) => r.row === row)?.estimate).filter((v): v is number => typeof v === 'number');
+  const ses = details.map((d) => d.same.find((r) => r.row === row)?.se).filter((v): v is number => typeof v === 'number');
+  if (est.length < 2) continue;
+  const mean = est.reduce((a, b) => a + b, 0) / est.length;
+  const sd = Math.sqrt(est.reduce((a, b) => a + (b - mean) ** 2, 0) / (est.length - 1));
+  spread[row] = { sdOfEstimates: Number(sd.toFixed(4)), rmsWithinSe: Number(Math.sqrt(ses.reduce((a, b) => a + b * b, 0) / ses.length).toFixed(4)) };
+}
 const needClean = Math.ceil((repeats * 19) / 20);
 const ok = clean >= needClean && slowerEveryRow === repeats;
-process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), repeats, seconds, rate, baseMs, sameTargetClean: clean, needClean, plus20msSlowerEveryRow: slowerEveryRow, ok, details }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), repeats, seconds, rate, baseMs, sameTargetClean: clean, needClean, plus20msSlowerEveryRow: slowerEveryRow, ok, spread, details }, null, 2)}\n`);
 process.exit(ok ? 0 : 1);

@@ -1,7 +1,7 @@
 // The diff's statistics on synthetic runs whose truth is known: per-second histograms drawn from
 // one latency distribution (log-normal, autocorrelated seconds), or from it plus 20 ms.
 import { describe, expect, it } from 'vitest';
-import { diffSeconds } from './diff.ts';
+import { DEFAULT_RUN_NOISE, diffSeconds, NO_RUN_NOISE, runNoiseOf } from './diff.ts';
 import { evaluateGate, parseFailOn } from './gate.ts';
 import { syntheticSeconds } from './synthetic.ts';
 import { tQuantile } from './quantiles.ts';
@@ -50,6 +50,39 @@ describe('stampede diff statistics', () => {
     expect(new Set(one.rows.map((r) => r.name))).toEqual(new Set(['(all requests)', 'GET /a', 'GET /b']));
     expect(one.rows.find((r) => r.name === 'GET /a' && r.stat === 'p(99)' && r.metric === 'http_req_latency')?.verdict).toBe('no evidence of change');
     expect(one.rows.find((r) => r.name === 'GET /b' && r.stat === 'p(99)' && r.metric === 'http_req_latency')?.verdict).toBe('slower');
+  });
+
+  it('run noise: a whole-run shift smaller than runs of one build differ by is no evidence of change; without it, a precise pair calls it', () => {
+    // precise runs (1,000 req/s, narrow latency, no second-to-second drift): their sampling error
+    // is tiny, so a 3 % shift of the whole second run is "slower" every time on sampling alone —
+    // the verdict real runs of one build would get from their run-level differences
+    const precise = { seconds: 30, ratePerSecond: 1000, medianMs: 2, sigma: 0.2, failureRate: 0.01, levelSd: 0.002, phi: 0 };
+    let calledWithout = 0;
+    let calledWith = 0;
+    for (let i = 0; i < 10; i++) {
+      const a = syntheticSeconds({ ...precise, seed: 500 + i });
+      const b = syntheticSeconds({ ...precise, medianMs: 2 * 1.03, seed: 600 + i });
+      const p50 = (noise: typeof NO_RUN_NOISE) => diffSeconds(a, b, { seed: i, reps: 500, runNoise: noise }).rows.find((r) => r.metric === 'http_req_duration' && r.stat === 'p(50)');
+      if (p50(NO_RUN_NOISE)?.verdict === 'slower') calledWithout++;
+      if (p50(DEFAULT_RUN_NOISE)?.verdict === 'slower') calledWith++;
+    }
+    expect(calledWithout).toBe(10);
+    expect(calledWith).toBe(0);
+    // and a real regression still stands out: +50 % at the median
+    const a = syntheticSeconds({ ...precise, seed: 1 });
+    const b = syntheticSeconds({ ...precise, medianMs: 3, seed: 2 });
+    expect(diffSeconds(a, b, { reps: 500 }).rows.find((r) => r.metric === 'http_req_duration' && r.stat === 'p(50)')?.verdict).toBe('slower');
+  });
+
+  it('run noise per statistic: percentiles between the given ones interpolated, the failed share none', () => {
+    const n = { latency: { p50: 0.01, p90: 0.05, p99: 0.14 }, rate: 0.02 };
+    expect(runNoiseOf(n, { metric: 'http_req_latency', stat: 'p(50)' })).toBe(0.01);
+    expect(runNoiseOf(n, { metric: 'http_req_duration', stat: 'p(70)' })).toBeCloseTo(0.03, 10);
+    expect(runNoiseOf(n, { metric: 'http_req_latency', stat: 'p(95)' })).toBeCloseTo(0.1, 10);
+    expect(runNoiseOf(n, { metric: 'http_req_latency', stat: 'p(99.9)' })).toBe(0.14);
+    expect(runNoiseOf(n, { metric: 'http_req_latency', stat: 'p(10)' })).toBe(0.01);
+    expect(runNoiseOf(n, { metric: 'http_reqs', stat: 'rate' })).toBe(0.02);
+    expect(runNoiseOf(n, { metric: 'http_req_failed', stat: 'rate' })).toBe(0);
   });
 
   it('too few seconds: no interval, "insufficient data"', () => {

@@ -15,7 +15,40 @@ export const MIN_SECONDS = 5;
 
 export type Verdict = 'slower' | 'faster' | 'more errors' | 'fewer errors' | 'no evidence of change' | 'insufficient data';
 
+/**
+ * Run-to-run variation that a bootstrap over one run's seconds cannot see: two runs of the same
+ * build against the same target differ as wholes (the JIT's choices, the timer's phase, the
+ * core each process landed on), and every second of a run shares them. Each is the standard
+ * deviation, between such runs, of log(statistic) — so 0.02 is about 2 % — and goes into each
+ * run's variance beside its sampling variance. Without it two runs of one thing are called
+ * different far more often than the confidence says (measured on real runs by
+ * runner/bench/history-diff-check.ts; figures in docs/benchmarks.md).
+ */
+export interface RunNoise {
+  /** per latency percentile: p(50), p(90), p(99); other percentiles interpolated, clamped at the ends */
+  latency: { p50: number; p90: number; p99: number };
+  /** the request rate */
+  rate: number;
+}
+
+export const DEFAULT_RUN_NOISE: RunNoise = { latency: { p50: 0.015, p90: 0.04, p99: 0.08 }, rate: 0.01 };
+export const NO_RUN_NOISE: RunNoise = { latency: { p50: 0, p90: 0, p99: 0 }, rate: 0 };
+
+/** The run-level SD of a row's statistic (0 for the failed share: an absolute difference of shares). */
+export function runNoiseOf(noise: RunNoise, key: StatKey): number {
+  if (key.metric === 'http_req_failed') return 0;
+  if (key.metric === 'http_reqs') return noise.rate;
+  const p = Number(/^p\((\d+(?:\.\d+)?)\)$/.exec(key.stat)?.[1] ?? 50);
+  const { p50, p90, p99 } = noise.latency;
+  if (p <= 50) return p50;
+  if (p <= 90) return p50 + ((p - 50) / 40) * (p90 - p50);
+  if (p <= 99) return p90 + ((p - 90) / 9) * (p99 - p90);
+  return p99;
+}
+
 export interface DiffOptions {
+  /** run-to-run variation added to each run's sampling variance (default DEFAULT_RUN_NOISE) */
+  runNoise?: RunNoise;
   /** two-sided, for each name's rows together (default DEFAULT_CONFIDENCE) */
   confidence?: number;
   reps?: number;
@@ -111,6 +144,7 @@ function verdictOf(metric: StatKey['metric'], ci: { lo: number; hi: number }): V
 
 export function diffSeconds(a: readonly RequestSeconds[], b: readonly RequestSeconds[], opts: DiffOptions = {}): DiffReport {
   const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  const noise = opts.runNoise ?? DEFAULT_RUN_NOISE;
   const reps = opts.reps ?? 2000;
   const seed = opts.seed ?? 1;
   const ps = [...new Set([...(opts.percentiles ?? DEFAULT_PERCENTILES)])].sort((x, y) => x - y);
@@ -166,8 +200,13 @@ export function diffSeconds(a: readonly RequestSeconds[], b: readonly RequestSec
         if (Number.isFinite(sa2) && Number.isFinite(sb2)) {
           const ka = Math.max(2, na / la);
           const kb = Math.max(2, nb / lb);
-          const sum = sa2 + sb2;
-          const df = sum === 0 ? Infinity : (sum * sum) / ((sa2 * sa2) / (ka - 1) + (sb2 * sb2) / (kb - 1));
+          // each run's statistic = the truth + its run-level deviation + its sampling error: the
+          // run-level variance (known, not estimated) widens the interval and adds no
+          // uncertainty of its own to the degrees of freedom
+          const run2 = runNoiseOf(noise, key) ** 2;
+          const sum = sa2 + sb2 + 2 * run2;
+          const estimated = (sa2 * sa2) / (ka - 1) + (sb2 * sb2) / (kb - 1);
+          const df = sum === 0 || estimated === 0 ? Infinity : (sum * sum) / estimated;
           row.test = { estimate: absolute ? vb - va : Math.log(vb / va), se: Math.sqrt(sum), df };
           row.ci = { lo: boundAt(row, alpha / 2) as number, hi: boundAt(row, 1 - alpha / 2) as number };
           row.verdict = verdictOf(key.metric, row.ci);
