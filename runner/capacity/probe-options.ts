@@ -1,8 +1,8 @@
 // The scenario options a capacity probe (or sweep point) runs with: the user's scenario file
-// and journey, its executors replaced. See window.ts for why a probe is two scenarios.
+// and journey, its executors replaced. See analysis/window.ts for why a probe is two scenarios.
 import type { ConstantArrivalRateScenario, ConstantVusScenario, NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { StampedeError } from '../errors.ts';
-import { WARMUP_SCENARIO, WINDOW_SCENARIO } from './window.ts';
+import { WARMUP_SCENARIO, WINDOW_SCENARIO } from '../analysis/window.ts';
 
 export interface ProbePlan {
   rate: number;
@@ -48,7 +48,7 @@ export function probeOptions(options: NormalisedOptions, file: string, plan: Pro
 
 /**
  * Closed model for a sweep point: `vus` VUs looping the journey, warm-up then window as two
- * scenarios (as a probe; window.ts). A warm-up VU starts no iteration after the warm-up ends
+ * scenarios (as a probe; analysis/window.ts). A warm-up VU starts no iteration after the warm-up ends
  * but finishes the one in flight (gracefulStop): interrupting it (gracefulStop 0, as this was
  * first written) abandons a request the target still serves — a server cannot tell — so with
  * more VUs than the target runs at once the window's first (VUs − N) × service-time went to

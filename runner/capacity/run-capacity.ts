@@ -2,14 +2,13 @@
 // optional sweep and USL fit, instances for a peak and the HPA simulation, assembled into a
 // schema-validated CapacityDocument. Probes run one after another; before each, the target is
 // given time to become idle (idle.ts).
-import os from 'node:os';
 import { loadScenario } from '../scenario/load.ts';
 import { arrivalSchedule } from '../scenario/plan.ts';
 import type { NormalisedScenario } from '../scenario/types.ts';
 import { runTest } from '../run/run-test.ts';
 import { SATURATION } from '../run/build-result.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { documentMeta } from '../result/meta.ts';
 import {
   CAPACITY_SCHEMA_VERSION,
   capacityDocumentSchema,
@@ -21,14 +20,14 @@ import {
 } from '../result/capacity-schema.ts';
 import { MstSearch, type ProbePhase } from './search.ts';
 import { judgeProbe, sloLatencyBoundMs, type Slo } from './slo.ts';
-import { measureWindow, WINDOW_SCENARIO } from './window.ts';
+import { measureWindow, WINDOW_SCENARIO } from '../analysis/window.ts';
 import { mainScenario, probeOptions } from './probe-options.ts';
 import { grownVus, journeyFrom, requestAllowanceMs, sizeVus, VU_CEILING, VU_MARGIN, type JourneyEstimate, type VuSizing } from './vu-sizing.ts';
 import { launchTarget, type TargetStarter } from '../orchestrate/launch.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import { waitForIdle, type IdleResult } from './idle.ts';
-import { littlesLawOverSeconds } from './run-littles-law.ts';
+import { littlesLawOverSeconds } from '../analysis/run-littles-law.ts';
 import { instancesNeeded } from './instances.ts';
 import { simulateHpa, type HpaParams, type HpaSimulation } from './hpa.ts';
 import type { ArrivalProfile } from './arrival-profile.ts';
@@ -341,13 +340,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
     schemaVersion: CAPACITY_SCHEMA_VERSION,
     kind: 'capacity',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: req.file,
-      scenarioName: loaded.name,
+      ...documentMeta(loaded),
       exec: main.exec,
       env: userEnv,
       target: req.target,

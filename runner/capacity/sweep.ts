@@ -34,7 +34,7 @@ import { runTest } from '../run/run-test.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from '../orchestrate/launch.ts';
 import { exposeEnv } from '../orchestrate/run-against.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
-import { measureWindow, WINDOW_SCENARIO } from './window.ts';
+import { measureWindow, WINDOW_SCENARIO } from '../analysis/window.ts';
 import { sweepOptions } from './probe-options.ts';
 import { waitForIdle } from './idle.ts';
 import { fitUsl } from './usl.ts';

@@ -13,6 +13,7 @@ import { tryParseDurationMs } from '../scenario/duration.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { writeRunReport } from './sinks.ts';
 import { checkOutputDir } from './output-paths.ts';
 import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
 import { commandMatrix, isCommandMatrixFile, type ComparisonEntry } from '../compare/command-matrix.ts';
@@ -147,6 +148,7 @@ export async function run(argv: string[]): Promise<number> {
         live.progress = progressReporter(process.stderr);
       },
       onSecond: (s) => live.progress?.update(s),
+      writeReport: writeRunReport,
     });
     live.progress?.done();
     await (await import('../history/record-comparison.ts')).recordComparisonRuns(history, comparison, comparisonFile);

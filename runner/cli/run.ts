@@ -11,6 +11,7 @@ import { progressReporter } from '../run/progress.ts';
 import { formatSummary } from '../run/summary.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
+import { connectLiveDashboard, writeRunReport } from './sinks.ts';
 import { handleInterrupts } from './interrupt.ts';
 import { checkOutputDir, checkOutputFile } from './output-paths.ts';
 import { writeResultOrRescue, writeSideOutput } from './result-rescue.ts';
@@ -145,7 +146,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = quiet ? null : progressReporter(process.stderr);
   const warn = (m: string) => process.stderr.write(m + '\n');
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
-  const live = ingest ? await openLiveStream(ingest, warn) : null;
+  const live = ingest ? await openLiveStream(ingest, connectLiveDashboard, warn) : null;
   try {
     const { result, thresholdsFailed, invariants, handleSummary, setupData, scriptAborted } = await runAgainstTarget({
       file,
@@ -167,7 +168,7 @@ export async function run(argv: string[]): Promise<number> {
     const resultFile = await writeResultOrRescue(path.join(outDir, 'result.json'), result, warn);
     if (!values['no-history']) await history?.recordRun(result, resultFile);
     const regression = gate?.evaluate(result) ?? null;
-    const reportFile = await writeReportBeside(result, path.dirname(resultFile), warn);
+    const reportFile = await writeReportBeside(result, path.dirname(resultFile), writeRunReport, warn);
     await live?.end(result);
     const junit = values.junit;
     const summaryMd = values['summary-md'];

@@ -12,6 +12,7 @@ import { runResultSchema } from '../result/schema.ts';
 import { matrixFromFile, matrixFromInline, parseMatrix } from './matrix.ts';
 import { columnStats, columnWinners, median } from './rank.ts';
 import { finishComparison, runComparison } from './run-matrix.ts';
+import { writeRunReport } from '../cli/sinks.ts';
 import { formatComparisonTable } from './table.ts';
 import { startFakeShop, type FakeShop } from '../orchestrate/fake-shop-process.ts';
 import type { TargetStarter } from '../orchestrate/launch.ts';
@@ -242,6 +243,7 @@ describe('the comparison loop (real processes)', () => {
       stopRequested: new Promise(() => undefined),
       log: (l) => lines.push(l),
       starter,
+      writeReport: writeRunReport,
     });
     expect(interrupted).toBe(false);
     expect(shops).toHaveLength(4); // 2 configurations × 2 repeats really started
@@ -302,6 +304,7 @@ describe('the comparison loop (real processes)', () => {
       log: () => undefined,
       onRunStart: () => void setTimeout(() => stop('interrupted (Ctrl-C)'), 2500),
       starter,
+      writeReport: writeRunReport,
     });
     expect(interrupted).toBe(true);
     expect(Date.now() - started).toBeLessThan(6000 + 5000);

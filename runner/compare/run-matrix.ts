@@ -3,7 +3,6 @@
 // and report.html under <out>/<configuration id>/run-<n>/; comparison.json is rewritten after
 // every run, so an interrupted or crashed comparison keeps what it measured. A configuration
 // that cannot start is skipped with the reason and the others still run.
-import os from 'node:os';
 import path from 'node:path';
 import { isStampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
@@ -11,9 +10,9 @@ import type { TargetStarter } from '../orchestrate/launch.ts';
 import { writeJsonAtomic, writeRunResult } from '../result/io.ts';
 import { COMPARISON_SCHEMA_VERSION, comparisonSchema, type Comparison, type ComparisonConfiguration, type ComparisonRun } from '../result/comparison-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { writeReportBeside } from '../run/outputs.ts';
+import { writeReportBeside, type ReportWriter } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { documentMeta } from '../result/meta.ts';
 import type { ComparisonEntry } from './command-matrix.ts';
 import { columnStats, columnWinners, COST_METHOD_PREFIX, METHOD, rankConfigurations } from './rank.ts';
 import { summariseRun } from './summarise.ts';
@@ -39,6 +38,8 @@ export interface CompareOptions {
   /** called before each run starts */
   onRunStart?(e: { entry: ComparisonEntry; index: number; repeat: number }): void;
   starter?: TargetStarter;
+  /** each run's report.html (the CLI hands the report builder down: runner/cli/sinks.ts) */
+  writeReport: ReportWriter;
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -68,12 +69,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: 'comparison',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: o.file,
-      scenarioName: o.scenarioName,
+      ...documentMeta({ file: o.file, name: o.scenarioName }),
       matrix: o.matrixSource,
       repeat: o.repeat,
       cooldownMs: o.cooldownMs,
@@ -126,7 +122,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
         });
         const resultFile = path.join(runDir, 'result.json');
         await writeRunResult(resultFile, out.result);
-        const report = await writeReportBeside(out.result, runDir, o.log);
+        const report = await writeReportBeside(out.result, runDir, o.writeReport, o.log);
         run = {
           repeat,
           status: 'ok',

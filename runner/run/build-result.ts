@@ -1,11 +1,10 @@
 // Turns a finished run's aggregate into the RunResult document (runner/result/schema.ts).
-import os from 'node:os';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { RunAggregate } from '../recorder/aggregate.ts';
 import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from '../result/schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
-import { TOOL_VERSION } from '../version.ts';
-import { littlesLawWarning } from '../capacity/run-littles-law.ts';
+import { documentMeta } from '../result/meta.ts';
+import { littlesLawWarning } from '../analysis/run-littles-law.ts';
 import { MAX_REQUEST_NAMES, OVERFLOW_NAME } from '../engine/vu.ts';
 
 export interface BuildInput {
@@ -64,13 +63,7 @@ export function buildRunResult(input: BuildInput): RunResult {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
     kind: 'run',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: input.cpuCount,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: loaded.file,
-      scenarioName: loaded.name,
+      ...documentMeta(loaded, input.cpuCount),
       scenarioHash: loaded.hash,
       startTime: input.startedAt.toISOString(),
       endTime: input.endedAt.toISOString(),
