@@ -22,6 +22,7 @@ const LAYERS = [
   { name: 'recorder', paths: ['^runner/recorder/'] },
   { name: 'engine', paths: ['^runner/engine/'] },
   { name: 'analysis', paths: ['^runner/analysis/'] },
+  { name: 'plan', paths: ['^runner/plan/'] },
   { name: 'run', paths: ['^runner/(run|k6|ci-outputs|orchestrate)/'] },
   { name: 'planning', paths: ['^runner/(capacity|compare)/'] },
   { name: 'sink-model', paths: ['^dashboard/(model|view|ui|report)/'] },

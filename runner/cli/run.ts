@@ -1,6 +1,5 @@
 // `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
@@ -13,6 +12,9 @@ import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
 import { connectLiveDashboard, writeRunReport } from './sinks.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { scenarioEnv } from './scenario-env.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { scenarioName as scenarioNameOf } from '../scenario/load.ts';
 import { checkOutputDir, checkOutputFile } from './output-paths.ts';
 import { writeResultOrRescue, writeSideOutput } from './result-rescue.ts';
 import { dashboardUrlFlag, httpUrlFlag, listenOrRefuse } from './flag-values.ts';
@@ -108,9 +110,10 @@ export async function run(argv: string[]): Promise<number> {
     checkKnobsAgainstPlaceholders(specPlaceholders(commandSpec), Object.keys(knobs), 'stampede run: --knob');
   } else if (values.knob !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --knob needs --target-cmd');
   const quiet = values.quiet === true;
-  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const scenarioName = scenarioNameOf(file);
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
-  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  // the scenario is loaded once, here, with the env its top level sees; the run is its plan
+  const plan = await loadPlan(file, { env: scenarioEnv(env), recordedEnv: env, threads, target, k6: values.k6 === true });
   // every output and listener is checked before any load is sent
   checkOutputDir('run', 'out', values.out ?? outDir);
   if (values.junit !== undefined) checkOutputFile('run', 'junit', values.junit);
@@ -149,15 +152,11 @@ export async function run(argv: string[]): Promise<number> {
   const live = ingest ? await openLiveStream(ingest, connectLiveDashboard, warn) : null;
   try {
     const { result, thresholdsFailed, invariants, handleSummary, setupData, scriptAborted } = await runAgainstTarget({
-      file,
-      env,
-      threads,
-      target,
+      plan,
       targetConfig,
       command: commandSpec ? { spec: commandSpec, knobs, logFile: path.join(outDir, 'target.log') } : null,
       readyTimeoutMs,
       stopRequested,
-      k6: values.k6 === true,
       onSecond: (s) => {
         lastState = s;
         progress?.update(s);

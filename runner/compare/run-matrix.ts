@@ -12,6 +12,7 @@ import { COMPARISON_SCHEMA_VERSION, comparisonSchema, type Comparison, type Comp
 import { validateOrThrow } from '../result/validate.ts';
 import { writeReportBeside, type ReportWriter } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
+import type { RunPlan } from '../plan/run-plan.ts';
 import { documentMeta } from '../result/meta.ts';
 import type { ComparisonEntry } from './command-matrix.ts';
 import { columnStats, columnWinners, COST_METHOD_PREFIX, METHOD, rankConfigurations } from './rank.ts';
@@ -19,15 +20,13 @@ import { summariseRun } from './summarise.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 
 export interface CompareOptions {
-  file: string;
-  scenarioName: string;
+  /** the scenario as loaded once, with --env; each configuration runs a plan derived from it */
+  plan: RunPlan;
   matrixSource: string;
   entries: ComparisonEntry[];
   repeat: number;
   cooldownMs: number;
   outDir: string;
-  env: Record<string, string>;
-  threads: number;
   readyTimeoutMs: number;
   /** --rank (default latency) */
   rankBy?: 'latency' | 'cost';
@@ -69,11 +68,11 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: 'comparison',
     meta: {
-      ...documentMeta({ file: o.file, name: o.scenarioName }),
+      ...documentMeta(o.plan.scenario),
       matrix: o.matrixSource,
       repeat: o.repeat,
       cooldownMs: o.cooldownMs,
-      env: o.env,
+      env: { ...o.plan.recordedEnv },
       startTime: new Date().toISOString(),
       endTime: new Date().toISOString(),
       partial: false,
@@ -108,10 +107,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
       let run: ComparisonRun;
       try {
         const out = await runAgainstTarget({
-          file: o.file,
-          env: o.env,
-          threads: o.threads,
-          target: null,
+          plan: o.plan,
           targetConfig: entry.command ? null : entry.config,
           command: entry.command ? { ...entry.command, logFile: path.join(runDir, 'target.log') } : null,
           readyTimeoutMs: o.readyTimeoutMs,

@@ -1,5 +1,6 @@
 // Turns a finished run's aggregate into the RunResult document (runner/result/schema.ts).
 import type { LoadedScenario } from '../scenario/load.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
 import type { RunAggregate } from '../recorder/aggregate.ts';
 import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from '../result/schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
@@ -8,12 +9,15 @@ import { littlesLawWarning } from '../analysis/run-littles-law.ts';
 import { MAX_REQUEST_NAMES, OVERFLOW_NAME } from '../engine/vu.ts';
 
 export interface BuildInput {
-  loaded: LoadedScenario;
+  /** which scenario ran, and what its load said */
+  scenario: Pick<LoadedScenario, 'file' | 'name' | 'hash' | 'warnings' | 'untimedTrends'>;
+  /** the options the run executed (a derived plan's may differ from the scenario's own) */
+  options: NormalisedOptions;
   aggregate: RunAggregate;
   verdicts: ThresholdVerdict[];
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   target: string | null;
-  targetConfig: Record<string, string> | null;
+  targetConfig: Readonly<Record<string, string>> | null;
   startedAt: Date;
   endedAt: Date;
   threads: number;
@@ -26,14 +30,14 @@ export interface BuildInput {
 export const SATURATION = { loopLagP99Ms: 10, cpuPercent: 90, achievedRatio: 0.99 } as const;
 
 export function buildRunResult(input: BuildInput): RunResult {
-  const { aggregate, loaded, verdicts } = input;
+  const { aggregate, scenario: loaded, options, verdicts } = input;
   const metrics: Record<string, MetricResult> = {};
   for (const name of aggregate.metricNames()) {
     const m = aggregate.metricResult(name);
     if (m) metrics[name] = m;
   }
   // thresholds: attach verdicts to their metric (k6 summary shape); sub-metrics under their key
-  for (const def of loaded.options.thresholds) {
+  for (const def of options.thresholds) {
     const v = verdicts.find((x) => x.key === def.key && x.source === def.source);
     if (!v) continue;
     let m = metrics[def.key];
@@ -68,13 +72,13 @@ export function buildRunResult(input: BuildInput): RunResult {
       startTime: input.startedAt.toISOString(),
       endTime: input.endedAt.toISOString(),
       durationMs: Math.round(aggregate.elapsedMs),
-      env: input.env,
+      env: { ...input.env },
       target: input.target,
-      targetConfig: input.targetConfig,
+      targetConfig: input.targetConfig ? { ...input.targetConfig } : null,
     },
     options: {
-      ...loaded.options,
-      thresholds: loaded.options.thresholds.map((t) => ({ ...t })),
+      ...options,
+      thresholds: options.thresholds.map((t) => ({ ...t })),
     },
     partial: input.stopReason !== null,
     stopReason: input.stopReason,
