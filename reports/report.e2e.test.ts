@@ -114,6 +114,17 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
   it('shows script and HTML payloads from the run as text and runs none of them', async () => {
     const hostile = `${SCRIPT}${IMG}`;
     const result = buildRunFixture({ hostile });
+    // a started target whose process name and CPU affinity (from /proc) carry markup
+    result.server!.series.target_cpu_percent = [[1, 30], [2, 42], [3, 35]];
+    result.server!.series.target_rss_mb = [[1, 40], [2, 48], [3, 50]];
+    result.server!.resources = {
+      source: 'proc', rootPids: [10], seconds: 60, cpuSeconds: 3, peakRssMb: 50, peakThreads: 7, peakFds: 20, peakProcesses: 2,
+      processes: [
+        { pid: 10, comm: `gunicorn${hostile}`, cpuSeconds: 2, peakRssMb: 30, cpuPercent: [[1, 20], [2, 30], [3, 25]] },
+        { pid: 11, comm: 'worker', cpuSeconds: 1, peakRssMb: 20, cpuPercent: [[1, 10], [2, 12], [3, 10]] },
+      ],
+      machine: { cpus: 2, busyCoreSeconds: 50, generatorCpuSeconds: 5, generatorShare: 0.04, targetShare: 0.025, otherShare: 0.35, generatorCpus: `0-1${hostile}`, targetCpus: '0-1', sharedCores: true },
+    };
     const file = path.join(OUT, 'hostile', 'report.html');
     await writeRunReport(result, file);
     const w = await offlinePage(browser());
@@ -129,6 +140,8 @@ describe.skipIf(skip)('report.html in Chromium, offline', () => {
     expect(await text(w, '[data-chart="errors-by-kind"] .recharts-legend-wrapper')).toContain(`timeout${hostile}`);
     expect(await text(w, '[data-testid="warnings"]')).toContain(hostile);
     expect(await text(w, '#server .explain')).toContain(`/metrics${hostile}`);
+    expect(await text(w, '[data-chart="target-cpu"] .recharts-legend-wrapper')).toContain(`gunicorn${hostile} (pid 10)`);
+    expect(await text(w, '[data-testid="shared-cores"]')).toContain(`generator 0-1${hostile}`);
     expect(await text(w, '[data-table="thresholds"] tr[data-row="3"] [data-cell="key"]')).toBe(`http_req_duration{name:GET /products/:id${hostile}}`);
     expect(await w.page.title()).toBe(`flash-sale${hostile} — Stampede run report`);
     await shoot(w, 'hostile');

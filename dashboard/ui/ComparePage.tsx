@@ -9,6 +9,7 @@ import { DURATION, LATENCY } from '../view/labels.ts';
 import { colorAt } from './colors.ts';
 import { OverTimeCharts, P99Bars, RateBars } from './CompareCharts.tsx';
 import { SettingsSection } from './SettingsCharts.tsx';
+import { CostSection } from './CompareCost.tsx';
 import { Facts, Notes, Stats } from './Headline.tsx';
 import './compare.css';
 
@@ -174,6 +175,7 @@ export function ComparePage({ report, onComplete, runHref }: { report: Compariso
           <RateBars view={view} />
         </div>
       </section>
+      <CostSection cost={view.cost} repeats={view.repeats} />
       <SettingsSection report={report} />
       <section id="over-time">
         <h2>Over time</h2>

@@ -7,6 +7,7 @@ import { GeneratorSection } from './GeneratorSection.tsx';
 import { Header } from './Header.tsx';
 import { LatencySection } from './LatencySection.tsx';
 import { ServerSection } from './ServerSection.tsx';
+import { ResourcesSection } from './ResourcesSection.tsx';
 import { SpectrumSection } from './SpectrumSection.tsx';
 import { CheckTable, ErrorTable, RequestTable, ThresholdTable } from './Tables.tsx';
 import { DistributionSection } from './DistributionSection.tsx';
@@ -50,6 +51,7 @@ export function RunPage({ result, live, onComplete }: { result: RunResult; live?
       {stage >= 3 ? (
         <>
           <GeneratorSection view={view} />
+          <ResourcesSection view={view} />
           <ServerSection view={view} />
         </>
       ) : null}

@@ -17,7 +17,8 @@ function formatter(unit: string): (v: number) => string {
 
 export function ServerSection({ view }: { view: RunView }) {
   const s = view.server;
-  if (!s) return null;
+  // a target without /metrics: its /proc resources have their own section
+  if (!s || !s.scraped) return null;
   return (
     <section id="server">
       <h2>Target server metrics</h2>

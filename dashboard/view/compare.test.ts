@@ -173,3 +173,37 @@ describe('timelineOf', () => {
     expect(COMPARE_COLUMNS.filter((c) => c.group === 'latency').map((c) => c.key)).toEqual(['latencyP50', 'latencyP99']);
   });
 });
+
+describe('compare view: the target’s cost', () => {
+  it('none without /proc figures; with them, a row per configuration that ran, in rank order, the cheapest marked, bars with the medians', () => {
+    expect(buildCompareView(report).cost).toBeNull();
+    // the same comparison as if Stampede had started each target: CPU-s per 1,000 requests grows with the rank
+    const ran = fx.comparison.configurations.filter((c) => c.status === 'ran' && c.stats);
+    const cpu = new Map(fx.comparison.ranking.map((id, i) => [id, 0.5 + i]));
+    const withCost = {
+      ...report,
+      comparison: {
+        ...fx.comparison,
+        meta: { ...fx.comparison.meta, rankBy: 'cost' as const },
+        configurations: fx.comparison.configurations.map((c) =>
+          !ran.includes(c)
+            ? c
+            : {
+                ...c,
+                stats: { ...c.stats, targetCpuSecondsPer1000Requests: { median: cpu.get(c.id)!, min: cpu.get(c.id)! - 0.1, max: cpu.get(c.id)! + 0.1, n: 3 }, targetPeakRssMb: { median: 40, min: 40, max: 40, n: 3 } },
+                runs: c.runs.map((r) => (r.summary ? { ...r, summary: { ...r.summary, requestsPerTargetCoreSecond: 1000 / cpu.get(c.id)! } } : r)),
+              },
+        ),
+      },
+    };
+    const v = buildCompareView(withCost);
+    expect(v.cost?.rankBy).toBe('cost');
+    expect(v.cost?.rows.map((r) => r.id)).toEqual(fx.comparison.ranking);
+    expect(v.cost?.rows.map((r) => r.cpuSecondsPer1000Requests)).toEqual(fx.comparison.ranking.map((id) => cpu.get(id)));
+    expect(v.cost?.rows[0]?.requestsPerCoreSecond).toBeCloseTo(2000, 6);
+    expect(v.cost?.rows.map((r) => r.best.cpu)).toEqual(fx.comparison.ranking.map((_, i) => i === 0));
+    // every configuration has the same RSS: all share the best
+    expect(v.cost?.rows.every((r) => r.best.rss)).toBe(true);
+    expect(v.cost?.cpuBars.map((b) => [b.value, b.spread])).toEqual(fx.comparison.ranking.map((id) => [cpu.get(id), [0.1, 0.1].map((x) => expect.closeTo(x, 9))]));
+  });
+});

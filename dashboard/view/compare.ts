@@ -118,8 +118,32 @@ export interface OverlaySeries {
   note: string;
 }
 
+/** One configuration's cost to the target (Stampede started it and read /proc), in rank order. */
+export interface CostRow {
+  id: string;
+  label: string;
+  rank: number | null;
+  colorIndex: number;
+  /** medians over the configuration's runs; null when a run did not measure it */
+  cpuSecondsPer1000Requests: number | null;
+  requestsPerCoreSecond: number | null;
+  peakRssMb: number | null;
+  /** the lowest CPU-s per 1,000 requests / peak RSS / the most requests per core of the rows */
+  best: { cpu: boolean; perCore: boolean; rss: boolean };
+}
+
+export interface CostView {
+  /** what ranked the configurations: 'cost' (--rank cost) or 'latency' */
+  rankBy: 'latency' | 'cost';
+  rows: CostRow[];
+  cpuBars: BarDatum[];
+  rssBars: BarDatum[];
+}
+
 export interface CompareView {
   title: string;
+  /** the target's cost per configuration; null when no configuration was measured from /proc */
+  cost: CostView | null;
   /** label of the configuration ranked first */
   best: string | null;
   source: ComparisonReport['source'];
@@ -234,6 +258,47 @@ function invariantsOf(cfg: ComparisonConfiguration): CompareRow['invariants'] {
   return { text: `BROKEN in ${broken} of ${oks.length} run(s)${missing > 0 ? `, up to ${formatCount(missing)} accepted order(s) missing` : ''}`, ok: false };
 }
 
+const medianOf = (xs: number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The cost table and bars: every configuration that ran, in rank order; null when none has a cost. */
+function costView(c: ComparisonReport['comparison'], rows: CompareRow[], byId: Map<string, ComparisonConfiguration>): CostView | null {
+  const measured = rows.flatMap((r) => {
+    const cfg = byId.get(r.id);
+    if (!cfg || r.skipped) return [];
+    const perCore = medianOf(okSummaries(cfg).flatMap((x) => (typeof x.requestsPerTargetCoreSecond === 'number' ? [x.requestsPerTargetCoreSecond] : [])));
+    const cpu = cfg.stats?.targetCpuSecondsPer1000Requests?.median ?? null;
+    const rss = cfg.stats?.targetPeakRssMb?.median ?? null;
+    return [{ id: r.id, label: r.label, rank: r.rank, colorIndex: r.colorIndex, cpuSecondsPer1000Requests: cpu, requestsPerCoreSecond: perCore, peakRssMb: rss, spreads: { cpu: spread(cfg.stats?.targetCpuSecondsPer1000Requests), rss: spread(cfg.stats?.targetPeakRssMb) } }];
+  });
+  if (!measured.some((m) => m.cpuSecondsPer1000Requests !== null || m.peakRssMb !== null)) return null;
+  const best = (xs: Array<number | null>, lower: boolean) => {
+    const vs = xs.filter((x): x is number => x !== null);
+    return vs.length < 2 ? null : lower ? Math.min(...vs) : Math.max(...vs);
+  };
+  const bestCpu = best(measured.map((m) => m.cpuSecondsPer1000Requests), true);
+  const bestPerCore = best(measured.map((m) => m.requestsPerCoreSecond), false);
+  const bestRss = best(measured.map((m) => m.peakRssMb), true);
+  const bars = (pick: (m: (typeof measured)[number]) => number | null, sp: (m: (typeof measured)[number]) => [number, number] | null): BarDatum[] =>
+    measured.flatMap((m) => {
+      const v = pick(m);
+      return v === null ? [] : [{ id: m.id, label: m.label, colorIndex: m.colorIndex, value: v, spread: sp(m) }];
+    });
+  return {
+    rankBy: c.meta.rankBy ?? 'latency',
+    rows: measured.map(({ spreads: _s, ...m }) => ({
+      ...m,
+      best: { cpu: bestCpu !== null && m.cpuSecondsPer1000Requests === bestCpu, perCore: bestPerCore !== null && m.requestsPerCoreSecond === bestPerCore, rss: bestRss !== null && m.peakRssMb === bestRss },
+    })),
+    cpuBars: bars((m) => m.cpuSecondsPer1000Requests, (m) => m.spreads.cpu),
+    rssBars: bars((m) => m.peakRssMb, (m) => m.spreads.rss),
+  };
+}
+
 function spread(stat: Stat | undefined): [number, number] | null {
   if (!stat || stat.n < 2 || stat.min === stat.max) return null;
   return [stat.median - stat.min, stat.max - stat.median];
@@ -327,6 +392,7 @@ export function buildCompareView(report: ComparisonReport, runHref?: RunHref): C
   const duration = Date.parse(m.endTime) - Date.parse(m.startTime);
   return {
     title: m.scenarioName,
+    cost: costView(c, rows, byId),
     best: bestLabel,
     source: report.source,
     repeats,

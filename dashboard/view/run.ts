@@ -6,6 +6,7 @@ import { logTicks } from './scale.ts';
 import { distributionView, requestTable, type DistributionView, type RequestRow } from './requests.ts';
 import type { ErrorMessage } from '../../runner/result/schema.ts';
 import { serverView, type ServerView } from './server.ts';
+import { resourcesView, type ResourcesView } from './resources.ts';
 import { spectrumView, type SpectrumView } from './spectrum.ts';
 import { runSummary, type RunSummary } from './summary.ts';
 import { DEFAULT_MAX_POINTS, errorSeries, percentileSeries, rateSeries, type ErrorSeries, type PercentileSeries, type RateSeries } from './timeline.ts';
@@ -33,6 +34,8 @@ export interface RunView {
   checks: CheckRow[];
   generator: GeneratorStat[];
   server: ServerView | null;
+  /** a target Stampede started: its CPU, memory and fds from /proc */
+  resources: ResourcesView | null;
   durationS: number;
 }
 
@@ -59,6 +62,7 @@ export function buildRunView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS):
     checks: checkRows(result),
     generator: generatorStats(result),
     server: serverView(result, maxPoints),
+    resources: resourcesView(result, maxPoints),
     durationS: Math.max(result.timeline.length, Math.ceil(result.meta.durationMs / 1000)),
   };
 }

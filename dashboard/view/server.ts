@@ -4,6 +4,7 @@
 import type { RunResult, ServerMetrics } from '../../runner/result/schema.ts';
 import { DEFAULT_RULES } from '../../runner/orchestrate/server-series.ts';
 import { DEFAULT_MAX_POINTS } from './timeline.ts';
+import { RESOURCE_SERIES } from './resources.ts';
 
 export interface ServerChart {
   name: string;
@@ -15,6 +16,8 @@ export interface ServerChart {
 
 export interface ServerView {
   url: string;
+  /** false when the target had no /metrics (only /proc resources were recorded) */
+  scraped: boolean;
   diedAt: number | null;
   charts: ServerChart[];
 }
@@ -70,6 +73,8 @@ export function serverView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): S
   if (!s) return null;
   const charts: ServerChart[] = [];
   for (const [name, raw] of Object.entries(s.series)) {
+    // the /proc series of a started target have their own section (resources.ts)
+    if (s.resources && RESOURCE_SERIES.has(name)) continue;
     const d = drawnAs(name, s.kinds);
     let points = raw.map(([t, v]) => ({ t, v: v * d.scale }));
     // a value whose source is not a declared gauge (scrape_ok: whether the scrape answered) is as recorded
@@ -86,5 +91,6 @@ export function serverView(result: RunResult, maxPoints = DEFAULT_MAX_POINTS): S
     const b = bucketMax(points, maxPoints);
     charts.push({ name, unit: d.unit, note: b.bucketed > 1 ? `${note}, max of each ${b.bucketed} s` : note, points: b.points });
   }
-  return { url: s.url, diedAt: s.diedAt ?? null, charts };
+  const scraped = !s.resources || Object.keys(s.series).some((n) => !RESOURCE_SERIES.has(n));
+  return { url: s.url, scraped, diedAt: s.diedAt ?? null, charts };
 }

@@ -2,6 +2,7 @@
 import type { RunResult } from '../../runner/result/schema.ts';
 import { formatBytes, formatCount, formatDurationMs, formatMs, formatPercent, formatRate } from './format.ts';
 import { DURATION, LATENCY } from './labels.ts';
+import { resourceFigures } from '../../runner/result/resource-figures.ts';
 
 export interface Stat {
   /** stable id for tests and anchors (never from run data) */
@@ -50,6 +51,18 @@ export function allFailedText(result: RunResult): string | null {
   return `Every request failed (${formatCount(failed)} of ${formatCount(failed)})${byKind ? `: ${byKind}` : ''}.${msg} No latency here describes the target.`;
 }
 
+/** A target Stampede started and measured from /proc: what a request cost it, and its memory. */
+function targetStats(result: RunResult): Stat[] {
+  const res = result.server?.resources;
+  if (!res) return [];
+  const f = resourceFigures(res, v(result, 'http_reqs', 'count') ?? 0);
+  return [
+    { id: 'target-cpu-per-1k', label: 'target CPU-s per 1,000 requests', value: f.cpuSecondsPer1000Requests === null ? '—' : f.cpuSecondsPer1000Requests.toFixed(3), raw: f.cpuSecondsPer1000Requests },
+    { id: 'target-req-per-core', label: 'requests per target core-second', value: formatCount(f.requestsPerCoreSecond), raw: f.requestsPerCoreSecond },
+    { id: 'target-peak-rss', label: 'target peak RSS', value: `${res.peakRssMb.toFixed(res.peakRssMb < 10 ? 1 : 0)} MB`, raw: res.peakRssMb },
+  ];
+}
+
 export function runSummary(result: RunResult): RunSummary {
   const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
   const n = result.thresholds.length;
@@ -85,6 +98,7 @@ export function runSummary(result: RunResult): RunSummary {
     { id: 'vus-allocated', label: 'VUs allocated (max)', value: formatCount(maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max')), raw: maxOf(result, 'vusMax') ?? v(result, 'vus_max', 'max') },
     { id: 'data-sent', label: 'data sent', value: formatBytes(v(result, 'data_sent', 'count') ?? 0), raw: v(result, 'data_sent', 'count') },
     { id: 'data-received', label: 'data received', value: formatBytes(v(result, 'data_received', 'count') ?? 0), raw: v(result, 'data_received', 'count') },
+    ...targetStats(result),
   ];
   return {
     title: m.scenarioName,

@@ -22,7 +22,8 @@ import { scenarioEnv } from './scenario-env.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
-import { checkSweepCommand, commandSweepStarter } from './capacity-command-target.ts';
+import { capacityOfCommand, checkOnceCommand, checkSweepCommand, commandSweepStarter } from './capacity-command-target.ts';
+import type { CommandTargetSpec } from '../orchestrate/command-target.ts';
 
 export const USAGE = `usage: stampede capacity <scenario.ts> --slo 'p(99)<200' [options]
 
@@ -71,7 +72,10 @@ started for the search and stopped after it.
                        stop it; with --sweep workers=…, started once per worker count
   --sweep-vus N        VUs of a workers sweep's closed model (default max(32, 8 × the largest count))
 ${COMMAND_TARGET_USAGE}
-                       with --sweep workers=…: the command (using {workers}) is started per count
+                       with --sweep workers=…: the command (using {workers}) is started per count;
+                       otherwise it is started once for the search (and a vus sweep), stopped after
+  --knob K=V           the value of {K} in --target-cmd (e.g. workers=4 for a search with --peak);
+                       repeatable
   --sweep-repeat N     measured windows per value, each a point of the fit
                        (default: enough for 6 points, e.g. 2 for four worker counts)
   --ready-timeout DUR  how long a started target (--target-config) may take to answer /readyz (default 120s)
@@ -218,6 +222,7 @@ export async function run(argv: string[]): Promise<number> {
       'sweep-vus': { type: 'string' },
       'sweep-repeat': { type: 'string' },
       ...COMMAND_TARGET_OPTIONS,
+      knob: { type: 'string', multiple: true },
       'target-config': { type: 'string' },
       'ready-timeout': { type: 'string' },
       'settle-max': { type: 'string' },
@@ -248,14 +253,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   const slo = values.slo === undefined && sweepSpec ? null : parseSlo(values.slo ?? [], values.errors ?? 'rate<0.01');
   const sweep = sweepRequest(sweepSpec, values, slo !== null);
-  // --target-cmd: the workers sweep starts the user's command with {workers} = each count
+  // --target-cmd: the workers sweep starts the user's command with {workers} = each count;
+  // otherwise it is started once, with --knob values, for the search (as --target-config is)
   const commandSpec = commandTargetFromFlags(COMMAND, values, 120_000);
+  const knobs = keyValueFlags(COMMAND, 'knob', values.knob);
   let outDirOf = () => process.cwd();
-  if (commandSpec && sweep) {
-    checkSweepCommand(COMMAND, commandSpec, sweep.kind);
+  let commandOnce: CommandTargetSpec | null = null;
+  if (commandSpec) {
     if (values['target-config'] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-cmd and --target-config: give one`);
-    sweep.starter = commandSweepStarter(commandSpec, () => outDirOf());
-  } else if (commandSpec) checkSweepCommand(COMMAND, commandSpec, null);
+    if (values.target !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-cmd starts the target itself; --target cannot be used with it`);
+    if (sweep?.kind === 'workers') {
+      checkSweepCommand(COMMAND, commandSpec, knobs);
+      sweep.starter = commandSweepStarter(commandSpec, knobs, () => outDirOf());
+    } else {
+      if (!slo && !sweep) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --target-cmd needs --slo (the MST search) or --sweep`);
+      checkOnceCommand(COMMAND, commandSpec, knobs);
+      commandOnce = commandSpec;
+    }
+  } else if (values.knob !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --knob needs --target-cmd`);
   const env = keyValueFlags(COMMAND, 'env', values.env);
   let target: string | null = null;
   if (values.target !== undefined) {
@@ -280,7 +295,12 @@ export async function run(argv: string[]): Promise<number> {
   if (peakValue === undefined && (values['hpa-target'] ?? values['pod-startup'] ?? values['min-replicas'] ?? values['max-replicas']) !== undefined) {
     throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: the HPA flags (--hpa-target, --pod-startup, --min-replicas, --max-replicas) need --peak`);
   }
-  if (peakValue !== undefined && !slo) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${COMMAND}: --peak needs an MST, so it needs --slo`);
+  if (peakValue !== undefined && !slo) {
+    throw new StampedeError(
+      'STAMPEDE_E_USAGE',
+      `stampede ${COMMAND}: --peak needs an MST, so it needs --slo${sweep?.kind === 'workers' ? ` — and the MST search one running target: size a worker count on its own (${commandSpec ? '--target-cmd … --knob workers=N' : '--target-config workers=N'} --slo … --peak …), the sweep fits the USL` : ''}`,
+    );
+  }
 
   // the scenario is loaded once, here, with --env; every probe and sweep point derives its plan from this one
   const threads = numberFlag(COMMAND, 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
@@ -328,9 +348,9 @@ export async function run(argv: string[]): Promise<number> {
       request.onProbe = (p, s) => process.stderr.write(formatProbeLine(p, s.maxProbes) + '\n');
       request.onSweepPoint = (p) => process.stderr.write(formatSweepLine(p, sweep?.kind ?? 'vus') + '\n');
     } else request.log = () => {};
-    const doc = await runCapacity({ ...request, stopRequested });
+    const doc = commandOnce ? await capacityOfCommand(commandOnce, knobs, request, path.join(outDir, 'target.log'), stopRequested) : await runCapacity({ ...request, stopRequested });
     // the sweep records the shop configuration it was given; for a command target that is the command
-    if (commandSpec && doc.sweep) doc.sweep.targetConfig = { cmd: commandSpec.cmd };
+    if (commandSpec && doc.sweep) doc.sweep.targetConfig = { cmd: commandSpec.cmd, ...(commandOnce ? knobs : {}) };
     const out = path.join(outDir, 'capacity.json');
     validateOrThrow(capacityDocumentSchema, doc, `${out} (writing)`, 'STAMPEDE_E_INTERNAL');
     await writeJsonAtomic(out, doc);

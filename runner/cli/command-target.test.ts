@@ -9,7 +9,7 @@ import { PROJECT_ROOT, runCli, scenarioSource, scratchDir } from '../testing/fix
 import { runResultSchema, type RunResult } from '../result/schema.ts';
 import { comparisonSchema } from '../result/comparison-schema.ts';
 import { groupAlive } from '../orchestrate/command-target.ts';
-import { clockTicks, procAvailable, readProcStat } from '../orchestrate/proc-reader.ts';
+import { clockTicks, liveGroupMembers, procAvailable, readProcStat } from '../orchestrate/proc-reader.ts';
 import { needs } from '../testing/requirements.ts';
 
 // the Python fixture runs on Debian's /usr/bin/python3 (standard library only); resources come from /proc
@@ -25,6 +25,12 @@ const PY_CMD = `/usr/bin/python3 ${PY_FIXTURE} --port {port}`;
 const scenario = (name: string, rate: number, duration: string) =>
   scratch.write(`${name}.ts`, scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration, preAllocatedVUs: 10, maxVUs: 30 } } }, "await vu.http.get(vu.env.BASE + '/work', { timeout: '2s' })"));
 const readResult = (dir: string): RunResult => runResultSchema.parse(JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')));
+
+/** The runner's PID: the target's parent is its group watchdog, whose parent is the runner. */
+function runnerOf(pgid: number): number {
+  const watchdog = readProcStat(pgid)?.ppid ?? 0;
+  return readProcStat(watchdog)?.ppid ?? 0;
+}
 
 /** The target's PID, from the fixture's first line in target.log, once it is there. */
 async function targetPid(log: string, timeoutMs = 20_000): Promise<number> {
@@ -92,6 +98,7 @@ describe('stampede compare --target-cmd', () => {
     expect(c.ranking.map(label)).toEqual(['work=50', 'work=8000']);
     const cost = (l: string) => c.configurations.find((x) => x.label === l)?.stats?.targetCpuSecondsPer1000Requests?.median ?? 0;
     expect(cost('work=8000')).toBeGreaterThan(cost('work=50'));
+    expect(r.stdout).toContain('Rank (--rank cost): configurations whose invariants held first');
   }, 120_000);
 
   it('bad input: a knob the command never uses / a placeholder without a value → exit 2 naming both, nothing run', async () => {
@@ -164,8 +171,7 @@ describe('stampede run --target-cmd', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(groupAlive(pgid)).toBe(true);
     const { spawnSync } = await import('node:child_process');
-    // the CLI's own PID: the parent of the command's process
-    const cli = readProcStat(pgid)?.ppid ?? 0;
+    const cli = runnerOf(pgid);
     expect(spawnSync('kill', ['-INT', String(cli)]).status).toBe(0);
     const r = await running;
     expect(r.code).toBe(130);
@@ -179,7 +185,7 @@ describe('stampede run --target-cmd', () => {
     const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz', '--stop-grace', '20s'], { timeoutMs: 60_000 });
     const pgid = readProcStat(await targetPid(path.join(out, 'target.log')))?.pgrp ?? 0;
     await new Promise((r) => setTimeout(r, 1000));
-    const cli = readProcStat(pgid)?.ppid ?? 0;
+    const cli = runnerOf(pgid);
     process.kill(cli, 'SIGINT');
     await new Promise((r) => setTimeout(r, 100));
     process.kill(cli, 'SIGINT');
@@ -187,6 +193,38 @@ describe('stampede run --target-cmd', () => {
     expect(r.code).toBe(130);
     for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise((res) => setTimeout(res, 20));
     expect(groupAlive(pgid)).toBe(false);
+  }, 90_000);
+
+  it.skipIf(noProc)('the runner SIGKILLed mid-run: its watchdog stops the target’s whole group, a grandchild included', async () => {
+    const file = scenario('runner-killed', 20, '30s');
+    const out = path.join(scratch.dir, 'runner-killed');
+    // sh starts a grandchild-to-be in the background, then becomes the server (same PID, same group)
+    const cmd = `sh -c "sleep 1000 & exec ${process.execPath} ${NODE_FIXTURE} --port {port}"`;
+    const running = runCli(['run', file, '--out', out, '--no-dashboard', '--quiet', '--target-cmd', cmd, '--ready', '/healthz', '--stop-grace', '2s'], { timeoutMs: 60_000 });
+    const pgid = await targetPid(path.join(out, 'target.log'));
+    expect(readProcStat(pgid)?.pgrp).toBe(pgid);
+    const members = () => liveGroupMembers(pgid).map((pid) => readProcStat(pid)?.comm);
+    expect(members().sort()).toEqual(['node', 'sleep']);
+    const watchdog = readProcStat(pgid)?.ppid ?? 0;
+    expect(readFileSync(`/proc/${watchdog}/cmdline`, 'utf8')).toContain('group-watchdog.js');
+    const cli = runnerOf(pgid);
+    expect(readFileSync(`/proc/${cli}/cmdline`, 'utf8')).toContain('runner/cli/bin.js');
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(cli, 'SIGKILL');
+    const r = await running;
+    expect(r.code).toBeNull(); // killed: no exit code, no result
+    expect(existsSync(path.join(out, 'result.json'))).toBe(false);
+    // bounded: the watchdog's noticing and the grace period (2 s), with room for a busy machine
+    const gone = (pid: number) => {
+      const st = readProcStat(pid);
+      return st === null || st.state === 'Z';
+    };
+    const deadline = Date.now() + 15_000;
+    while ((liveGroupMembers(pgid).length > 0 || !gone(watchdog)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    expect(members()).toEqual([]);
+    // and the watchdog itself is gone (a zombie where nobody reaps it): it waits out the grace
+    // period when a zombie of the group still answers kill(0)
+    expect(gone(watchdog)).toBe(true);
   }, 90_000);
 
   it('--reset before and --invariants after: the hooks are called on the target (sold = requests answered since the reset)', async () => {
@@ -211,6 +249,45 @@ describe('stampede run --target-cmd', () => {
     expect(r.stderr).toMatch(/\| http-fixture pid \d+ listening on \d+/);
     expect(existsSync(path.join(out, 'result.json'))).toBe(false);
   }, 30_000);
+});
+
+describe('stampede capacity --target-cmd --slo … --peak …', () => {
+  it('starts the command once with its --knob values, finds the MST and sizes instances for the peak, then stops it', async () => {
+    const file = scenario('cap-peak', 20, '5s');
+    const out = path.join(scratch.dir, 'cap-peak');
+    const r = await runCli(['capacity', file, '--out', out, '--quiet', '--target-cmd', `${NODE_CMD} --workers {workers}`, '--knob', 'workers=2', '--ready', '/healthz',
+      '--slo', 'p(99)<500', '--peak', '150', '--start-rate', '20', '--max-probes', '2', '--warmup', '1s', '--window', '2s', '--cooldown', '0s'], { timeoutMs: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as {
+      meta: { targetConfig: Record<string, string> };
+      answer: { mst: number | null; status: string };
+      probes: Array<{ rate: number; verdict: string; requests: number }>;
+      peak: { peak: number; headroom: number; instances: number | null; instancesFormula: string };
+    };
+    // two probes at 20 and 40 iterations/s pass: the fixture answers /work in well under 500 ms
+    expect(doc.probes.map((p) => [p.rate, p.verdict])).toEqual([[20, 'pass'], [40, 'pass']]);
+    expect(doc.probes.every((p) => p.requests > 0)).toBe(true);
+    expect(doc.answer.mst).toBe(40);
+    expect(doc.peak.instances).toBe(Math.ceil(150 / (40 * doc.peak.headroom)));
+    expect(doc.peak.instancesFormula).toBe(`⌈150 / (40 × ${doc.peak.headroom})⌉ = ${doc.peak.instances}`);
+    expect(doc.meta.targetConfig).toEqual({ cmd: `${NODE_CMD} --workers {workers}`, workers: '2' });
+    // {workers} was filled in: two cluster workers listened; and the group is gone
+    const log = readFileSync(path.join(out, 'target.log'), 'utf8');
+    expect(log.match(/listening on/g)?.length).toBe(2);
+    const pgid = readProcStat(Number(/pid (\d+) listening/.exec(log)?.[1]))?.pgrp;
+    expect(pgid === undefined || !groupAlive(pgid)).toBe(true);
+  }, 150_000);
+
+  it('with a workers sweep, --peak says how to size one worker count instead (exit 2, nothing started)', async () => {
+    const file = scratch.write('cap-peak-bad.ts', scenarioSource({ scenarios: { s: { executor: 'constant-vus', vus: 1, duration: '1s' } } }));
+    const r = await runCli(['capacity', file, '--target-cmd', `${NODE_CMD} --workers {workers}`, '--sweep', 'workers=1,2', '--peak', '100']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--peak needs an MST, so it needs --slo — and the MST search one running target: size a worker count on its own (--target-cmd … --knob workers=N --slo … --peak …)');
+    const knobless = await runCli(['capacity', file, '--target-cmd', `${NODE_CMD} --workers {workers}`, '--slo', 'p(99)<200']);
+    expect(knobless.code).toBe(2);
+    expect(knobless.stderr).toContain('stampede capacity: --knob: placeholder {workers} of --target-cmd has no value');
+  });
 });
 
 describe('stampede capacity --target-cmd --sweep workers=…', () => {

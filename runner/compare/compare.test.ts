@@ -10,7 +10,7 @@ import { comparisonSchema, type Comparison, type ComparisonConfiguration, type R
 import { readDocument } from '../result/io.ts';
 import { runResultSchema } from '../result/schema.ts';
 import { matrixFromFile, matrixFromInline, parseMatrix } from './matrix.ts';
-import { columnStats, columnWinners, median } from './rank.ts';
+import { columnStats, columnWinners, median, METHOD } from './rank.ts';
 import { finishComparison, runComparison } from './run-matrix.ts';
 import { writeRunReport } from '../cli/sinks.ts';
 import { loadPlan } from '../plan/load-plan.ts';
@@ -158,7 +158,7 @@ function comparisonOf(configs: ComparisonConfiguration[], repeat: number): Compa
     configurations: configs,
     winners: [],
     ranking: [],
-    method: 'm',
+    method: METHOD,
   });
 }
 

@@ -1,7 +1,7 @@
 // The ranked comparison table for the terminal (and the README): one row per configuration,
 // best first; medians with the range over repeats; the winner of each column marked.
 import type { Comparison, ComparisonConfiguration, Stat } from '../result/comparison-schema.ts';
-import { COLUMNS as RANKED_COLUMNS, COST_COLUMNS, METHOD } from './rank.ts';
+import { COLUMNS as RANKED_COLUMNS, COST_COLUMNS } from './rank.ts';
 
 function cell(stat: Stat | undefined, format: (v: number) => string, repeats: number): string {
   if (!stat) return '—';
@@ -60,7 +60,8 @@ export function formatComparisonTable(c: Comparison): string {
     ...(failedRuns.length ? ['', ...failedRuns] : []),
     ...(failedThresholds.length ? ['', '  thresholds failed:', ...failedThresholds] : []),
     '',
-    ...wrap(METHOD, 100).map((l) => `  ${l}`),
+    // the comparison's own method: with --rank cost it says the cost decided
+    ...wrap(c.method, 100).map((l) => `  ${l}`),
     '',
   ].join('\n');
 }

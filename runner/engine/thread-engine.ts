@@ -7,6 +7,7 @@ import type { Journey } from '../scenario/api.ts';
 import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
 import { runExecutor, type Segment, type StopControl } from './executors.ts';
+import { IterationCounters } from './iteration-counters.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
 export interface ThreadEngineInput {
@@ -22,6 +23,8 @@ export interface ThreadEngineInput {
   runStartUs: number;
   /** which thread this is, of how many (VU numbering, the recorder's thread) */
   segment: Segment;
+  /** the run's exec.scenario.iterationInTest counters, shared by every thread; absent: this thread's own (one thread) */
+  iterationCounters?: SharedArrayBuffer;
   /** called for an error thrown by a journey (the iteration still counts) */
   onJourneyError(message: string): void;
   /** something the result should say about this thread (a line for its warnings) */
@@ -45,9 +48,11 @@ export class ThreadEngine {
   private vuLimitReached = false;
   private resolveStopped!: () => void;
   private readonly stopControl: StopControl;
+  private readonly iterations: IterationCounters;
 
   constructor(input: ThreadEngineInput) {
     this.input = input;
+    this.iterations = new IterationCounters(input.options.scenarios.map((s) => s.name), input.iterationCounters);
     this.recorder = new IntervalRecorder(input.segment.index);
     const stopped = new Promise<void>((r) => (this.resolveStopped = r));
     const self = this;
@@ -109,7 +114,14 @@ export class ThreadEngine {
     }
     const id = this.nextVuId++;
     const { index, count } = this.input.segment;
-    return new VirtualUser(id, (id - 1) * count + index + 1, { recorder: this.recorder, options: this.input.options, env, recordHttp: true, names: this.names });
+    return new VirtualUser(id, (id - 1) * count + index + 1, {
+      recorder: this.recorder,
+      options: this.input.options,
+      env,
+      recordHttp: true,
+      names: this.names,
+      thread: { index, iterations: this.iterations },
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import type { CheckFn, ExpectedStatuses, Http, RequestBody, RequestParams, Respo
 import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/interval.ts';
 import { tagsKey, type Tags } from '../recorder/series.ts';
 import { parseDurationMs } from '../time/duration.ts';
+import type { IterationCounters } from './iteration-counters.ts';
 import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
 import { DEFAULT_EXPECTED, isExpected, statusTable, unexpectedStatusKind, type StatusTable } from './expected-statuses.ts';
 
@@ -64,6 +65,8 @@ export interface VuContext {
   recordHttp: boolean;
   /** this thread's request names (shared by its VUs) */
   names: RequestNames;
+  /** the engine thread (its segment index) and the run's iteration counters; absent for setup()/teardown()'s VU */
+  thread?: { index: number; iterations: IterationCounters };
 }
 
 export class VirtualUser implements VU {
@@ -84,6 +87,7 @@ export class VirtualUser implements VU {
   private readonly options: NormalisedOptions;
   private readonly recordHttp: boolean;
   private readonly names: RequestNames;
+  private readonly thread: { index: number; iterations: IterationCounters } | undefined;
   private scenarioTags: Tags = {};
   private groupPath = '';
   private userTags: Tags = {};
@@ -114,6 +118,7 @@ export class VirtualUser implements VU {
     this.env = ctx.env;
     this.recordHttp = ctx.recordHttp;
     this.names = ctx.names;
+    this.thread = ctx.thread;
     this.agent = new HttpAgent({
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
@@ -159,6 +164,19 @@ export class VirtualUser implements VU {
       this.groupPath = '';
       this.refreshBase();
     }
+  }
+
+  /** The engine thread this VU runs on (its segment index; 0 in the main thread). */
+  get threadIndex(): number {
+    return this.thread?.index ?? 0;
+  }
+
+  /**
+   * The next test-wide number of this VU's scenario (k6's exec.scenario.iterationInTest): shared
+   * by every engine thread, so unique and gapless over the test; -1 outside the load (setup, teardown).
+   */
+  nextIterationInTest(): number {
+    return this.thread ? this.thread.iterations.next(this.scenario) : -1;
   }
 
   /** Tags of iteration-level samples (iterations, iteration_duration). */
@@ -388,6 +406,10 @@ class HttpResponse implements Response {
       };
     }
     return this.timingsMs;
+  }
+
+  get bytes(): Uint8Array {
+    return this.raw;
   }
 
   /** decoded on first use: most journeys never read most bodies */

@@ -16,6 +16,8 @@ export interface WorkerInit {
   env: Readonly<Record<string, string>>;
   setupData: unknown;
   segment: Segment;
+  /** the run's IterationCounters buffer (shared by every thread) */
+  iterationCounters: SharedArrayBuffer;
 }
 
 export type WorkerMessage =

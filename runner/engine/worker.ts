@@ -39,6 +39,7 @@ async function run(runStartUs: number): Promise<void> {
     setupData: init.setupData,
     runStartUs,
     segment: init.segment,
+    iterationCounters: init.iterationCounters,
     onJourneyError: (message) => post({ type: 'journey-error', message }),
     onNote: (message) => post({ type: 'note', message }),
   });

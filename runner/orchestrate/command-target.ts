@@ -9,17 +9,23 @@
 //   the log survives even if the runner stalls); error messages quote its last lines;
 // - stop(): SIGTERM to the whole group, SIGKILL to the group after the grace period, and wait
 //   until no process of the group is left (a gunicorn master's workers included);
-// - when the runner exits any other way (process.exit from a second Ctrl-C, a crash) an 'exit'
-//   hook SIGKILLs every group still running; where util-linux setpriv exists the command is
-//   started through `setpriv --pdeathsig SIGKILL` (it execs: same PID), so even a SIGKILLed
-//   runner takes its direct child with it. (Grandchildren of a SIGKILLed runner are the gap:
-//   most servers' workers exit when their master dies; documented rather than hidden.)
-import { spawn } from 'node:child_process';
+// - the command is started by a small watchdog process (group-watchdog.js) that holds a pipe
+//   from the runner: when the runner is gone however it went — SIGKILL included, which no
+//   'exit' hook sees — the pipe closes and the watchdog stops the whole group (SIGTERM, SIGKILL
+//   after the grace period), grandchildren such as a `sh -c 'worker & exec server'`'s included;
+// - when the runner exits through process.exit (a second Ctrl-C, a crash) an 'exit' hook also
+//   SIGKILLs every group still running at once; where util-linux setpriv exists the command is
+//   started through `setpriv --pdeathsig SIGKILL` (it execs: same PID), so the command also
+//   dies with its watchdog should that one be killed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StampedeError } from '../errors.ts';
 import { commandArgv, splitCommandLine } from './command-line.ts';
 import { expandPlaceholders, placeholdersIn, PORT } from './placeholders.ts';
+import { liveGroupMembers, procAvailable } from './proc-reader.ts';
 import { freePort, portOpen } from '../../target-app/launcher/services/free-port.ts';
 
 export interface CommandTargetSpec {
@@ -106,6 +112,21 @@ function setpriv(): string | null {
   return setprivPath;
 }
 
+const WATCHDOG = fileURLToPath(new URL('./group-watchdog.js', import.meta.url));
+
+/**
+ * Starts `command` under the group watchdog (group-watchdog.js), in a session of its own. The
+ * watchdog is Node: NODE_OPTIONS meant for the target are handed to it under another name, so
+ * that they apply to the target only.
+ */
+function spawnWatchdog(command: string, args: readonly string[], o: { cwd: string; env: NodeJS.ProcessEnv; logFd: number; graceMs: number }): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...o.env };
+  delete env.STAMPEDE_TARGET_NODE_OPTIONS;
+  if (env.NODE_OPTIONS !== undefined) env.STAMPEDE_TARGET_NODE_OPTIONS = env.NODE_OPTIONS;
+  delete env.NODE_OPTIONS;
+  return spawn(process.execPath, [WATCHDOG, String(o.graceMs), command, ...args], { cwd: o.cwd, env, detached: true, stdio: ['pipe', o.logFd, o.logFd, 'pipe'] });
+}
+
 // groups still running, SIGKILLed from the exit hook (synchronous: nothing can be awaited there)
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
@@ -123,14 +144,14 @@ function installExitHook(): void {
   });
 }
 
-/** true while any process of group `pgid` exists. */
+/** true while any process of group `pgid` runs (zombies, dead but not reaped, do not count where /proc tells them apart). */
 export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return procAvailable() ? liveGroupMembers(pgid).length > 0 : true;
 }
 
 function readTail(file: string, n: number): string[] {
@@ -211,34 +232,61 @@ export async function startCommandTarget(spec: CommandTargetSpec, o: StartOption
   installExitHook();
   const wrapper = setpriv();
   const [command, args] = wrapper ? [wrapper, ['--pdeathsig', 'SIGKILL', '--', exe, ...argv.slice(1)]] : [exe, argv.slice(1)];
-  let child;
+  let watchdog: ChildProcess;
   try {
-    child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+    watchdog = spawnWatchdog(command, args, { cwd, env, logFd: fd, graceMs: spec.stopGraceMs });
   } finally {
     closeSync(fd);
   }
   let exit: ExitInfo | null = null;
-  const exited = new Promise<ExitInfo>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exit = { code, signal };
-      resolve(exit);
-    });
-    child.once('error', (err) => {
-      if (child.pid === undefined) {
-        exit = { code: null, signal: null };
-        o.log(`spawn failed: ${err.message}`);
-        resolve(exit);
+  let resolveExit!: (e: ExitInfo) => void;
+  const exited = new Promise<ExitInfo>((resolve) => (resolveExit = resolve));
+  const ended = (e: ExitInfo) => {
+    if (exit) return;
+    exit = e;
+    resolveExit(e);
+  };
+  // the watchdog's control lines: the target's PID, then its exit (watchdog.js describes them)
+  const pid = await new Promise<number>((resolve) => {
+    let buffered = '';
+    const control = watchdog.stdio[3] as Readable;
+    control.setEncoding('utf8');
+    control.on('data', (chunk: string) => {
+      buffered += chunk;
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const [word, a, b] = line.split(' ');
+        if (word === 'pid') resolve(Number(a));
+        else if (word === 'error') {
+          o.log(`spawn failed: ${line.slice(6)}`);
+          ended({ code: null, signal: null });
+          resolve(-1);
+        } else if (word === 'exit') ended({ code: a ? Number(a) : null, signal: (b || null) as NodeJS.Signals | null });
       }
     });
+    // a watchdog that could not start, or died: the target's fate is unknown, taken as exited
+    watchdog.once('error', (err) => {
+      o.log(`the watchdog could not be started: ${err.message}`);
+      ended({ code: null, signal: null });
+      resolve(-1);
+    });
+    watchdog.once('exit', () => {
+      ended({ code: null, signal: null });
+      resolve(-1);
+    });
   });
-  const pid = child.pid ?? -1;
   if (pid > 0) liveGroups.add(pid);
   o.log(`started pid ${pid}: ${argv.join(' ')} (log ${o.logFile})`);
+  const watchdogGone = new Promise<void>((resolve) => (watchdog.exitCode !== null || watchdog.signalCode !== null ? resolve() : watchdog.once('exit', () => resolve())));
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (pid <= 0) return;
+      if (pid <= 0) {
+        watchdog.stdin?.end();
+        return;
+      }
       const signalGroup = (sig: NodeJS.Signals) => {
         try {
           process.kill(-pid, sig);
@@ -256,6 +304,9 @@ export async function startCommandTarget(spec: CommandTargetSpec, o: StartOption
         for (let i = 0; i < 100 && groupAlive(pid); i++) await sleep(20);
       }
       liveGroups.delete(pid);
+      // the group is gone: closing its stdin lets the watchdog exit
+      watchdog.stdin?.end();
+      await Promise.race([watchdogGone, sleep(2000)]);
     })();
     return stopping;
   };

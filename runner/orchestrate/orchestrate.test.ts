@@ -14,6 +14,9 @@ import { loadPlan } from '../plan/load-plan.ts';
 import { validateTargetConfig, parseConfigPairs } from './target-config.ts';
 import { waitForReady } from './launch.ts';
 import { startFakeShop } from './fake-shop-process.ts';
+import { DEFAULT_STOP_GRACE_MS } from './command-target.ts';
+import { procAvailable } from './proc-reader.ts';
+import type { TargetResources } from '../result/schema.ts';
 
 const scratch = scratchDir('orchestrate');
 afterAll(() => scratch.remove());
@@ -204,3 +207,32 @@ describe('target configuration and readiness', () => {
     expect(existsSync(path.join(scratch.dir, 'no-redis', 'result.json'))).toBe(false);
   }, 60_000);
 });
+
+describe.skipIf(!procAvailable())('a started command target, while the run goes', () => {
+  it('every second the live state (what the dashboard is sent) has the target’s resources so far, growing', async () => {
+    const file = scratch.write('live-res.ts', scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 40, timeUnit: '1s', duration: '4s', preAllocatedVUs: 10, maxVUs: 20 } } }, "await vu.http.get(vu.env.BASE + '/work')"));
+    const fixture = path.join(PROJECT_ROOT, 'runner/orchestrate/fixtures/http-fixture.mjs');
+    const seen: Array<{ resources: TargetResources | undefined; cpuPoints: number }> = [];
+    const out = await runAgainstTarget({
+      plan: await loadPlan(file, { env: {}, threads: 1 }),
+      targetConfig: null,
+      command: { spec: { cmd: `${process.execPath} ${fixture} --port {port} --work {work}`, env: {}, ready: '/healthz', readyTimeoutMs: 15_000, cwd: null, stopGraceMs: DEFAULT_STOP_GRACE_MS, reset: null, invariants: null }, knobs: { work: '3000' }, logFile: path.join(scratch.dir, 'live-res', 'target.log') },
+      readyTimeoutMs: 15_000,
+      log: () => undefined,
+      onSecond: (st) => {
+        const r = st.resultSoFar();
+        seen.push({ resources: r.server?.resources, cpuPoints: r.server?.series.target_cpu_percent?.length ?? 0 });
+      },
+    });
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen.every((x) => x.resources?.source === 'proc')).toBe(true);
+    const cpu = seen.map((x) => x.resources?.cpuSeconds ?? 0);
+    for (let i = 1; i < cpu.length; i++) expect(cpu[i]!).toBeGreaterThanOrEqual(cpu[i - 1]!);
+    expect(seen.at(-1)!.cpuPoints).toBeGreaterThan(seen[0]!.cpuPoints);
+    // the last snapshot is the final result's figure or less (the stop adds the last sample)
+    const final = out.result.server?.resources?.cpuSeconds ?? 0;
+    expect(cpu.at(-1)!).toBeGreaterThan(0);
+    expect(cpu.at(-1)!).toBeLessThanOrEqual(final);
+  }, 60_000);
+});
+

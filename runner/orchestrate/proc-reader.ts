@@ -13,6 +13,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 export interface ProcStat {
   pid: number;
   comm: string;
+  /** R, S, D, Z (a zombie: dead, not yet reaped), … */
+  state: string;
   ppid: number;
   pgrp: number;
   session: number;
@@ -61,7 +63,21 @@ export function readProcStat(pid: number): ProcStat | null {
   // 15 stime, 20 num_threads, 24 rss (pages)
   const f = text.slice(close + 2).split(' ');
   const at = (n: number) => Number(f[n - 3]);
-  return { pid, comm: text.slice(open + 1, close), ppid: at(4), pgrp: at(5), session: at(6), cpuTicks: at(14) + at(15), threads: at(20), rssBytes: at(24) * pageSize() };
+  return { pid, comm: text.slice(open + 1, close), state: f[0] ?? '?', ppid: at(4), pgrp: at(5), session: at(6), cpuTicks: at(14) + at(15), threads: at(20), rssBytes: at(24) * pageSize() };
+}
+
+/**
+ * The processes of process group `pgid` that still run: zombies left out (a dead process whose
+ * parent died before reaping it stays a zombie where PID 1 does not reap orphans; it runs nothing).
+ */
+export function liveGroupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = readProcStat(Number(name));
+    if (s && s.pgrp === pgid && s.state !== 'Z') out.push(s.pid);
+  }
+  return out;
 }
 
 /** Open file descriptors of `pid`; null when they cannot be read (gone, or not ours). */

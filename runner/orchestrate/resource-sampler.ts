@@ -21,6 +21,8 @@ interface Sample {
 }
 
 export interface ResourceSampler {
+  /** the totals and series of the samples so far, while sampling goes on (the live dashboard) */
+  snapshot(runStartEpochMs: number): { resources: TargetResources; series: ServerMetrics['series'] };
   /** the last sample, then the totals and series; call once */
   stop(runStartEpochMs: number): { resources: TargetResources; series: ServerMetrics['series'] };
 }
@@ -40,15 +42,19 @@ export function startResourceSampler(roots: () => number[], intervalMs = 1000): 
   const started = Date.now();
   const timer = setInterval(() => samples.push(sample(roots())), intervalMs);
   timer.unref();
+  const sofar = (runStartEpochMs: number) => {
+    const seconds = (Date.now() - started) / 1000;
+    const hz = clockTicks();
+    const self = process.cpuUsage(self0);
+    const machine1 = machineTicks();
+    return summarise(samples, roots(), hz, runStartEpochMs, seconds, (self.user + self.system) / 1e6, machine0 && machine1 ? (machine1.busy - machine0.busy) / hz : null);
+  };
   return {
+    snapshot: sofar,
     stop(runStartEpochMs) {
       clearInterval(timer);
       samples.push(sample(roots()));
-      const seconds = (Date.now() - started) / 1000;
-      const hz = clockTicks();
-      const self = process.cpuUsage(self0);
-      const machine1 = machineTicks();
-      return summarise(samples, roots(), hz, runStartEpochMs, seconds, (self.user + self.system) / 1e6, machine0 && machine1 ? (machine1.busy - machine0.busy) / hz : null);
+      return sofar(runStartEpochMs);
     },
   };
 }
@@ -132,10 +138,5 @@ function summarise(samples: Sample[], rootPids: number[], hz: number, runStartMs
   };
 }
 
-/** Figures derived from the resources and the run's request count, for the summary and comparison. */
-export function resourceFigures(r: TargetResources, requests: number): { cpuSecondsPer1000Requests: number | null; requestsPerCoreSecond: number | null } {
-  return {
-    cpuSecondsPer1000Requests: requests > 0 ? round((r.cpuSeconds / requests) * 1000, 4) : null,
-    requestsPerCoreSecond: r.cpuSeconds > 0 ? round(requests / r.cpuSeconds, 1) : null,
-  };
-}
+// the derived figures live beside the schema (the report, a browser page, reads them too)
+export { resourceFigures } from '../result/resource-figures.ts';

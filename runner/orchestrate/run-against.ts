@@ -4,7 +4,7 @@
 // its result, with server.diedAt and a warning. For the shop, its invariants are read after the
 // run (before it is stopped), for the summary and for `stampede compare`.
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
-import type { RunOutcome, RunSinks } from '../run/run-test.ts';
+import type { LiveState, RunOutcome, RunSinks } from '../run/run-test.ts';
 import { runTest } from '../run/run-test.ts';
 import { withTarget, type RunPlan } from '../plan/run-plan.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from './launch.ts';
@@ -87,7 +87,8 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     // the shop's processes are its Node servers and the services the launcher spawned (postgres, redis, …)
     const sampler: ResourceSampler | null = pidsOf && procAvailable() ? startResourceSampler(() => [...pidsOf(), ...(o.command ? [] : liveChildPids())]) : null;
     try {
-      outcome = await runTest(plan, { ...(o.log ? { log: o.log } : {}), ...(o.onSecond ? { onSecond: o.onSecond } : {}), ...(o.stopRequested ? { stopRequested: o.stopRequested } : {}) });
+      const onSecond = o.onSecond && sampler ? withResourcesSoFar(o.onSecond, sampler, url ?? '') : o.onSecond;
+      outcome = await runTest(plan, { ...(o.log ? { log: o.log } : {}), ...(onSecond ? { onSecond } : {}), ...(o.stopRequested ? { stopRequested: o.stopRequested } : {}) });
     } catch (e) {
       await scraper?.stop();
       sampler?.stop(Date.now());
@@ -122,6 +123,24 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   } finally {
     await launched?.stop().catch((e: unknown) => log(`stopping the target failed: ${e instanceof Error ? e.message : String(e)}`));
   }
+}
+
+/**
+ * The live state with the target's resources so far in resultSoFar(), so the live dashboard
+ * draws its CPU and memory while the run goes (computed only when a reader asks).
+ */
+function withResourcesSoFar(onSecond: (s: LiveState) => void, sampler: ResourceSampler, url: string): (s: LiveState) => void {
+  return (s) =>
+    onSecond({
+      ...s,
+      resultSoFar: () => {
+        const r = s.resultSoFar();
+        // the run's t = 0 as the live state knows it: now less the time elapsed since
+        const { resources, series } = sampler.snapshot(Date.now() - s.elapsedMs);
+        r.server = { ...(r.server ?? { url }), series: { ...(r.server?.series ?? {}), ...series }, resources };
+        return r;
+      },
+    });
 }
 
 /** --reset: a 2xx answer is required, anything else stops the configuration (exit 3). */

@@ -5,6 +5,7 @@ import { decodeSnapshot, type IntervalSnapshot } from '../recorder/interval.ts';
 import type { Histogram } from '../recorder/histogram.ts';
 import { ThreadEngine, type ThreadEngineInput } from '../engine/thread-engine.ts';
 import { secondOf, startTicker } from '../engine/ticker.ts';
+import { IterationCounters } from '../engine/iteration-counters.ts';
 import { nowUs } from '../time/clock.ts';
 import type { RunPlan } from '../plan/run-plan.ts';
 import type { MainMessage, WorkerInit, WorkerMessage } from '../engine/worker-protocol.ts';
@@ -71,6 +72,8 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const terminated: boolean[] = [];
   let runStartUs = 0;
   const { plan } = input;
+  // exec.scenario.iterationInTest: one sequence per scenario for every thread
+  const iterationCounters = new IterationCounters(plan.options.scenarios.map((s) => s.name)).buffer;
   for (let index = 0; index < plan.threads; index++) {
     const init: WorkerInit = {
       moduleUrl: plan.scenario.moduleUrl,
@@ -80,6 +83,7 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
       env: plan.env,
       setupData: input.setupData,
       segment: { index, count: plan.threads },
+      iterationCounters,
     };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);

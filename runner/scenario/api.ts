@@ -48,7 +48,10 @@ export interface Response {
   status: number;
   /** response headers, names lower-cased */
   headers: Record<string, string>;
+  /** the body decoded as UTF-8 */
   body: string;
+  /** the body's bytes as received (empty when discarded): binary bodies, which UTF-8 decoding would alter */
+  readonly bytes: Uint8Array;
   /** parses the body as JSON; throws a clear error when it is not JSON */
   json<T = unknown>(): T;
   timings: ResponseTimings;

@@ -61,7 +61,6 @@ export const targetConfigSchema = z
 export function unsupportedByShop(c: { shop: string; variant: string; queue: string; replica: boolean; shards: number; threads: number; poolOverflow: number }): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (c.shop === 'python') {
-    if (c.replica) out.push(['replica', 'the python shop does not support a replica yet (shop=python); use shop=node']);
     if (c.shards > 1) out.push(['shards', 'the python shop does not support shards yet (shop=python); use shop=node']);
     if (c.queue === 'bullmq') out.push(['queue', 'the python shop queues with celery, not bullmq (shop=python: queue=inline|celery)']);
     if (c.threads > 1 && c.variant !== 'sync') out.push(['threads', 'threads are for the sync variant (Gunicorn gthread); the async variant runs one event loop per worker']);

@@ -23,9 +23,8 @@ function refusal(input: Record<string, unknown>): string {
 }
 
 describe('shop knob: what each shop refuses', () => {
-  it('python refuses replica, shards, bullmq, and threads for async — naming the knob', () => {
-    expect(refusal({ shop: 'python', replica: true })).toMatch(/^target configuration: replica \(--replica\): the python shop does not support a replica/);
-    expect(refusal({ shop: 'python', shards: 2 })).toMatch(/shards \(--shards\): the python shop does not support shards/);
+  it('python refuses shards, bullmq, and threads for async — naming the knob', () => {
+    expect(refusal({ shop: 'python', shards: 2 })).toMatch(/^target configuration: shards \(--shards\): the python shop does not support shards/);
     expect(refusal({ shop: 'python', queue: 'bullmq' })).toMatch(/queue \(--queue\): the python shop queues with celery/);
     expect(refusal({ shop: 'python', variant: 'async', threads: 4 })).toMatch(/threads \(--threads\): threads are for the sync variant/);
   });
@@ -36,6 +35,7 @@ describe('shop knob: what each shop refuses', () => {
   });
   it('accepts what each shop has; defaults are node', () => {
     expect(refusal({ shop: 'python', variant: 'sync', threads: 8, poolOverflow: 5, queue: 'celery', cache: 'redis', sessions: 'redis', pgbouncer: true })).toBe('accepted');
+    expect(refusal({ shop: 'python', replica: true })).toBe('accepted');
     expect(parseTargetConfig({}).shop).toBe('node');
   });
   it('a --target-config / matrix cell is refused the same way, with the key as written', () => {

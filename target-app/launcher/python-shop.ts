@@ -1,30 +1,27 @@
 // startPythonTarget(config): the Python shop (target-app/python/) on the same services as the
-// Node shop — the database (DATABASE_URL or an embedded PostgreSQL), Redis when a knob needs it
-// (REDIS_URL or a redis-server from PATH), the Node shop's own migrations and seed (so both shops
-// serve the same data), PgBouncer, the payment service — then the Celery payment worker
+// Node shop, provisioned by the same code (provision.ts: the database, Redis when a knob needs
+// it, the Node shop's own migrations and seed so both shops serve the same data, PgBouncer),
+// the payment service — then the Celery payment worker
 // (--queue celery) and Gunicorn (sync: Flask) or Uvicorn (async: FastAPI). Each Python server
 // is exec'd in a process group of its own (services/child.ts: SIGTERM, then SIGKILL after a
-// grace period; setpriv --pdeathsig where available). stop() ends everything in reverse order.
-import { fork, type ChildProcess } from 'node:child_process';
+// grace period; setpriv --pdeathsig where available). As for the Node shop (supervise.ts), the
+// payment service, the Celery worker and the Gunicorn master / Uvicorn process are kept running:
+// one that dies is started again, the servers on the port they had (Gunicorn replaces its own
+// workers). stop() ends everything in reverse order.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { StampedeError } from '../../runner/errors.ts';
-import { openDatabases } from '../db/routing.ts';
-import { migrate } from '../db/schema.ts';
-import { SALE_ID, seedProducts } from '../db/seed.ts';
-import { resetSale } from '../domain/sale.ts';
 import { needsRedis, unsupportedByShop, type TargetConfig } from './config.ts';
-import { tsxExecArgv } from './runtime.ts';
+import { startPaymentService } from './payment-service.ts';
+import { provision, type Cleanup } from './provision.ts';
 import { spawnChild, type Child } from './services/child.ts';
-import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
 import { freePort } from './services/free-port.ts';
-import { startPgBouncer } from './services/pgbouncer.ts';
-import { ping as redisPing, startRedisServer } from './services/redis-server.ts';
-import { findBinary, makeServiceDir, waitUntilReady } from './services/support.ts';
+import { makeServiceDir, waitUntilReady } from './services/support.ts';
 import type { RunningTarget, StartOptions } from './running-target.ts';
+import { supervise, type Supervised } from './supervise.ts';
 
 /** Debian's interpreter and Gunicorn: the python3 first on PATH may be another build without the packages. */
 export const PYTHON = '/usr/bin/python3';
@@ -65,51 +62,6 @@ export async function pythonShopMissing(c: TargetConfig): Promise<string | null>
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** The payment service (a Node child, as for the Node shop), resolved with its port. */
-function startPaymentService(c: TargetConfig): Promise<{ child: ChildProcess; port: number }> {
-  const file = fileURLToPath(new URL('../payment/main.ts', import.meta.url));
-  const child = fork(file, [], {
-    execArgv: tsxExecArgv(),
-    env: { ...process.env, STAMPEDE_PAYMENT_LATENCY_MS: String(c.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(c.paymentFailureRate) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: true,
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', 'the payment service did not become ready within 30000 ms'));
-    }, 30_000);
-    child.on('message', (m: { type?: string; port?: unknown }) => {
-      if (m.type !== 'ready') return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolve({ child, port: Number(m.port) });
-    });
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `the payment service exited before it was ready (${signal ?? `exit code ${code}`})`));
-    };
-    child.once('exit', onExit);
-  });
-}
-
-function stopNodeChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function redisUp(url: string): Promise<boolean> {
-  const u = new URL(url);
-  return redisPing(Number(u.port || 6379), u.hostname, 2000);
 }
 
 /**
@@ -162,6 +114,82 @@ export function serverCommand(c: TargetConfig, port: number): { command: string;
   };
 }
 
+/** A Python process the launcher keeps running (supervise.ts), stopped with its Child's stop(). */
+interface KeptRunning {
+  supervised: Supervised;
+  stop(): Promise<void>;
+}
+
+/** The pids whose process group is `pgid` (from /proc: the group outlives its leader). */
+function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      // field 5 is the process group; the command name (field 2) may hold spaces, so count from its ')'
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) out.push(Number(e));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Starts a Python server with `launch` and starts it again when it dies. Each server leads a
+ * process group of its own (spawnChild), and its workers are in it: when the leader dies
+ * (Gunicorn's master SIGKILLed), its orphaned workers would go on serving on the inherited
+ * listening socket — holding the port the replacement must bind — until they notice their
+ * parent is gone. So the group is SIGKILLed with the leader, and the dead processes' live
+ * prometheus_client files are removed (Gunicorn's child_exit hook, which does that for a
+ * worker that dies, does not run when the master is gone).
+ */
+async function keepRunning(what: string, log: (line: string) => void, metricsDir: string, launch: (restart: number) => Promise<Child>): Promise<KeptRunning> {
+  let current: Child | null = null;
+  const supervised = await supervise({
+    what,
+    log,
+    start: async (restart) => {
+      const child = await launch(restart);
+      current = child;
+      return { child: child.process, ready: {} };
+    },
+    onChild: ({ child }) => {
+      const pgid = child.pid;
+      if (pgid === undefined) return;
+      child.once('exit', () => {
+        const members = groupMembers(pgid);
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {
+          // the group is empty: nothing left behind
+        }
+        for (const pid of [pgid, ...members]) forgetLiveMetrics(metricsDir, pid);
+      });
+    },
+  });
+  return { supervised, stop: () => supervised.stop(async () => current?.stop()) };
+}
+
+/** prometheus_client's mark_process_dead: the live-mode gauge files of a process that is gone. */
+function forgetLiveMetrics(metricsDir: string, pid: number): void {
+  let files: string[] = [];
+  try {
+    files = readdirSync(metricsDir);
+  } catch {
+    return;
+  }
+  for (const f of files) if (f.startsWith('gauge_live') && f.endsWith(`_${pid}.db`)) rmSync(path.join(metricsDir, f), { force: true });
+}
+
 export async function startPythonTarget(config: TargetConfig, opts: StartOptions = {}): Promise<RunningTarget> {
   const refused = unsupportedByShop(config);
   if (refused.length > 0) throw new StampedeError('STAMPEDE_E_CONFIG_INVALID', `target configuration: ${refused[0]?.[0]}: ${refused[0]?.[1]}`);
@@ -170,8 +198,7 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
   const log = opts.log ?? (() => undefined);
   const instanceId = randomBytes(5).toString('hex');
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
-  const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
-  const pids: number[] = [];
+  const cleanups: Cleanup[] = [];
   const stopAll = async () => {
     for (const c of cleanups.reverse().splice(0)) {
       await c.run().catch((e: unknown) => process.stderr.write(`stampede target: stopping ${c.what} failed: ${errText(e)}\n`));
@@ -179,55 +206,17 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
   };
 
   try {
-    let primaryUrl = config.databaseUrl;
-    if (!primaryUrl) {
-      log('starting an embedded PostgreSQL (no DATABASE_URL)');
-      const pgh = await startEmbeddedPostgres();
-      cleanups.push({ what: 'embedded PostgreSQL', run: () => pgh.stop() });
-      primaryUrl = pgh.url;
+    const { db, redisUrl } = await provision(config, instanceId, log, cleanups);
+    // A shared Redis (REDIS_URL) keeps other tenants' keys: this instance's are removed once its
+    // servers have stopped (registered before them, so it runs after).
+    if (redisUrl && config.redisUrl) {
+      const shared = config.redisUrl;
+      cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
     }
 
-    let redisUrl: string | null = null;
-    if (needsRedis(config)) {
-      const why = [config.cache === 'redis' && '--cache redis', config.sessions === 'redis' && '--sessions redis', config.queue === 'celery' && '--queue celery'].filter(Boolean).join(', ');
-      if (config.redisUrl) {
-        if (!(await redisUp(config.redisUrl))) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis, and REDIS_URL (${config.redisUrl}) does not answer PING`);
-        redisUrl = config.redisUrl;
-        // registered before the servers, so it runs after they have stopped
-        const shared = config.redisUrl;
-        cleanups.push({ what: 'this shop\'s Redis keys', run: () => removeInstanceKeys(shared, instanceId) });
-      } else {
-        if (!findBinary('redis-server')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis: set REDIS_URL to a running Redis, or install redis-server (apt-get install redis-server)`);
-        log('starting redis-server (no REDIS_URL)');
-        const rh = await startRedisServer();
-        cleanups.push({ what: 'redis-server', run: () => rh.stop() });
-        redisUrl = rh.url;
-      }
-    }
-
-    // The Node shop's migrations and seed: one schema, one data set, for both shops.
-    log('migrating and seeding');
-    await migrate(primaryUrl, [primaryUrl]);
-    await seedProducts(primaryUrl, config.products);
-    const seedDbs = openDatabases({ primary: primaryUrl, shards: [] }, 'async', 2);
-    try {
-      await resetSale(seedDbs, SALE_ID, config.stock);
-    } finally {
-      await seedDbs.close();
-    }
-
-    let appDbUrl = primaryUrl;
-    if (config.pgbouncer) {
-      if (!findBinary('pgbouncer')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', '--pgbouncer needs pgbouncer on PATH (apt-get install pgbouncer)');
-      log('starting PgBouncer (transaction mode)');
-      const bouncer = await startPgBouncer({ upstreamUrl: primaryUrl, poolSize: config.pool, maxClientConn: 5000 });
-      cleanups.push({ what: 'PgBouncer', run: () => bouncer.stop() });
-      appDbUrl = bouncer.url;
-    }
-
-    const payment = await startPaymentService(config);
-    if (payment.child.pid !== undefined) pids.push(payment.child.pid);
-    cleanups.push({ what: 'payment service', run: () => stopNodeChild(payment.child) });
+    const say = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
+    const payment = await startPaymentService(config, say);
+    cleanups.push({ what: 'payment service', run: () => payment.stop() });
 
     // Per-instance folder: the prometheus_client multiprocess files and the shared-state file.
     const state = makeServiceDir('pyshop', null);
@@ -250,9 +239,10 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       pgbouncer: config.pgbouncer,
       adminToken,
       instanceId,
-      databaseUrl: appDbUrl,
+      databaseUrl: db.primary,
+      replicaUrl: db.replica ?? null,
       redisUrl,
-      paymentUrl: `http://127.0.0.1:${payment.port}`,
+      paymentUrl: payment.url,
       stateDir: state.dir,
     };
     const env: NodeJS.ProcessEnv = {
@@ -264,44 +254,55 @@ export async function startPythonTarget(config: TargetConfig, opts: StartOptions
       PYTHONUNBUFFERED: '1',
     };
 
-    let celeryPid: number | null = null;
+    let celery: KeptRunning | null = null;
     if (config.queue === 'celery') {
       log(`starting the Celery payment worker (threads pool, concurrency ${config.queueConcurrency})`);
-      const worker = spawnChild({
-        name: 'celery worker',
-        command: PYTHON,
-        args: ['-m', 'celery', '-A', 'stampede_shop.tasks', 'worker', '--pool', 'threads', '--concurrency', String(config.queueConcurrency), '--loglevel', 'WARNING', '--without-gossip', '--without-mingle', '--without-heartbeat', '-n', `stampede-${instanceId}@%h`],
-        env,
-        cwd: PYTHON_SHOP_DIR,
-        stopTimeoutMs: 6000,
-      });
-      pids.push(worker.pid);
-      celeryPid = worker.pid;
-      cleanups.push({ what: 'celery worker', run: () => worker.stop() });
       const readyFile = path.join(state.dir, 'celery-ready');
-      await waitUntilReady(worker, async () => existsSync(readyFile), 60_000);
+      celery = await keepRunning('the Celery payment worker', say, metricsDir, async () => {
+        // written by the worker's worker_ready handler (tasks.py); a restart waits for a new one
+        rmSync(readyFile, { force: true });
+        const worker = spawnChild({
+          name: 'celery worker',
+          command: PYTHON,
+          args: ['-m', 'celery', '-A', 'stampede_shop.tasks', 'worker', '--pool', 'threads', '--concurrency', String(config.queueConcurrency), '--loglevel', 'WARNING', '--without-gossip', '--without-mingle', '--without-heartbeat', '-n', `stampede-${instanceId}@%h`],
+          env,
+          cwd: PYTHON_SHOP_DIR,
+          stopTimeoutMs: 6000,
+        });
+        await waitUntilReady(worker, async () => existsSync(readyFile), 60_000);
+        return worker;
+      });
+      const worker = celery;
+      cleanups.push({ what: 'celery worker', run: () => worker.stop() });
     }
 
     const port = config.port || (await freePort());
     const cmd = serverCommand(config, port);
-    log(`starting ${config.variant === 'sync' ? 'Gunicorn (Flask)' : 'Uvicorn (FastAPI)'} with ${config.workers} worker${config.workers > 1 ? 's' : ''}`);
-    const server: Child = spawnChild({ name: config.variant === 'sync' ? 'gunicorn' : 'uvicorn', command: cmd.command, args: cmd.args, env, cwd: PYTHON_SHOP_DIR, stopTimeoutMs: 5000 });
-    pids.push(server.pid);
-    cleanups.push({ what: 'python shop server', run: () => server.stop() });
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     const url = `http://${host}:${port}`;
-    await waitUntilReady(server, () => httpOk(`${url}/readyz`), opts.readyTimeoutMs ?? 60_000);
+    const serverName = config.variant === 'sync' ? 'Gunicorn (Flask)' : 'Uvicorn (FastAPI)';
+    log(`starting ${serverName} with ${config.workers} worker${config.workers > 1 ? 's' : ''}`);
+    // A restarted server binds the port it had (the URL handed out stays valid). The first start
+    // waits for /readyz 200, as before; a restart only for /healthz 200, so a server that dies
+    // while a dependency is away comes back and says what is missing on /readyz.
+    const server = await keepRunning(`the shop (${serverName} master)`, say, metricsDir, async (restart) => {
+      const child = spawnChild({ name: config.variant === 'sync' ? 'gunicorn' : 'uvicorn', command: cmd.command, args: cmd.args, env, cwd: PYTHON_SHOP_DIR, stopTimeoutMs: 5000 });
+      await waitUntilReady(child, () => httpOk(`${url}${restart === 0 ? '/readyz' : '/healthz'}`), restart === 0 ? (opts.readyTimeoutMs ?? 60_000) : 60_000);
+      return child;
+    });
+    cleanups.push({ what: 'python shop server', run: () => server.stop() });
 
+    const kept = [payment.supervised, ...(celery ? [celery.supervised] : []), server.supervised];
     let stopped: Promise<void> | null = null;
-    // The Python shop's children are started once and not restarted (the Node launcher's
-    // supervision is not built for it yet): their restart counts are 0 by construction.
-    const once = (pid: number | null | undefined) => ({ pid: pid ?? null, restarts: 0 });
     return {
       url,
       adminToken,
       config,
-      pids: () => [...pids],
-      supervised: () => ({ payment: once(payment.child.pid), queueWorker: once(celeryPid), primary: once(server.pid) }),
+      pids: () => kept.map((x) => x.current()?.pid).filter((p): p is number => p !== undefined),
+      supervised: () => {
+        const of = (x: Supervised | undefined) => ({ pid: x?.current()?.pid ?? null, restarts: x?.restarts() ?? 0 });
+        return { payment: of(payment.supervised), queueWorker: of(celery?.supervised), primary: of(server.supervised) };
+      },
       stop: () => (stopped ??= stopAll()),
     };
   } catch (e) {

@@ -1,26 +1,18 @@
-// startTarget(config): everything a configuration needs, really started, in order — the
-// database (DATABASE_URL or an embedded PostgreSQL), Redis when a knob needs it (REDIS_URL or
-// a redis-server from PATH), shard databases, migrations and seed, the replica, PgBouncer, the
-// payment service, the BullMQ worker process, and the cluster primary with its workers.
+// startTarget(config): everything a configuration needs, really started, in order — the data
+// services (provision.ts: the database, Redis, shard databases, migrations and seed, the
+// replica, PgBouncer), the payment service, the BullMQ worker process, and the cluster primary
+// with its workers.
 // What cannot be had is refused with a message naming it; nothing silently falls back.
 // stop() ends every child it started, in reverse order.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { StampedeError } from '../../runner/errors.ts';
-import { databaseName, openDatabases, withDatabase, type DbUrls } from '../db/routing.ts';
-import { migrate } from '../db/schema.ts';
-import { SALE_ID, seedProducts } from '../db/seed.ts';
-import { resetSale } from '../domain/sale.ts';
-import { needsRedis, parseTargetConfig, type TargetConfig, type TargetConfigInput } from './config.ts';
-import { ACCEPTED_BASE_ENV, RUNTIME_ENV, tsxExecArgv, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
-import { startEmbeddedPostgres } from './services/embedded-postgres.ts';
-import { startPgBouncer } from './services/pgbouncer.ts';
-import { startRedisServer } from './services/redis-server.ts';
-import { startReplica } from './services/replica.ts';
-import { createShardDatabases } from './services/shards.ts';
-import { findBinary } from './services/support.ts';
+import { parseTargetConfig, type TargetConfig, type TargetConfigInput } from './config.ts';
+import { startNodeChild, stopNodeChild } from './node-child.ts';
+import { startPaymentService } from './payment-service.ts';
+import { provision, type Cleanup } from './provision.ts';
+import { ACCEPTED_BASE_ENV, RUNTIME_ENV, type MetricsReply, type MetricsRequest, type Runtime } from './runtime.ts';
 import { supervise, type Supervised } from './supervise.ts';
 
 export type { RunningTarget, StartOptions } from './running-target.ts';
@@ -30,36 +22,6 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/**
- * A child Node process running one of our TypeScript entry points, resolved when it says it is
- * ready. It runs in a process group of its own (`detached`), so a Ctrl-C in the terminal reaches
- * the launcher (or the runner hosting it) and not the shop: the launcher stops the shop in order
- * when it decides to. Its lifetime stays tied to ours through the IPC channel: every entry point
- * exits on 'disconnect', which comes when this process ends for any reason, SIGKILL included.
- */
-function startNodeChild(file: string, env: NodeJS.ProcessEnv, what: string, timeoutMs: number): Promise<{ child: ChildProcess; ready: Record<string, unknown> }> {
-  const child = fork(file, [], { execArgv: tsxExecArgv(), env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${what} did not become ready within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const onMessage = (m: Record<string, unknown>) => {
-      if (m.t === 'ready' || m.type === 'ready') {
-        clearTimeout(timer);
-        child.off('exit', onExit);
-        resolve({ child, ready: m });
-      }
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      clearTimeout(timer);
-      reject(new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${what} exited before it was ready (${signal ?? `exit code ${code}`}); its output is above`));
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
 }
 
 /** Asks a child for its metrics (as prom-client JSON) over IPC; null when it does not answer in time. */
@@ -87,33 +49,6 @@ function metricsOf(child: ChildProcess): (timeoutMs: number) => Promise<unknown[
     });
 }
 
-/** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */
-function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function redisReachable(url: string): Promise<string | null> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => undefined);
-  try {
-    await r.connect();
-    await r.ping();
-    return null;
-  } catch (e) {
-    return errText(e);
-  } finally {
-    r.disconnect();
-  }
-}
-
 export async function startTarget(input: TargetConfigInput | TargetConfig, opts: StartOptions = {}): Promise<RunningTarget> {
   const config = parseTargetConfig(input);
   if (config.shop === 'python') {
@@ -123,7 +58,7 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
   const log = opts.log ?? (() => undefined);
   const instanceId = randomBytes(5).toString('hex');
   const adminToken = config.adminToken ?? randomBytes(18).toString('base64url');
-  const cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+  const cleanups: Cleanup[] = [];
 
   const stopAll = async () => {
     for (const c of cleanups.reverse().splice(0)) {
@@ -132,88 +67,16 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
   };
 
   try {
-    // The database.
-    let primaryUrl = config.databaseUrl;
-    if (!primaryUrl) {
-      log('starting an embedded PostgreSQL (no DATABASE_URL)');
-      const pgh = await startEmbeddedPostgres();
-      cleanups.push({ what: 'embedded PostgreSQL', run: () => pgh.stop() });
-      primaryUrl = pgh.url;
-    }
-
-    // Redis, only if a knob needs it.
-    let redisUrl: string | null = null;
-    if (needsRedis(config)) {
-      const why = [config.cache === 'redis' && '--cache redis', config.sessions === 'redis' && '--sessions redis', config.queue === 'bullmq' && '--queue bullmq'].filter(Boolean).join(', ');
-      if (config.redisUrl) {
-        const err = await redisReachable(config.redisUrl);
-        if (err) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis, and REDIS_URL (${config.redisUrl}) is not reachable: ${err}`);
-        redisUrl = config.redisUrl;
-      } else {
-        if (!findBinary('redis-server')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', `${why} needs Redis: set REDIS_URL to a running Redis, or install redis-server (apt-get install redis-server)`);
-        log('starting redis-server (no REDIS_URL)');
-        const rh = await startRedisServer();
-        cleanups.push({ what: 'redis-server', run: () => rh.stop() });
-        redisUrl = rh.url;
-      }
-    }
-
-    // Shards, schema, seed.
-    let shardUrls: string[] = [];
-    if (config.shards > 1) {
-      const base = databaseName(primaryUrl).replace(/[^a-z0-9_]/g, '_').slice(0, 20) || 'shop';
-      const shards = await createShardDatabases(primaryUrl, config.shards, `${base}_s${instanceId}`);
-      cleanups.push({ what: 'shard databases', run: () => shards.drop() });
-      shardUrls = shards.urls;
-    }
-    log('migrating and seeding');
-    await migrate(primaryUrl, shardUrls.length > 0 ? shardUrls : [primaryUrl]);
-    await seedProducts(primaryUrl, config.products);
-    const seedDbs = openDatabases({ primary: primaryUrl, shards: shardUrls }, 'async', 2);
-    try {
-      await resetSale(seedDbs, SALE_ID, config.stock);
-    } finally {
-      await seedDbs.close();
-    }
-
-    // The replica copies the primary after the seed, so it starts with the same data.
-    let replicaUrl: string | undefined;
-    let lagSeconds: (() => Promise<number>) | null = null;
-    if (config.replica) {
-      log('starting a streaming replica');
-      const rep = await startReplica({ primaryUrl });
-      cleanups.push({ what: 'replica', run: () => rep.stop() });
-      replicaUrl = rep.url;
-      lagSeconds = () => rep.lagSeconds();
-    }
-
-    // PgBouncer in front of the primary (and, by database name, the shards).
-    let appPrimary = primaryUrl;
-    let appShards = shardUrls;
-    if (config.pgbouncer) {
-      if (!findBinary('pgbouncer')) throw new StampedeError('STAMPEDE_E_TARGET_UNAVAILABLE', '--pgbouncer needs pgbouncer on PATH (apt-get install pgbouncer)');
-      log('starting PgBouncer (transaction mode)');
-      const bouncer = await startPgBouncer({ upstreamUrl: primaryUrl, poolSize: config.pool, maxClientConn: 5000 });
-      cleanups.push({ what: 'PgBouncer', run: () => bouncer.stop() });
-      appPrimary = bouncer.url;
-      appShards = shardUrls.map((u) => withDatabase(bouncer.url, databaseName(u)));
-    }
+    const { db, redisUrl, lagSeconds } = await provision(config, instanceId, log, cleanups);
 
     // The payment provider, the BullMQ worker and the cluster primary are kept running
     // (supervise.ts): one that dies is started again, the payment service and the primary on
     // the port they had, so every URL handed out stays valid.
     const say = (line: string) => process.stderr.write(`stampede target: ${line}\n`);
-    let paymentPort = 0;
-    const payment = await supervise({
-      what: 'the payment service',
-      log: say,
-      start: () => startNodeChild(here('../payment/main.ts'), { STAMPEDE_PAYMENT_LATENCY_MS: String(config.paymentLatencyMs), STAMPEDE_PAYMENT_FAILURE_RATE: String(config.paymentFailureRate), STAMPEDE_PAYMENT_PORT: String(paymentPort) }, 'the payment service', 30_000),
-    });
-    paymentPort = Number(payment.ready.port);
-    cleanups.push({ what: 'payment service', run: () => payment.stop((c) => stopChild(c)) });
-    const paymentUrl = `http://127.0.0.1:${paymentPort}`;
+    const payment = await startPaymentService(config, say);
+    cleanups.push({ what: 'payment service', run: () => payment.stop() });
+    const paymentUrl = payment.url;
 
-    const db: DbUrls = { primary: appPrimary, shards: appShards, ...(replicaUrl ? { replica: replicaUrl } : {}) };
     const runtime: Runtime = { config, instanceId, adminToken, db, redisUrl, paymentUrl };
     const env = { [RUNTIME_ENV]: JSON.stringify(runtime) };
 
@@ -229,7 +92,7 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
         },
       });
       const qw = queueWorker;
-      cleanups.push({ what: 'queue worker', run: () => qw.stop((c) => stopChild(c, 6000)) });
+      cleanups.push({ what: 'queue worker', run: () => qw.stop((c) => stopNodeChild(c, 6000)) });
     }
 
     log(`starting ${config.workers} ${config.variant} worker process${config.workers > 1 ? 'es' : ''}`);
@@ -261,8 +124,8 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
       },
     });
     appPort = Number(app.ready.port);
-    cleanups.push({ what: 'shop processes', run: () => app.stop((c) => stopChild(c, 7000)) });
-    const supervised = [payment, ...(queueWorker ? [queueWorker] : []), app];
+    cleanups.push({ what: 'shop processes', run: () => app.stop((c) => stopNodeChild(c, 7000)) });
+    const supervised = [payment.supervised, ...(queueWorker ? [queueWorker] : []), app];
     const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
     let stopped: Promise<void> | null = null;
     return {
@@ -272,7 +135,7 @@ export async function startTarget(input: TargetConfigInput | TargetConfig, opts:
       pids: () => supervised.map((x) => x.current()?.pid).filter((p): p is number => p !== undefined),
       supervised: () => {
         const of = (x: Supervised | null) => ({ pid: x?.current()?.pid ?? null, restarts: x?.restarts() ?? 0 });
-        return { payment: of(payment), queueWorker: of(queueWorker), primary: of(app) };
+        return { payment: of(payment.supervised), queueWorker: of(queueWorker), primary: of(app) };
       },
       stop: () => (stopped ??= stopAll()),
     };

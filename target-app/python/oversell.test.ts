@@ -1,6 +1,7 @@
 // Never oversell, never lose an accepted order — the Node shop's oversell check
 // (target-app/testing/oversell.ts: 520 distinct users check out at once against a stock of 100)
-// against the Python shop, in every variant × cache × queue, and with several workers.
+// against the Python shop, in every variant × cache × queue, with several workers, through
+// PgBouncer, and with a read replica.
 import { afterAll, describe, expect, it } from 'vitest';
 import { needs, requirements } from '../../runner/testing/requirements.ts';
 import { parseTargetConfig, type TargetConfigInput } from '../launcher/config.ts';
@@ -27,13 +28,17 @@ matrix.push({ shop: 'python', variant: 'async', workers: 2, sessions: 'redis', c
 // through PgBouncer in transaction mode (asyncpg without its prepared-statement cache)
 matrix.push({ shop: 'python', variant: 'async', pgbouncer: true, pool: 5 });
 matrix.push({ shop: 'python', variant: 'sync', pgbouncer: true, pool: 5 });
+// product reads on a streaming replica (embedded PostgreSQL: the replica copies its data folder);
+// the stock decision stays on the primary, so the replica's lag cannot oversell
+matrix.push({ shop: 'python', variant: 'sync', replica: true, cache: 'memory' });
+matrix.push({ shop: 'python', variant: 'async', replica: true, queue: 'celery' });
 
 describe.skipIf(pySkip)('python shop oversell: variant × cache × queue', () => {
   for (const c of matrix) {
     const usesRedis = c.cache === 'redis' || c.queue === 'celery' || c.sessions === 'redis';
     const label = Object.entries(c).filter(([k]) => k !== 'shop').map(([k, v]) => `${k}=${String(v)}`).join(' ');
     it.skipIf((usesRedis && redisSkip) || (c.pgbouncer === true && pgbouncerSkip))(`${label}: exactly 100 of 520 accepted and paid, none oversold or missing`, async () => {
-      const o = await oversell(c);
+      const o = await oversell(c, 520, { embedded: c.replica === true });
       const inv = o.invariants;
       expect(inv.oversold).toBe(0);
       expect(inv.stockConsistent).toBe(true);

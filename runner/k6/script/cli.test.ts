@@ -18,6 +18,14 @@ afterAll(async () => {
   scratch.remove();
 });
 
+/** The first number of k6.ts randomSeed's generator (mulberry32) for a 32-bit state. */
+function mulberry32(seed: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
 const script = path.join(import.meta.dirname, 'corpus', '45-handle-summary.js');
 
 describe('stampede run <k6 script>', () => {
@@ -80,6 +88,26 @@ describe('stampede run <k6 script>', () => {
     expect(r.code, r.stderr).toBe(0);
     const seen = server.seen.slice(before);
     expect(seen.map((s) => s.query.from)).toEqual(Array(5).fill('cli'));
+  });
+
+  it('--threads 2: exec.scenario.iterationInTest is one sequence over both threads; randomSeed gives each thread its own reproducible sequence', async () => {
+    const file = path.join(import.meta.dirname, 'corpus', '56-iteration-in-test.js');
+    const firstNumbers: number[][] = [];
+    for (const run of ['a', 'b']) {
+      const before = server.seen.length;
+      const r = await runCli(['run', file, '--env', `BASE=${server.url}`, '--threads', '2', '--quiet', '--no-dashboard', '--no-history', '--out', path.join(scratch.dir, `numbered-${run}`)]);
+      expect(r.code, r.stderr).toBe(0);
+      const seen = server.seen.slice(before);
+      const n = (scenario: string) => seen.filter((s) => s.query.scenario === scenario).map((s) => Number(s.query.n)).sort((a, b) => a - b);
+      // every number 0..N-1 exactly once, though each thread ran its own share of the iterations
+      expect(n('shared')).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(n('seeded')).toEqual([0, 1]);
+      firstNumbers.push(seen.filter((s) => s.query.scenario === 'seeded').map((s) => Number(s.query.r)).sort());
+    }
+    // one seeded VU per thread: thread 0 draws the sequence of the seed, thread 1 that of the seed
+    // mixed with its index — two different numbers, the same two in both runs
+    expect(firstNumbers[0]).toEqual([mulberry32(7), mulberry32((7 + 0x9e3779b9) >>> 0)].sort());
+    expect(firstNumbers[1]).toEqual(firstNumbers[0]);
   });
 
   it('bad input exits 2 with one line and sends nothing', async () => {

@@ -104,7 +104,13 @@ const EXPECT: Record<string, Expectation> = {
   '35-fail.js': { iterations: 4, requests: 6, checks: { '::status 200': [2, 2] }, errors: 2 },
   '36-file-upload.js': { iterations: 1, requests: 1, checks: { '::multipart': [1, 0], '::file in body': [1, 0], '::field in body': [1, 0] } },
   '37-timeout.js': { iterations: 1, requests: 1, checks: { '::timed out': [1, 0] } },
-  '38-response-type.js': { iterations: 1, requests: 2, checks: { '::no body': [1, 0], '::binary body': [1, 0] } },
+  '38-response-type.js': {
+    iterations: 1,
+    requests: 4,
+    checks: { '::no body': [1, 0], '::binary body': [1, 0], '::every byte value intact': [1, 0], '::upload answered': [1, 0] },
+    // the server reads bodies as latin1: one character per byte
+    server: (seen) => expect([...Buffer.from(seen[3]?.body ?? '', 'latin1')]).toEqual(Array.from({ length: 256 }, (_, i) => 255 - i)),
+  },
   '39-failed-rate.js': { iterations: 4, requests: 8, thresholds: { 'http_req_failed: rate<0.1': false, 'http_req_failed{expected:half}: rate<0.6': true, 'http_reqs: count==8': true } },
   // the script's callback expects 404; a request's own responseCallback (200 only) wins; a 503 fails either way
   '52-expected-statuses.js': { iterations: 3, requests: 9, checks: { '::a 404 is expected': [3, 0] }, thresholds: { 'http_req_failed{kind:expected404}: rate==0': true, 'http_req_failed{kind:strict}: rate==1': true, 'http_req_failed{kind:server}: rate==1': true } },
@@ -178,8 +184,66 @@ const EXPECT: Record<string, Expectation> = {
       expect(r.metrics.http_req_receiving).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
     },
   },
+  // one sequence per scenario (0..19 and 0..1); both seeded VUs share this thread's Math.random,
+  // seeded again by each VU's init: the same first number (cli.test.ts runs it with 2 threads)
+  '56-iteration-in-test.js': {
+    iterations: 22,
+    requests: 22,
+    checks: { '::same number within the iteration': [20, 0] },
+    server: (seen) => {
+      const n = (scenario: string) => seen.filter((s) => s.query.scenario === scenario).map((s) => Number(s.query.n)).sort((a, b) => a - b);
+      expect(n('shared')).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(n('seeded')).toEqual([0, 1]);
+      const r = seen.filter((s) => s.query.scenario === 'seeded').map((s) => Number(s.query.r));
+      expect(r[0]).toBe(r[1]);
+      expect(r[0]).toBe(mulberry32(7));
+    },
+  },
+  // a page, the login with its token, the same token again (refused): 3 requests per iteration
+  '57-html-csrf.js': {
+    iterations: 4,
+    requests: 12,
+    checks: { '::token found': [4, 0], '::title': [4, 0], '::missing attribute is undefined': [4, 0], '::html() of nothing is empty': [4, 0], '::form fields': [4, 0], '::logged in': [4, 0], '::reused token refused': [4, 0] },
+    server: (seen) => {
+      const logins = seen.filter((s) => s.path === '/html/login');
+      expect(logins.map((s) => /^csrf=tok-\d+&user=u[12](&password=secret)?$/.test(s.body))).toEqual(Array(8).fill(true));
+    },
+  },
+  // the page, a request per link from inside each(), clickLink
+  '58-html-links.js': {
+    iterations: 2,
+    requests: 10,
+    checks: { '::each gets Elements': [2, 0], '::map gets Selections': [2, 0], '::requests from each': [2, 0], '::data() converts': [2, 0], '::get() and Element fields': [2, 0], '::tree navigation': [2, 0], '::clickLink followed the relative href': [2, 0] },
+    server: (seen) => expect(pathsOf(seen).slice(0, 5)).toEqual(['/html/links', '/crocodiles/1', '/crocodiles/2', '/crocodiles/3', '/crocodiles/3']),
+  },
+  // the form page, submitForm (POST to the action), the search page, its GET submitForm
+  '59-html-submit-form.js': {
+    iterations: 3,
+    requests: 12,
+    checks: { '::val() by element kind': [3, 0], '::serializeArray': [3, 0], '::serialize': [3, 0], '::submitted to the action': [3, 0], '::GET form in the query': [3, 0] },
+    server: (seen) => {
+      const posted = seen.filter((s) => s.path === '/html/login');
+      expect(posted).toHaveLength(3);
+      for (const [i, s] of posted.entries()) {
+        // fields sorted by name (Go's url.Values, as k6); the unchecked-as-k6-reads-it `news` box, the
+        // disabled field and the plain button are not sent; the submit button is
+        expect(s.body).toMatch(new RegExp(`^csrf=tok-\\d+&go=Sign%20in&lang=fr&note=a%20%26amp%3B%20b&password=secret&plan=on&remember=yes&tags=a%2Cb&user=u${i}$`));
+        expect(s.query).toEqual({ from: 'form' });
+      }
+      // the GET form's fields replace the action's query
+      expect(seen.filter((s) => s.path === '/echo').map((s) => s.query)).toEqual(Array(3).fill({ page: '2', q: 'croc', s: 'Go' }));
+    },
+  },
   '44-sleep-group-loop.js': { iterations: 1, requests: 4, checks: { '::loops ran': [1, 0] } },
 };
+
+/** The first number of k6.ts randomSeed's generator (mulberry32) for a 32-bit state. */
+function mulberry32(seed: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 
 let server: Awaited<ReturnType<typeof startCorpusServer>>;
 beforeAll(async () => {

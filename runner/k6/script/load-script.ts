@@ -29,6 +29,7 @@ export const SHIMS: Readonly<Record<string, string>> = {
   'k6/encoding': 'encoding.ts',
   'k6/crypto': 'crypto.ts',
   'k6/timers': 'timers.ts',
+  'k6/html': 'html.ts',
   // types only in k6 (`import { Options } from 'k6/options'` in a TypeScript script)
   'k6/options': 'options.ts',
 };
@@ -47,7 +48,6 @@ export function refusedModule(source: string): string | null {
   if (source === 'k6/ws' || source === 'k6/experimental/websockets') return `${source}: WebSocket tests are not supported by Stampede; run this script with k6`;
   if (source === 'k6/net/grpc' || source === 'k6/experimental/grpc') return `${source}: gRPC tests are not supported by Stampede; run this script with k6`;
   if (source.startsWith('k6/experimental/')) return `${source}: k6's experimental modules are not supported by Stampede; run this script with k6`;
-  if (source === 'k6/html') return `${source}: HTML parsing (parseHTML, Response.html) is not supported by Stampede; extract values with a regular expression or from JSON`;
   if (source.startsWith('k6/x/')) return `${source}: k6 extensions (xk6) are not supported by Stampede; run this script with a k6 build that has the extension`;
   if (source === 'k6' || source.startsWith('k6/')) return `${source}: not a k6 module Stampede provides (${Object.keys(SHIMS).join(', ')})`;
   if (/^https?:\/\//.test(source)) {

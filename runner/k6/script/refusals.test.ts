@@ -32,7 +32,6 @@ describe('k6 scripts: refused before the run', () => {
     ['k6/ws', /WebSocket tests are not supported/],
     ['k6/net/grpc', /gRPC tests are not supported/],
     ['k6/experimental/redis', /experimental modules are not supported/],
-    ['k6/html', /HTML parsing .* is not supported/],
     ['k6/x/kafka', /extensions \(xk6\) are not supported/],
     ['https://jslib.k6.io/papaparse/5.1.1/index.js', /remote modules are not fetched; Stampede vendors/],
   ])('import from %s: the file, the line, what to do', async (source, why) => {
@@ -130,5 +129,28 @@ describe('k6 scripts: recognition', () => {
     // the group callback reaches helper(): async, and group() awaits it; the check callback does not
     expect(out.code).toContain('async function s_default() { (await group("g", async () => { check((await helper("u")), { ok: (b) => pure(1) === 2 }); }));');
     expect(out.code).toContain('(await __k6rt.each("forEach", [1], async (i) => (await helper(i))))');
+  });
+
+  it('k6/html is not refused; the HTML parser (cheerio) is bundled only into scripts that import it or call html()/submitForm()/clickLink()', () => {
+    const shimFor = (s: string) => `/shims/${s}.ts`;
+    const compiled = (body: string) => transformScript({ code: `import http from "k6/http";\n${body}`, runtime: '/rt.ts', shimFor, dirAt: () => '/' });
+    const htmlImport = 'import "/shims/k6/html.ts";';
+    const plain = compiled(`function s_default() { http.get("u").json(); }\nexport { s_default as default };\n`);
+    expect(plain.code).not.toContain('k6/html');
+    const parsed = compiled(`function s_default() { return http.get("u").html("a").text(); }\nexport { s_default as default };\n`);
+    expect(parsed.code).toContain(htmlImport);
+    // submitForm and clickLink make a request: awaited like http.get
+    const form = compiled(`function s_default() { const r = http.get("u"); r.submitForm({ fields: { a: 1 } }).status; r.clickLink(); }\nexport { s_default as default };\n`);
+    expect(form.refusals).toEqual([]);
+    expect(form.code).toContain(htmlImport);
+    expect(form.code).toContain('(await r.submitForm({ fields: { a: 1 } })).status');
+    expect(form.code).toContain('(await r.clickLink())');
+    // an import of k6/html is the shim itself (no second, bare import)
+    const imported = transformScript({ code: `import { parseHTML } from "k6/html";\nfunction s_default() { parseHTML("<p>").html(); }\nexport { s_default as default };\n`, runtime: '/rt.ts', shimFor, dirAt: () => '/' });
+    expect(imported.code.split('/shims/k6/html.ts')).toHaveLength(2);
+    // a Selection's each() whose callback makes requests runs sequentially (runtime each)
+    const each = compiled(`import { parseHTML } from "k6/html";\nfunction s_default() { parseHTML("").find("a").each((i, el) => { http.get(el.getAttribute("href")); }); }\nexport { s_default as default };\n`);
+    expect(each.refusals).toEqual([]);
+    expect(each.code).toContain('(await __k6rt.each("each", parseHTML("").find("a"), async (i, el) => {');
   });
 });

@@ -13,6 +13,10 @@ import { initEnv } from '../../scenario/init-env.ts';
 /** What the shims need of a VU beyond the journey API (runner/engine/vu.ts VirtualUser). */
 export interface ScriptVu extends VU {
   metric?(kind: 'trend' | 'counter' | 'rate' | 'gauge', name: string, value: number, tags?: Record<string, string>): void;
+  /** the engine thread's index (0 in the main thread) */
+  readonly threadIndex?: number;
+  /** the next test-wide number of the VU's scenario, from one sequence shared by every engine thread */
+  nextIterationInTest?(): number;
 }
 
 export type Phase = 'init' | 'setup' | 'vu' | 'teardown' | 'summary';
@@ -165,6 +169,8 @@ export function summaryVu(env: Record<string, string>): ScriptVu {
   };
 }
 
+const SEQUENTIAL = Symbol.for('stampede.k6.sequential');
+
 type Callback = (value: unknown, index: unknown, collection: unknown) => unknown;
 
 /** Entries of what an array method was called on: arrays and array-likes by index; Map/Set as their forEach passes them. */
@@ -184,6 +190,10 @@ function entries(x: unknown): Array<[unknown, unknown]> {
 export async function each(method: string, target: unknown, cb: Callback, ...rest: unknown[]): Promise<unknown> {
   if (target === null || target === undefined) throw new TypeError(`Cannot read properties of ${String(target)} (reading '${method}')`);
   if (typeof cb !== 'function') throw new TypeError(`${method}: callback is not a function`);
+  // a k6/html Selection has its own sequential each/map/filter (k6's callback arguments)
+  const own = (target as Record<symbol, unknown>)[SEQUENTIAL];
+  if (typeof own === 'function') return (own as (m: string, f: Callback) => Promise<unknown>).call(target, method, cb);
+  if (method === 'each') throw new TypeError('each(): a callback that makes requests can be waited for only by a k6/html Selection\'s each()');
   const thisArg = rest[0];
   const items = entries(target);
   const run = (v: unknown, i: unknown) => cb.call(thisArg, v, i, target);

@@ -14,6 +14,9 @@ export interface Seen {
 }
 
 let delaying = 0;
+/** CSRF tokens handed out by /html/form, by token: used once */
+const csrfTokens = new Set<string>();
+let csrfIssued = 0;
 
 export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }> {
   const seen: Seen[] = [];
@@ -40,9 +43,71 @@ function json(res: ServerResponse, value: unknown, status = 200): void {
   res.end(JSON.stringify(value));
 }
 
+function html(res: ServerResponse, body: string, status = 200, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+  res.end(`<!DOCTYPE html>\n<html><head><title>corpus</title></head><body>${body}</body></html>`);
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** HTML pages of the k6/html scripts: a login form with a CSRF token, a list of links, a search form. */
+function routeHtml(req: IncomingMessage, res: ServerResponse, u: URL, body: string): boolean {
+  const p = u.pathname;
+  if (p === '/html/form') {
+    const token = `tok-${++csrfIssued}`;
+    csrfTokens.add(token);
+    html(
+      res,
+      `<h1 id="title" class="page login" lang="en">Sign in</h1>
+<form id="login" action="login?from=form" method="post">
+  <input type="hidden" name="csrf" value="${token}">
+  <input name="user"><input type="password" name="password">
+  <input type="checkbox" name="remember" value="yes" checked="checked">
+  <input type="checkbox" name="news" value="1" checked>
+  <input type="radio" name="plan" checked="checked">
+  <input name="ghost" disabled="disabled" value="x">
+  <select name="lang"><option value="en">English</option><option value="fr" selected>Français</option></select>
+  <select name="tags" multiple><option selected>a</option><option value="b" selected>B</option><option>c</option></select>
+  <textarea name="note">a &amp; b</textarea>
+  <button type="button" name="help">?</button>
+  <input type="submit" name="go" value="Sign in">
+</form><!-- end of form -->`,
+    );
+    return true;
+  }
+  if (p === '/html/login' && req.method === 'POST') {
+    const form = new URLSearchParams(body);
+    const token = form.get('csrf') ?? '';
+    if (!csrfTokens.delete(token)) {
+      html(res, '<h1>Forbidden</h1><p class="why">bad or reused CSRF token</p>', 403);
+      return true;
+    }
+    html(res, `<h1>Welcome ${escapeHtml(form.get('user') ?? '')}</h1><p class="from">${escapeHtml(u.searchParams.get('from') ?? '')}</p>`);
+    return true;
+  }
+  if (p === '/html/links') {
+    html(
+      res,
+      `<ul id="crocs">
+  <li><a href="/crocodiles/1" data-croc-id="1" data-meta='{"age":3}' data-big="false">Bert</a></li>
+  <li><a href="/crocodiles/2" data-croc-id="2" data-nick="">Ernie</a></li>
+  <li class="last"><a href="../crocodiles/3" data-croc-id="3.50">Sobek</a></li>
+</ul>
+<p>after<b>bold</b></p>`,
+    );
+    return true;
+  }
+  if (p === '/html/search') {
+    html(res, `<form action="/echo?old=1"><input name="q" value="croc"><input name="page" value="2"><input type="submit" name="s" value="Go"></form>`);
+    return true;
+  }
+  return false;
+}
+
 function route(req: IncomingMessage, res: ServerResponse, u: URL, body: string): void {
   const p = u.pathname;
   let m: RegExpMatchArray | null;
+  if (p.startsWith('/html/') && routeHtml(req, res, u, body)) return;
   if (p === '/' || p === '/ok') return void res.end('ok');
   if ((m = p.match(/^\/status\/(\d{3})$/))) {
     res.writeHead(Number(m[1]));
@@ -54,6 +119,11 @@ function route(req: IncomingMessage, res: ServerResponse, u: URL, body: string):
     return void res.end();
   }
   if (p === '/json') return json(res, { name: 'stampede', items: [{ id: 1, tags: ['a'] }, { id: 2, tags: ['b', 'c'] }], nested: { 'a.b': 5, deep: { x: true } } });
+  if (p === '/bytes') {
+    // every byte value once: a UTF-8 round trip would turn 0x80–0xff into replacement characters
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    return void res.end(Buffer.from(Array.from({ length: 256 }, (_, i) => i)));
+  }
   if (p === '/echo') return json(res, { method: req.method, headers: req.headers, body, query: Object.fromEntries(u.searchParams) });
   if (p === '/cookies/set') {
     res.writeHead(200, { 'set-cookie': [...u.searchParams].map(([k, v]) => `${k}=${v}; Path=/`), 'content-type': 'application/json' });

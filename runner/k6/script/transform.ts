@@ -48,7 +48,12 @@ type FnNode = AnyNode & { async: boolean; generator: boolean; body: AnyNode; par
 
 const HTTP_BLOCKING = new Set(['get', 'post', 'put', 'patch', 'del', 'head', 'options', 'request', 'batch']);
 const K6_BLOCKING = new Set(['sleep', 'group']);
-const ARRAY_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'reduceRight']);
+// (`each`: k6/html Selection.each, sequential like the others)
+const ARRAY_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'reduceRight', 'each']);
+/** Response methods that make a request (k6 defines them on top of Response.html()) */
+const RESPONSE_BLOCKING = new Set(['submitForm', 'clickLink']);
+/** Response methods that need the HTML parser (k6/html's shim, bundled only for the scripts that call them) */
+const RESPONSE_HTML = new Set(['html', 'submitForm', 'clickLink']);
 const GLOBALS: Record<string, string> = { __ENV: '__k6ctx.env()', __VU: '__k6ctx.vuId()', __ITER: '__k6ctx.iter()' };
 
 function isFn(n: AnyNode | null | undefined): n is FnNode {
@@ -251,6 +256,7 @@ export function transformScript(input: TransformInput): TransformOutput {
       if (prop && httpNs.has(obj) && HTTP_BLOCKING.has(prop)) return 'primitive';
       if (prop && k6Ns.has(obj) && K6_BLOCKING.has(prop)) return 'primitive';
     }
+    if (callee.type === 'MemberExpression' && RESPONSE_BLOCKING.has(calleeName(callee) ?? '')) return 'primitive';
     if (isCheck(callee)) {
       const checks = args[1];
       if (checks?.type === 'ObjectExpression' && (checks.properties as AnyNode[]).some((p) => p.type === 'Property' && fnByNode(p.value as AnyNode))) return 'check';
@@ -400,6 +406,11 @@ export function transformScript(input: TransformInput): TransformOutput {
   const exportLines = exportNames
     .filter((e) => e !== 'options')
     .map((e, i) => (e === 'default' ? `const __k6e${i} = __k6script.fn("default");\nexport { __k6e${i} as default };` : `export const ${e} = __k6script.fn(${JSON.stringify(e)});`));
+  // Response.html() and the form helpers parse with the k6/html shim: bundled only for scripts that call them
+  const htmlShim = input.shimFor('k6/html');
+  if (htmlShim !== null && !moduleImports.some((m) => m.endsWith(`${JSON.stringify(htmlShim)};`)) && calls.some((c) => (c.node.callee as AnyNode).type === 'MemberExpression' && RESPONSE_HTML.has(calleeName(c.node.callee as AnyNode) ?? ''))) {
+    moduleImports.push(`import ${JSON.stringify(htmlShim)};`);
+  }
   const out = [
     `import * as __k6rt from ${JSON.stringify(input.runtime)};`,
     ...moduleImports,

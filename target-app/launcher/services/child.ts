@@ -48,6 +48,8 @@ export interface ExitInfo {
 export interface Child {
   readonly name: string;
   readonly pid: number;
+  /** the process itself, for a supervisor that watches its 'exit' (supervise.ts) */
+  readonly process: ChildProcess;
   /** resolves when the process has exited (never rejects) */
   readonly exited: Promise<ExitInfo>;
   running(): boolean;
@@ -160,6 +162,7 @@ export function spawnChild(opts: ChildOptions): Child {
   return {
     name: opts.name,
     pid: proc.pid ?? -1,
+    process: proc,
     exited,
     running: () => exitInfo === null && proc.pid !== undefined,
     output: () => tail,

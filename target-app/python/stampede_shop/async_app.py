@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import create_async_engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import handlers, metrics, runtime
+from . import domain, handlers, metrics, runtime
 from .domain import Accepted
 from .effects import (AcceptedCount, AcceptedReset, CacheClear, CacheGet, CacheInvalidate, CacheSet, Enqueue, Pay, Query,
                       Readiness, SessionCreate, SessionGet, UniqueViolation, Unavailable, run_async)
@@ -126,6 +126,7 @@ class AsyncDriver:
     def __init__(self):
         self.state = SharedState(rt.state_file)
         self.db = AsyncPool("primary", rt.database_url, rt.pool, rt.pool_overflow)
+        self.read = AsyncPool("replica", rt.replica_url, rt.pool, rt.pool_overflow) if rt.replica_url else self.db
         self.redis = None
         if rt.redis_url:
             import redis.asyncio
@@ -168,6 +169,12 @@ class AsyncDriver:
             out["database"] = None
         except Exception as e:  # noqa: BLE001
             out["database"] = str(e) or type(e).__name__
+        if self.read is not self.db:
+            try:
+                await self.read.query("SELECT 1", ())
+                out["replica"] = None
+            except Exception as e:  # noqa: BLE001
+                out["replica"] = str(e) or type(e).__name__
         if self.redis is not None:
             key = "redis+queue" if rt.queue == "celery" else "redis"
             try:
@@ -188,7 +195,7 @@ class AsyncDriver:
 
         try:
             if isinstance(e, Query):
-                return await self.db.query(e.sql, e.params)
+                return await (self.read if e.db == "read" else self.db).query(e.sql, e.params)
             if isinstance(e, CacheGet):
                 return await _maybe(self.cache.get(e.key))
             if isinstance(e, CacheSet):
@@ -229,7 +236,9 @@ def queue_counts():
     return counts(rt, redis.Redis.from_url(rt.redis_url, socket_connect_timeout=2, socket_timeout=2))
 
 
-stack = metrics.StackCollector(rt.metrics_root_pid(), driver.state.accepted, queue_counts if rt.queue == "celery" else None)
+# The replica's lag is read on the event loop before each scrape; the collector (run in a thread) reports it.
+_lag: dict = {"seconds": None}
+stack = metrics.StackCollector(rt.metrics_root_pid(), driver.state.accepted, queue_counts if rt.queue == "celery" else None, (lambda: _lag["seconds"]) if rt.replica_url else None)
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
 
@@ -288,6 +297,11 @@ for method, path, handler in handlers.ROUTES:
 
 @app.get("/metrics", include_in_schema=False)
 async def metrics_view():
+    if rt.replica_url:
+        try:
+            _lag["seconds"] = await run_async(domain.replication_lag(), driver.perform)
+        except Exception:  # noqa: BLE001 — the replica or the primary unreachable: NaN, /readyz says why
+            _lag["seconds"] = None
     body = await asyncio.get_running_loop().run_in_executor(None, metrics.exposition, stack)
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -77,6 +77,7 @@ def get_product(pid: int):
             """SELECT p.id, p.name, p.description, p.price_cents, s.id AS sale_id, s.price_cents AS sale_price_cents, s.stock
                FROM products p LEFT JOIN sales s ON s.product_id = p.id WHERE p.id = $1""",
             (pid,),
+            db="read",
         )
         return to_product(rows[0]) if rows else None
 
@@ -85,15 +86,36 @@ def get_product(pid: int):
 
 def list_products(page: int, page_size: int):
     def load():
-        rows = yield Query("SELECT id, name, description, price_cents FROM products ORDER BY id LIMIT $1 OFFSET $2", (page_size, (page - 1) * page_size))
+        rows = yield Query("SELECT id, name, description, price_cents FROM products ORDER BY id LIMIT $1 OFFSET $2", (page_size, (page - 1) * page_size), db="read")
         return [to_product(r) for r in rows]
 
     products = yield from cached(f"products:{page}:{page_size}", load)
     return {"page": page, "pageSize": page_size, "products": products or []}
 
 
+def replication_lag():
+    """Seconds the replica is behind the primary, as the Node launcher measures it
+    (target-app/launcher/services/replica.ts): 0 when it has replayed everything the primary has
+    written, else how old the newest transaction it shows is. The LSN is passed as text (asyncpg
+    would encode a pg_lsn parameter from an int)."""
+    rows = yield Query("SELECT pg_current_wal_lsn()::text AS lsn", ())
+    lsn = rows[0]["lsn"]
+    rows = yield Query(
+        """SELECT pg_wal_lsn_diff($1::text::pg_lsn, pg_last_wal_replay_lsn())::text AS behind,
+                  EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 AS since""",
+        (lsn,),
+        db="read",
+    )
+    r = rows[0]
+    if r["behind"] is None:
+        raise RuntimeError("the replica is not replaying WAL (pg_last_wal_replay_lsn() is null)")
+    if float(r["behind"]) <= 0:
+        return 0.0
+    return max(0.0, float(r["since"] or 0))
+
+
 def product_exists(pid: int):
-    rows = yield Query("SELECT 1 FROM products WHERE id = $1", (pid,))
+    rows = yield Query("SELECT 1 FROM products WHERE id = $1", (pid,), db="read")
     return len(rows) > 0
 
 
@@ -268,7 +290,8 @@ def find_order(oid: str):
 
 
 def user_orders(user_id: int, limit: int = 50):
-    rows = yield Query(f"SELECT {COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2", (user_id, limit))
+    # the replica when there is one: it may lag (a just-placed order can be missing for a moment)
+    rows = yield Query(f"SELECT {COLUMNS} FROM orders WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2", (user_id, limit), db="read")
     return [to_order(r) for r in rows]
 
 

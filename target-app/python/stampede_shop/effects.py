@@ -26,10 +26,15 @@ class Unavailable(Exception):
 
 @dataclass(frozen=True)
 class Query:
-    """One SQL statement with PostgreSQL-style `$n` parameters; the result is a list of dict rows."""
+    """One SQL statement with PostgreSQL-style `$n` parameters; the result is a list of dict rows.
+
+    `db`: "primary", or "read" for the reads a replica may serve (products, a user's order
+    history — as the Node shop's target-app/db/routing.ts); without a replica both are the primary.
+    """
 
     sql: str
     params: Sequence[Any] = ()
+    db: str = "primary"
 
 
 @dataclass(frozen=True)

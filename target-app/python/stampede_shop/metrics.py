@@ -67,10 +67,12 @@ def _cpu_rss(pid: int):
 class StackCollector:
     """Process metrics of the whole serving stack plus the shop's cross-process gauges."""
 
-    def __init__(self, root_pid: int, accepted: Callable[[], int], queue_counts: Optional[Callable[[], dict]]):
+    def __init__(self, root_pid: int, accepted: Callable[[], int], queue_counts: Optional[Callable[[], dict]], lag: Optional[Callable[[], Optional[float]]] = None):
         self.root_pid = root_pid
         self.accepted = accepted
         self.queue_counts = queue_counts
+        # only with a replica: a lag series without one would read as a perfectly fresh replica
+        self.lag = lag
 
     def collect(self) -> Iterable:
         cpu = rss = 0
@@ -91,6 +93,9 @@ class StackCollector:
             except Exception:
                 pass  # broker unreachable: /readyz says why
             yield g
+        if self.lag:
+            lag = self.lag()
+            yield GaugeMetricFamily("replication_lag_seconds", "replica lag behind the primary (NaN when it cannot be read)", value=float("nan") if lag is None else lag)
 
 
 def exposition(stack: StackCollector) -> bytes:

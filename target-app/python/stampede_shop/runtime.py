@@ -29,6 +29,8 @@ class Runtime:
     admin_token: str
     instance_id: str
     database_url: str
+    # a streaming replica of the primary: product and order-history reads (None: the primary serves them)
+    replica_url: Optional[str]
     redis_url: Optional[str]
     payment_url: str
     state_dir: str
@@ -66,7 +68,7 @@ def load() -> Runtime:
         variant=d["variant"], workers=int(d["workers"]), pool=int(d["pool"]), pool_overflow=int(d["poolOverflow"]),
         cache=d["cache"], cache_ttl_ms=int(d["cacheTtlMs"]), queue=d["queue"], sessions=d["sessions"],
         recover_after_ms=int(d["recoverAfterMs"]), body_limit_bytes=int(d["bodyLimitBytes"]), pgbouncer=bool(d["pgbouncer"]),
-        admin_token=d["adminToken"], instance_id=d["instanceId"], database_url=d["databaseUrl"], redis_url=d.get("redisUrl"),
+        admin_token=d["adminToken"], instance_id=d["instanceId"], database_url=d["databaseUrl"], replica_url=d.get("replicaUrl"), redis_url=d.get("redisUrl"),
         payment_url=d["paymentUrl"], state_dir=d["stateDir"],
     )
 

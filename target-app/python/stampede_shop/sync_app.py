@@ -11,7 +11,7 @@ import traceback
 
 from flask import Flask, Response, request
 
-from . import handlers, metrics, runtime
+from . import domain, handlers, metrics, runtime
 from .effects import Unavailable, run_sync
 from .sync_driver import SyncDriver
 from .validate import HttpError
@@ -49,7 +49,14 @@ def queue_counts():
     return counts(rt, driver().redis)
 
 
-stack = metrics.StackCollector(rt.metrics_root_pid(), lambda: driver().state.accepted(), queue_counts if rt.queue == "celery" else None)
+def replication_lag():
+    try:
+        return run_sync(domain.replication_lag(), driver().perform)
+    except Exception:  # noqa: BLE001 — the replica or the primary unreachable: NaN, /readyz says why
+        return None
+
+
+stack = metrics.StackCollector(rt.metrics_root_pid(), lambda: driver().state.accepted(), queue_counts if rt.queue == "celery" else None, replication_lag if rt.replica_url else None)
 
 app = Flask(__name__)
 

@@ -152,6 +152,7 @@ class SyncDriver:
         self.caller = caller
         self.state = SharedState(rt.state_file)
         self.db = Pool("primary", rt.database_url, rt.pool, rt.pool_overflow)
+        self.read = Pool("replica", rt.replica_url, rt.pool, rt.pool_overflow) if rt.replica_url else self.db
         self.redis = None
         if rt.redis_url:
             import redis
@@ -184,6 +185,12 @@ class SyncDriver:
             out["database"] = None
         except Exception as e:  # noqa: BLE001 — readiness reports whatever is wrong
             out["database"] = str(e) or type(e).__name__
+        if self.read is not self.db:
+            try:
+                self.read.query("SELECT 1", ())
+                out["replica"] = None
+            except Exception as e:  # noqa: BLE001
+                out["replica"] = str(e) or type(e).__name__
         if self.redis is not None:
             try:
                 self.redis.ping()
@@ -200,7 +207,7 @@ class SyncDriver:
 
     def perform(self, e):
         if isinstance(e, Query):
-            return self.db.query(e.sql, e.params)
+            return (self.read if e.db == "read" else self.db).query(e.sql, e.params)
         if isinstance(e, CacheGet):
             return self._redis_guard(lambda: self.cache.get(e.key))
         if isinstance(e, CacheSet):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import threading
 
-from celery import signals
+from celery import bootsteps, signals
 
 from . import domain, runtime
 from .effects import Query, run_sync
@@ -22,6 +22,27 @@ from .sync_driver import SyncDriver
 
 rt = runtime.load()
 app = celery_app(rt)
+
+
+class WakeTheLoop(bootsteps.StartStopStep):
+    """A 100 ms tick in the worker's event loop. The threads pool finishes (and acknowledges) tasks
+    on its own threads, which never wake the loop; once the worker holds its full prefetch (a
+    backlog of at least `concurrency` jobs: after a restart, under a burst) the loop stops
+    reading from Redis and sleeps in poll() until its next timer — up to 10 s — so a backlog
+    drained `concurrency` jobs per ~10 s. The tick bounds that sleep."""
+
+    requires = {"celery.worker.components:Hub"}
+
+    def start(self, w):
+        if w.hub is not None:
+            w.hub.call_repeatedly(0.1, _noop)
+
+
+def _noop():
+    return None
+
+
+app.steps["worker"].add(WakeTheLoop)
 _driver = None
 _lock = threading.Lock()
 

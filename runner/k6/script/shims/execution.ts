@@ -1,11 +1,11 @@
 // `k6/execution`: what the running VU knows about itself, its scenario and the test. `vu`,
 // `scenario` and `instance` are objects whose fields are read when asked (so that
 // `import { scenario } from 'k6/execution'` at init works, and each read is current).
-// Counters that k6 keeps test-wide are counted per engine thread here (exact with --threads 1).
+// scenario.iterationInTest comes from the engine's per-scenario counter that every engine thread
+// shares (runner/engine/iteration-counters.ts): unique and gapless over the whole test.
 import { SCRIPT_ABORT_PREFIX } from '../../../errors.ts';
 import { rawOptions, type ScriptContext, type ScriptVu } from '../runtime.ts';
 
-const scenarioIterations = new Map<string, number>();
 const startedAt = Date.now();
 
 function running(c: ScriptContext, what: string): ScriptVu {
@@ -13,13 +13,18 @@ function running(c: ScriptContext, what: string): ScriptVu {
   return c.vu;
 }
 
+/**
+ * One number per iteration, taken from the test-wide sequence the first time the iteration asks
+ * and kept for the rest of it: the numbers are unique over the test, and gapless over the
+ * iterations that ask (k6 numbers every iteration as it starts; a script that reads it in some
+ * iterations only sees gaps there, none here).
+ */
 function iterationInTest(name: string, c: ScriptContext, vu: ScriptVu): number {
-  // one number per iteration: taken the first time the iteration asks, kept for the rest of it
-  const key = `${name}\x1f${vu.idInTest}\x1f${vu.iteration}`;
+  const key = `${name}\x1f${vu.iteration}`;
   const memo = c.state.iterationInTest as { key: string; n: number } | undefined;
   if (memo && memo.key === key) return memo.n;
-  const n = scenarioIterations.get(name) ?? 0;
-  scenarioIterations.set(name, n + 1);
+  if (!vu.nextIterationInTest) throw new Error('exec.scenario.iterationInTest: not available outside the load (setup, teardown)');
+  const n = vu.nextIterationInTest();
   c.state.iterationInTest = { key, n };
   return n;
 }

@@ -113,6 +113,8 @@ interface SentRequest {
   payload: string | Uint8Array | undefined;
 }
 
+type Follow = (method: string, url: string, body: unknown, params: K6Params | undefined) => Promise<Response>;
+
 /**
  * k6's Response. Headers, body, timings, cookies and request are built on first use: most
  * scripts read the status and one or two fields of most responses.
@@ -130,13 +132,16 @@ export class Response {
   readonly #r: NativeResponse;
   readonly #responseType: string;
   readonly #sent: SentRequest;
+  /** a request from this response's VU (submitForm, clickLink) */
+  readonly #follow: Follow;
   #headers: Record<string, string> | undefined;
   #timings: Record<string, number> | undefined;
   #cookies: Record<string, Array<Record<string, unknown>>> | undefined;
   #request: RequestInfo | undefined;
 
-  constructor(r: NativeResponse, responseType: string, sent: SentRequest) {
+  constructor(r: NativeResponse, responseType: string, sent: SentRequest, follow: Follow) {
     this.#r = r;
+    this.#follow = follow;
     this.#responseType = responseType;
     this.#sent = sent;
     this.status = r.status;
@@ -160,10 +165,10 @@ export class Response {
     return this.#headers;
   }
 
-  /** text; null with responseType 'none'; an ArrayBuffer with 'binary' (of the body as UTF-8: see the README) */
+  /** text; null with responseType 'none'; with 'binary' an ArrayBuffer of the bytes as received (a copy: the script may keep it) */
   get body(): string | ArrayBuffer | null {
     if (this.#responseType === 'none') return null;
-    if (this.#responseType === 'binary') return bytesToArrayBuffer(Buffer.from(this.#r.body, 'utf8'));
+    if (this.#responseType === 'binary') return bytesToArrayBuffer(this.#r.bytes);
     return this.#r.body;
   }
 
@@ -218,20 +223,72 @@ export class Response {
     return selector === undefined ? v : gjson(v, selector);
   }
 
-  html(): never {
-    throw new Error('Response.html() (k6/html) is not supported by Stampede; parse the body with a regular expression or JSON');
+  /** k6: the body parsed as HTML (k6/html's Selection, its URL this response's); with a selector, what it finds */
+  html(selector?: string): unknown {
+    if (htmlParser === null) throw new Error('Response.html(): the HTML parser is loaded for scripts that call html() by name (res.html()) or import k6/html');
+    if (typeof this.body !== 'string') throw new Error('html(): the response has no text body (responseType is not "text")');
+    const doc = htmlParser(this.body, this.url);
+    return selector === undefined ? doc : doc.find(String(selector));
   }
 
-  submitForm(): never {
-    throw new Error('Response.submitForm() is not supported by Stampede');
+  /**
+   * k6 submitForm({ formSelector = 'form', submitSelector = '[type="submit"]', fields, params }):
+   * the form's fields (serializeObject), the submit button's name and value, then `fields`, sent
+   * to the form's action (resolved against this URL; none: this URL) with its method (GET: in
+   * the query, replacing it; otherwise as a form body).
+   */
+  submitForm(args?: { formSelector?: unknown; submitSelector?: unknown; fields?: Record<string, unknown>; params?: K6Params }): Promise<Response> {
+    const formSelector = args?.formSelector === undefined ? 'form' : String(args.formSelector);
+    const submitSelector = args?.submitSelector === undefined ? '[type="submit"]' : String(args.submitSelector);
+    const form = this.html(formSelector) as HtmlSelection;
+    if (form.size() === 0) throw new Error(`no form found for selector '${formSelector}' in response '${this.url}'`);
+    const methodAttr = form.attr('method');
+    const method = methodAttr === undefined ? 'GET' : String(methodAttr).toUpperCase();
+    const actionAttr = form.attr('action');
+    const target = new URL(actionAttr === undefined ? this.url : String(actionAttr), this.url);
+    const values = form.serializeObject();
+    const submit = form.find(submitSelector);
+    const submitName = submit.attr('name');
+    const submitValue = submit.val();
+    if (submitName !== undefined && submitValue !== undefined) values[String(submitName)] = submitValue;
+    Object.assign(values, args?.fields ?? {});
+    // as Go's url.Values (k6): the fields sorted by name
+    const sorted = Object.fromEntries(Object.keys(values).sort().map((k) => [k, String(values[k])]));
+    if (method === 'GET') {
+      target.search = new URLSearchParams(sorted).toString();
+      return this.#follow('GET', target.href, undefined, args?.params);
+    }
+    return this.#follow(method, target.href, sorted, args?.params);
   }
 
-  clickLink(): never {
-    throw new Error('Response.clickLink() is not supported by Stampede');
+  /** k6 clickLink({ selector = 'a[href]', params }): GET of the first match's href, resolved against this URL */
+  clickLink(args?: { selector?: unknown; params?: K6Params }): Promise<Response> {
+    const selector = args?.selector === undefined ? 'a[href]' : String(args.selector);
+    const el = this.html(selector) as HtmlSelection;
+    if (el.size() === 0) throw new Error(`no element found for selector '${selector}' in response '${this.url}'`);
+    const href = el.attr('href');
+    if (href === undefined) throw new Error(`no valid href attribute value found for element '${selector}' in response '${this.url}'`);
+    return this.#follow('GET', new URL(String(href), this.url).href, undefined, args?.params);
   }
 }
 
-function bytesToArrayBuffer(b: Buffer): ArrayBuffer {
+/** What Response.html() and the form helpers use of a k6/html Selection. */
+interface HtmlSelection {
+  size(): number;
+  find(selector: string): HtmlSelection;
+  attr(name: string): unknown;
+  val(): unknown;
+  serializeObject(): Record<string, unknown>;
+}
+
+let htmlParser: ((body: string, url: string) => HtmlSelection) | null = null;
+
+/** Set by the k6/html shim when a script has it (only those scripts load the parser). */
+export function useHtmlParser(parse: (body: string, url: string) => HtmlSelection): void {
+  htmlParser = parse;
+}
+
+function bytesToArrayBuffer(b: Uint8Array): ArrayBuffer {
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
 
@@ -334,7 +391,7 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
       }
       continue;
     }
-    return new Response(r, params?.responseType ?? (discard ? 'none' : 'text'), { method, url: u, headers, payload });
+    return new Response(r, params?.responseType ?? (discard ? 'none' : 'text'), { method, url: u, headers, payload }, (m, to, b, p) => send(ctx, m, to, b, p));
   }
 }
 

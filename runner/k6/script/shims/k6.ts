@@ -60,12 +60,17 @@ export function fail(message?: string): never {
 }
 
 /**
- * k6 randomSeed(): Math.random becomes a seeded generator (mulberry32). In k6 that is per VU; here
- * VUs of one engine thread share the generator, so a seeded sequence is reproducible per thread
- * with one VU, not per VU.
+ * k6 randomSeed(): Math.random becomes a seeded generator (mulberry32). Math.random is one per
+ * engine thread here (k6: one per VU, each VU its own runtime), so the seed is mixed with the
+ * thread's index: thread 0 runs the sequence of `seed` itself, thread i that of
+ * `(seed + i × 0x9e3779b9) mod 2³²` — reproducible run to run, distinct per thread (with
+ * --threads 2 the two threads no longer draw the same numbers). Called at init, where there is
+ * no VU yet (the load that reads options), it seeds thread 0's sequence; each VU's own init
+ * seeds again with its thread.
  */
-export function randomSeed(seed: number): void {
-  let a = Math.floor(Number(seed)) >>> 0;
+export function randomSeed(ctx: ScriptContext | null, seed: number): void {
+  const thread = ctx?.vu?.threadIndex ?? 0;
+  let a = (Math.floor(Number(seed)) + Math.imul(thread, 0x9e3779b9)) >>> 0;
   Math.random = () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -82,7 +87,7 @@ export function bind(ctx: ScriptContext): Record<string, unknown> {
     group: <T>(name: string, fn: () => T | Promise<T>) => group(ctx, name, fn),
     sleep: (seconds: number) => sleep(ctx, seconds),
     fail,
-    randomSeed,
+    randomSeed: (seed: number) => randomSeed(ctx, seed),
   };
   return { ...ns, default: ns };
 }
