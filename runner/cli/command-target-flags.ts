@@ -15,6 +15,7 @@ export const COMMAND_TARGET_OPTIONS = {
   'target-env': { type: 'string', multiple: true },
   reset: { type: 'string' },
   invariants: { type: 'string' },
+  'hook-header': { type: 'string', multiple: true },
   'stop-grace': { type: 'string' },
 } as const;
 
@@ -30,6 +31,9 @@ export const COMMAND_TARGET_USAGE = `  --target-cmd 'CMD'   start your own servi
   --reset PATH|URL     POSTed after ready, before the run (2xx expected, else exit 3)
   --invariants PATH|URL
                        read after the run: JSON like the shop's /admin/invariants (sold, oversold, …)
+  --hook-header 'Name: value'
+                       a header sent with --reset and --invariants (an admin token), placeholders
+                       allowed; repeatable
   --stop-grace D       SIGTERM → SIGKILL grace period when stopping it (default 5s)`;
 
 type Values = { [K in keyof typeof COMMAND_TARGET_OPTIONS]?: (typeof COMMAND_TARGET_OPTIONS)[K] extends { multiple: true } ? string[] : string };
@@ -38,7 +42,7 @@ type Values = { [K in keyof typeof COMMAND_TARGET_OPTIONS]?: (typeof COMMAND_TAR
 export function commandTargetFromFlags(command: string, values: Values, readyTimeoutMs: number): CommandTargetSpec | null {
   const cmd = values['target-cmd'];
   if (cmd === undefined) {
-    for (const k of ['ready', 'cwd', 'target-env', 'reset', 'invariants', 'stop-grace'] as const) {
+    for (const k of ['ready', 'cwd', 'target-env', 'reset', 'invariants', 'hook-header', 'stop-grace'] as const) {
       if (values[k] !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --${k} needs --target-cmd`);
     }
     return null;
@@ -60,6 +64,9 @@ export function commandTargetFromFlags(command: string, values: Values, readyTim
     const raw = values[k];
     if (raw !== undefined) hookUrl('http://127.0.0.1:1', raw, `stampede ${command}: --${k}`);
   }
+  if (values['hook-header'] !== undefined && values.reset === undefined && values.invariants === undefined) {
+    throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --hook-header is sent with --reset and --invariants, and neither is given`);
+  }
   return {
     cmd,
     env,
@@ -69,5 +76,22 @@ export function commandTargetFromFlags(command: string, values: Values, readyTim
     stopGraceMs: grace,
     reset: values.reset ?? null,
     invariants: values.invariants ?? null,
+    hookHeaders: hookHeaders(command, values['hook-header']),
   };
+}
+
+// RFC 9110 token characters for the name; a value may not hold CR, LF or NUL (no header injection)
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function hookHeaders(command: string, raw: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of raw ?? []) {
+    const colon = h.indexOf(':');
+    const name = colon > 0 ? h.slice(0, colon).trim() : '';
+    const value = colon > 0 ? h.slice(colon + 1).trim() : '';
+    if (!HEADER_NAME.test(name)) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --hook-header: expected 'Name: value' with a header name of letters, digits and -, got ${JSON.stringify(h)}`);
+    if (/[\r\n\0]/.test(value)) throw new StampedeError('STAMPEDE_E_USAGE', `stampede ${command}: --hook-header ${name}: a value may not hold a line break or NUL`);
+    out[name.toLowerCase()] = value;
+  }
+  return out;
 }

@@ -240,6 +240,28 @@ describe('stampede run --target-cmd', () => {
     expect(bad.stderr).toMatch(/--reset POST http:\/\/127\.0\.0\.1:\d+\/no-reset-here failed \(HTTP 404\)/);
   }, 90_000);
 
+  it('--hook-header: the hooks carry the admin token a protected target wants (placeholders filled in); without it the reset is refused', async () => {
+    const file = scenario('hook-headers', 20, '2s');
+    const cmd = `${NODE_CMD} --admin-token {token}`;
+    const out = path.join(scratch.dir, 'hook-headers');
+    const r = await runCli(['run', file, '--out', out, '--no-dashboard', '--target-cmd', cmd, '--knob', 'token=s3cret', '--ready', '/healthz', '--reset', '/reset', '--invariants', '/invariants', '--hook-header', 'X-Admin-Token: {token}'], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    const answered = readResult(out).metrics.http_reqs?.values.count ?? -1;
+    expect(r.stdout).toContain(`shop invariants: sold ${answered}/${answered}, oversold 0`);
+    const without = await runCli(['run', file, '--out', path.join(scratch.dir, 'hook-headers-none'), '--no-dashboard', '--target-cmd', cmd, '--knob', 'token=s3cret', '--ready', '/healthz', '--reset', '/reset']);
+    expect(without.code).toBe(3);
+    expect(without.stderr).toMatch(/--reset POST http:\/\/127\.0\.0\.1:\d+\/reset failed \(HTTP 401\)/);
+    for (const [header, message] of [
+      ['no colon', /--hook-header: expected 'Name: value'/],
+      ['x-token: a\nb', /--hook-header x-token: a value may not hold a line break/],
+    ] as const) {
+      const bad = await runCli(['run', file, '--out', path.join(scratch.dir, 'hook-headers-bad'), '--no-dashboard', '--target-cmd', NODE_CMD, '--reset', '/reset', '--hook-header', header]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(message);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 90_000);
+
   it('a target that never gets ready: exit 3 with the last lines of its log, no result', async () => {
     const file = scenario('never', 10, '1s');
     const out = path.join(scratch.dir, 'never');

@@ -109,6 +109,7 @@ export function commandMatrix(raw: string, base: CommandTargetSpec | null, ready
       stopGraceMs: from?.stopGraceMs ?? 5000,
       reset: from?.reset ?? null,
       invariants: from?.invariants ?? null,
+      hookHeaders: from?.hookHeaders ?? {},
     };
     return entry(spec, e.knobs ?? {}, e.name, where, seen);
   });

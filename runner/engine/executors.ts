@@ -10,6 +10,7 @@ import type { ArrivalRateScenario, NormalisedScenario } from '../scenario/types.
 import { arrivalSchedule, rampingVusAt } from '../scenario/plan.ts';
 import type { IntervalRecorder } from '../recorder/interval.ts';
 import { nowUs } from '../time/clock.ts';
+import { PreciseTimer } from './precise-timer.ts';
 import type { VirtualUser } from './vu.ts';
 
 export interface Segment {
@@ -52,20 +53,23 @@ const RUN_STOP_GRACE_MS = 1000;
  */
 const LOOP_UNWIND_MS = 100;
 /**
- * The scheduler sleeps on a timer when the next arrival is further away than this and spins
- * (setImmediate) closer in: timers fire ~1 ms late, spinning costs CPU. 300 µs keeps the
- * send lag well under a millisecond without burning a core at low rates.
+ * How the arrival-rate scheduler waits for its next arrival. Further away than SPIN_LEAD_US it
+ * sleeps on setTimeout (1 ms granularity, up to ~1 ms late), waking at least 1 ms early; closer
+ * in, on a PreciseTimer (a helper thread's futex: tens of µs late), armed early by how late it
+ * has been waking (WakeLead); the last SPIN_WINDOW_US it spins for (setImmediate, responses are
+ * read in between). It never spins for longer: a scheduler that spins without pause is on time
+ * on an idle core, but on a shared one the kernel takes turns with it for milliseconds at a time
+ * (measured at 5,000/s on a busy machine: send lag and response handling far worse than a
+ * sleeping scheduler's). What spinning costs is measured (SpinMeter) and reported apart from
+ * the work. A wake-up costs ~30–60 µs of CPU (two threads woken, a message): arrivals closer
+ * together than DENSE_GAP_US start in batches every DENSE_WAKE_US instead, which keeps ~10 % of
+ * a core for waking at any rate, at up to DENSE_WAKE_US of send lag (measured at 20,000/s on a
+ * busy machine: a wake-up per 150 µs took the CPU the requests needed, and iterations dropped).
  */
-const SPIN_WINDOW_US = 300;
-/**
- * Arrivals closer together than this are started in batches on a 1 ms timer instead of by
- * spinning: at thousands per second the scheduler would otherwise spin without pause, which
- * (a) reads as 100 % generator CPU, so every such run would be flagged saturated, and (b) on a
- * shared core makes the scheduler a CPU hog that the kernel preempts for milliseconds at a
- * time, while a thread that sleeps is woken promptly. The cost is a send lag of up to ~1–2 ms
- * (the timer's granularity), recorded as such.
- */
-const DENSE_GAP_US = 1000;
+export const SPIN_LEAD_US = 2000;
+export const SPIN_WINDOW_US = 50;
+export const DENSE_GAP_US = 150;
+export const DENSE_WAKE_US = 500;
 /**
  * The longest one scheduler tick starts iterations before it yields to the event loop. Without
  * it, a scheduler that fell behind (start-up: every VU opens its connection) kept starting
@@ -115,8 +119,8 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
  * Runs one iteration on `vu`; the iteration counts when it was not interrupted. `after` runs
  * when it has settled (the arrival-rate executor's bookkeeping, without a .then per iteration).
  */
-async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
-  beginIteration(ctx, vu, lagUs);
+async function iterate(ctx: ExecutorContext, vu: VirtualUser, intendedUs: number, after?: (vu: VirtualUser) => void): Promise<void> {
+  beginIteration(ctx, vu, intendedUs);
   const t0 = nowUs();
   try {
     await ctx.journey(vu, ctx.setupData);
@@ -127,10 +131,14 @@ async function iterate(ctx: ExecutorContext, vu: VirtualUser, lagUs: number, aft
   if (after !== undefined) after(vu);
 }
 
-/** The start of an iteration on `vu` (the caller takes the start time). */
-function beginIteration(ctx: ExecutorContext, vu: VirtualUser, lagUs: number): void {
+/**
+ * The start of an iteration on `vu` (the caller takes the start time); `intendedUs`: when the
+ * schedule wanted it to start (epoch µs), 0 in a closed model. The VU measures its requests'
+ * http_req_latency from it.
+ */
+function beginIteration(ctx: ExecutorContext, vu: VirtualUser, intendedUs: number): void {
   const s = ctx.scenario;
-  vu.beginIteration(s.name, s.tags, ctx.env, lagUs);
+  vu.beginIteration(s.name, s.tags, ctx.env, intendedUs);
 }
 
 /** Records the iteration that began at t0; returns the clock reading it ended at. */
@@ -277,6 +285,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
   return new Promise<void>((resolve) => {
     const finish = async () => {
       ended = true;
+      precise.close();
       // the rest of the schedule, if the run was stopped early, is not dropped: it was never due
       await inFlight.drain(s.gracefulStopMs, ctx.stop);
       for (const vu of free) vu.close();
@@ -293,8 +302,25 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
       if (!vu) return false;
       recorder.iterationStarted(now - intendedUs);
       inFlight.add(vu); // before iterate(), whose settled() counts it out
-      void iterate(ctx, vu, now - intendedUs, settled);
+      void iterate(ctx, vu, intendedUs, settled);
       return true;
+    };
+    const spin = new SpinMeter();
+    const lead = new WakeLead();
+    // started now, ahead of the schedule: until it runs, the scheduler spins instead
+    const precise = new PreciseTimer();
+    let armedUs = 0;
+    // when the scheduler last woke from a sleep: it spins at most SPIN_WINDOW_US past it, and
+    // with dense arrivals sleeps again until DENSE_WAKE_US after it
+    let wokeUs = 0;
+    const wake = () => {
+      wokeUs = nowUs();
+      lead.woke(wokeUs - armedUs);
+      tick();
+    };
+    const wakeFromTimer = () => {
+      wokeUs = nowUs();
+      tick();
     };
     const tick = () => {
       if (ctx.stop.stopping) return void finish();
@@ -302,6 +328,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
       // the send lag of the last of a batch includes the time spent starting the others
       let now = nowUs();
       const yieldAt = now + TICK_BUDGET_US;
+      const first = next;
       let due = 0;
       while (next < total) {
         due = ctx.startUs + schedule.offsetMs(next) * 1000;
@@ -309,6 +336,7 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
         if (due > now) break;
         if (now > yieldAt) {
           // behind schedule: let I/O run (connections open, responses free their VUs), then go on
+          spin.stop();
           setImmediate(tick);
           return;
         }
@@ -324,10 +352,19 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
       }
       if (next >= total) return void finish();
       const waitUs = due - now;
-      const gapUs = (schedule.offsetMs(next + 1) - schedule.offsetMs(next)) * 1000;
-      if (gapUs < DENSE_GAP_US) setTimeout(tick, Math.max(1, Math.floor(waitUs / 1000)));
-      else if (waitUs > SPIN_WINDOW_US + 1000) setTimeout(tick, Math.floor((waitUs - SPIN_WINDOW_US) / 1000));
-      else setImmediate(tick);
+      const sleepMs = timerMsFor(waitUs);
+      if (sleepMs !== null) {
+        spin.stop();
+        setTimeout(wakeFromTimer, sleepMs);
+      } else if (due - wokeUs > SPIN_WINDOW_US && precise.ready) {
+        spin.stop();
+        const dense = (schedule.offsetMs(next + 1) - schedule.offsetMs(next)) * 1000 < DENSE_GAP_US;
+        armedUs = dense ? Math.max(due - lead.us, wokeUs + DENSE_WAKE_US) : due - lead.us;
+        precise.at(armedUs, wake);
+      } else {
+        recorder.schedulerWaitUs += spin.turn(now, next === first);
+        setImmediate(tick);
+      }
     };
     const startIn = (ctx.startUs - nowUs()) / 1000;
     if (startIn > 1) {
@@ -344,6 +381,53 @@ function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<v
       });
     } else setImmediate(tick);
   });
+}
+
+/**
+ * How the arrival-rate scheduler waits for an arrival `waitUs` away: the timer (ms) that wakes it
+ * at least 1 ms early (a timer's lateness) and at most SPIN_LEAD_US early, or null: spin to it.
+ */
+export function timerMsFor(waitUs: number): number | null {
+  return waitUs > SPIN_LEAD_US ? Math.floor((waitUs - SPIN_LEAD_US) / 1000) + 1 : null;
+}
+
+/**
+ * How early to arm the PreciseTimer: how late it has been waking, as a moving average of the
+ * last ~16 wake-ups, at most SPIN_WINDOW_US (what is left is spun, or started late).
+ */
+export class WakeLead {
+  us = 0;
+
+  /** A wake-up `lateUs` after the instant it was armed for. */
+  woke(lateUs: number): void {
+    this.us += (Math.min(SPIN_WINDOW_US, Math.max(0, lateUs)) - this.us) / 16;
+  }
+}
+
+/**
+ * What the arrival-rate scheduler's waiting costs: while it spins (a setImmediate per turn of the
+ * event loop until the next arrival is due), every turn that started nothing is waiting, not
+ * work. Its cost is the cheapest turn seen, an empty one: a turn that also read responses counts
+ * only that much, so the estimate never takes work for waiting (it errs towards reading busy).
+ */
+export class SpinMeter {
+  private lastUs = 0;
+  private cheapestUs = Infinity;
+
+  /** A spinning turn that began at `nowUs`; returns the µs of it that were waiting. */
+  turn(nowUs: number, idle: boolean): number {
+    const last = this.lastUs;
+    this.lastUs = nowUs;
+    if (last === 0) return 0;
+    const turnUs = nowUs - last;
+    if (turnUs < this.cheapestUs) this.cheapestUs = turnUs;
+    return idle ? this.cheapestUs : 0;
+  }
+
+  /** The scheduler stopped spinning (it sleeps on a timer, or yields behind schedule). */
+  stop(): void {
+    this.lastUs = 0;
+  }
 }
 
 /**

@@ -131,4 +131,47 @@ export default async (vu: any) => {
       await server.close();
     }
   });
+  it("Response.timings has k6's phases: blocked covers a new connection's lookup and TCP connect, a reused one has none", async () => {
+    const reports: string[] = [];
+    const server = await startServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        if (req.url === '/report') reports.push(body);
+        res.end('ok');
+      });
+    });
+    try {
+      const file = scratch.write(
+        'phases.ts',
+        `export const options = { scenarios: { s: { executor: 'per-vu-iterations', vus: 1, iterations: 1 } } };
+export default async (vu: any) => {
+  const first = await vu.http.get(vu.env.BASE + '/a');
+  const again = await vu.http.get(vu.env.BASE + '/a');
+  await vu.http.post(vu.env.BASE + '/report', { first: first.timings, again: again.timings });
+};`,
+      );
+      const named = server.url.replace('127.0.0.1', 'localhost'); // a name: looked up on the new connection
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: named }, threads: 1 }));
+      expect(result.metrics.http_reqs?.values.count).toBe(3);
+      expect(reports).toHaveLength(1);
+      type T = Record<'blocked' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving' | 'duration' | 'latency', number>;
+      const { first, again } = JSON.parse(reports[0] as string) as { first: T; again: T };
+      expect(first.connecting).toBeGreaterThan(0);
+      expect(first.tlsHandshaking).toBe(0); // plain http
+      // k6's blocked (GetConn → GotConn) holds the lookup and the TCP connect of a new connection
+      expect(first.blocked).toBeGreaterThanOrEqual(first.connecting);
+      expect(Math.abs(first.sending + first.waiting + first.receiving - first.duration)).toBeLessThan(1e-6);
+      // blocked and duration are disjoint parts of the request's time (latency: from its start, plus any lag)
+      expect(first.blocked + first.duration).toBeLessThanOrEqual(first.latency + 1e-6);
+      expect([again.blocked, again.connecting, again.tlsHandshaking]).toEqual([0, 0, 0]);
+      expect(Math.abs(again.sending + again.waiting + again.receiving - again.duration)).toBeLessThan(1e-6);
+      // the recorder's http_req_connecting: the TCP connect of the one new connection, 0 for the two reused
+      const connecting = result.metrics.http_req_connecting?.values;
+      expect(connecting?.min).toBe(0);
+      expect(connecting?.max).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -11,6 +11,7 @@ import type { CheckFn, ExpectedStatuses, Http, RequestBody, RequestParams, Respo
 import type { HttpCell, IntervalRecorder, IterationCell } from '../recorder/interval.ts';
 import { tagsKey, type Tags } from '../recorder/series.ts';
 import { parseDurationMs } from '../time/duration.ts';
+import { nowUs } from '../time/clock.ts';
 import type { IterationCounters } from './iteration-counters.ts';
 import { HttpAgent, type HttpResult, type HttpTimings } from './http/client.ts';
 import { DEFAULT_EXPECTED, isExpected, statusTable, unexpectedStatusKind, type StatusTable } from './expected-statuses.ts';
@@ -97,7 +98,13 @@ export class VirtualUser implements VU {
   private cells = new Map<string, CellSlot>();
   private iterCell: IterationCell | null = null;
   private cellGen = -1;
-  /** how late (µs) the generator started the current iteration */
+  /**
+   * The current iteration's intended start (epoch µs; 0 in a closed model) until its first
+   * request starts: that request's http_req_latency is measured from it, and how late the
+   * request started (lagUs) is added to the duration of the iteration's later requests.
+   */
+  private intendedUs = 0;
+  /** how late (µs) the current iteration's first request started */
   private lagUs = 0;
   private sleepTimers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   /** the cell of this VU's last recorded request, and what it was for (finish()) */
@@ -123,6 +130,7 @@ export class VirtualUser implements VU {
       keepAlive: !ctx.options.noConnectionReuse,
       userAgent: ctx.options.userAgent,
       maxRedirects: ctx.options.maxRedirects,
+      insecureSkipTLSVerify: ctx.options.insecureSkipTLSVerify,
     });
     this.http = makeHttp(
       (method, url, body, params) => this.request(method, url, body, params),
@@ -149,14 +157,16 @@ export class VirtualUser implements VU {
   }
 
   /** Called by the executor before each iteration. */
-  beginIteration(scenario: string, scenarioTags: Tags, env: Record<string, string>, lagUs: number): void {
+  /** `intendedUs`: when the schedule wanted this iteration to start (epoch µs), 0 when there is no schedule (closed model, setup, teardown). */
+  beginIteration(scenario: string, scenarioTags: Tags, env: Record<string, string>, intendedUs: number): void {
     this.iteration++;
     if (scenario !== this.scenario) {
       this.scenario = scenario;
       this.iteration = 0;
     }
     this.env = env;
-    this.lagUs = lagUs > 0 ? lagUs : 0;
+    this.intendedUs = intendedUs > 0 ? intendedUs : 0;
+    this.lagUs = 0;
     // the base tag set only changes with the scenario, a group or vu.tag(): rebuilding it (and
     // its sorted key) on every iteration was a measurable share of the hot path
     if (this.groupPath !== '' || scenarioTags !== this.scenarioTags || this.baseTags.scenario !== scenario) {
@@ -282,13 +292,23 @@ export class VirtualUser implements VU {
     if (this.interrupted) return Promise.resolve(abortedResponse(method, url.href));
     const discard = params?.responseType === 'none' || this.options.discardResponseBodies;
     const req = { method, url, headers, body: payload, timeoutMs, discardBody: discard };
-    return new Promise<Response>((resolve) => this.agent.requestThen(req, (r) => resolve(this.finish(method, url, params, r))));
+    // the iteration's first request is measured from the intended start itself; the ones after
+    // it (and any started alongside it) add how late that one started
+    const fromUs = this.intendedUs;
+    if (fromUs !== 0) {
+      this.intendedUs = 0;
+      this.lagUs = Math.max(0, nowUs() - fromUs);
+    }
+    return new Promise<Response>((resolve) => this.agent.requestThen(req, (r) => resolve(this.finish(method, url, params, r, fromUs))));
   }
 
-  /** A request's result recorded (unless this VU was interrupted meanwhile) and made a Response. */
-  private finish(method: string, url: URL, params: RequestParams | undefined, r: HttpResult): Response {
+  /**
+   * A request's result recorded (unless this VU was interrupted meanwhile) and made a Response.
+   * `fromUs`: the intended start it is measured from, when it was its iteration's first request.
+   */
+  private finish(method: string, url: URL, params: RequestParams | undefined, r: HttpResult, fromUs: number): Response {
     const t = r.timings;
-    const lagUs = this.lagUs;
+    const lagUs = fromUs !== 0 ? Math.max(0, t.start - fromUs) : this.lagUs;
     if (!this.interrupted && this.recordHttp) {
       const err = r.error;
       const status = r.status;
@@ -314,7 +334,7 @@ export class VirtualUser implements VU {
         t.end - t.connected,
         t.end - t.start + lagUs,
         t.firstByte - t.sent,
-        t.connected - t.connectStart,
+        t.tcpConnected - t.tcpStart,
         r.bytesSent,
         r.bytesReceived,
       );
@@ -396,8 +416,9 @@ class HttpResponse implements Response {
     if (this.timingsMs === undefined) {
       const t = this.t;
       this.timingsMs = {
-        blocked: 0,
-        connecting: (t.connected - t.connectStart) / 1000,
+        blocked: (t.connected - t.connectStart) / 1000,
+        connecting: (t.tcpConnected - t.tcpStart) / 1000,
+        tlsHandshaking: (t.connected - t.tcpConnected) / 1000,
         sending: (t.sent - t.connected) / 1000,
         waiting: (t.firstByte - t.sent) / 1000,
         receiving: (t.end - t.firstByte) / 1000,
@@ -432,7 +453,7 @@ class HttpResponse implements Response {
 }
 
 function abortedResponse(method: string, url: string): Response {
-  const zero = { start: 0, connectStart: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
+  const zero = { start: 0, connectStart: 0, tcpStart: 0, tcpConnected: 0, connected: 0, sent: 0, firstByte: 0, end: 0 };
   return new HttpResponse(method, url, { status: 0, headers: {}, body: null, error: { kind: 'aborted', message: 'VU interrupted' }, timings: zero, bytesSent: 0, bytesReceived: 0, reused: false }, 0);
 }
 

@@ -18,6 +18,7 @@ import { IntervalRecorder, type IntervalSnapshot } from '../recorder/interval.ts
 import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { startCannedServer } from './canned-server.js';
 import { nowUs } from '../time/clock.ts';
+import { prestartPreciseTimer } from './precise-timer.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
 /** Arrival rates (iterations/s, whole test) from which the engine warms up first. */
@@ -50,6 +51,8 @@ export interface WarmUpReport {
 export async function warmUpEngine(options: NormalisedOptions, onSnapshot?: (s: IntervalSnapshot<Histogram>) => void): Promise<WarmUpReport> {
   // canned responses: the server side costs next to nothing, so the warm-up's CPU goes to
   // the client code it is for
+  // the scheduler's helper thread starts now, not in the schedule's first milliseconds
+  prestartPreciseTimer();
   const server = await startCannedServer();
   const url = `http://127.0.0.1:${server.port}/warm-up`;
   const recorder = new IntervalRecorder(-1);

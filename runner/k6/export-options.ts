@@ -56,6 +56,7 @@ export function toK6Options(o: NormalisedOptions, flags: OptionsExportFlags): K6
   if (o.teardownTimeoutMs !== 60_000) options.teardownTimeout = d(o.teardownTimeoutMs);
   if (o.noConnectionReuse) options.noConnectionReuse = true;
   if (o.discardResponseBodies) options.discardResponseBodies = true;
+  if (o.insecureSkipTLSVerify) options.insecureSkipTLSVerify = true;
   // always written: k6's default is 10, Stampede's 0 (a redirect is measured as what it is)
   options.maxRedirects = o.maxRedirects;
   if (o.userAgent !== DEFAULT_USER_AGENT) options.userAgent = o.userAgent;

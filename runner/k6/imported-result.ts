@@ -51,6 +51,7 @@ export function importedOptions(thresholds: ThresholdDef[]): NormalisedOptions {
     teardownTimeoutMs: 60_000,
     noConnectionReuse: false,
     discardResponseBodies: false,
+    insecureSkipTLSVerify: false,
     maxRedirects: 10,
     userAgent: DEFAULT_USER_AGENT,
     httpTimeoutMs: DEFAULT_HTTP_TIMEOUT_MS,

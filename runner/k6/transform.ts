@@ -375,6 +375,11 @@ class Rewriter {
       if (tok.type === 'ident' && tok.text === 'latency' && this.t[prevSig(this.t, k)]?.text === '.' && this.t[prevSig(this.t, prevSig(this.t, k))]?.text === 'timings') {
         this.refuse('.timings.latency', 'k6 responses have no latency from the intended start (k6 has no coordinated-omission-corrected latency)');
       }
+      // the same phase, k6's name
+      if (tok.type === 'ident' && tok.text === 'tlsHandshaking' && this.t[prevSig(this.t, k)]?.text === '.' && this.t[prevSig(this.t, prevSig(this.t, k))]?.text === 'timings') {
+        out += 'tls_handshaking';
+        continue;
+      }
       out += tok.text;
     }
     return out;

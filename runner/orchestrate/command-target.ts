@@ -44,13 +44,15 @@ export interface CommandTargetSpec {
   reset: string | null;
   /** read (GET, JSON) after the run, before the stop: a path or a URL */
   invariants: string | null;
+  /** headers sent with the reset and invariants calls (an admin token); values may hold {placeholders} */
+  hookHeaders?: Record<string, string>;
 }
 
 export const DEFAULT_STOP_GRACE_MS = 5000;
 
 /** Every placeholder a spec uses: in its command, env values, ready/reset/invariants URLs. */
 export function specPlaceholders(spec: CommandTargetSpec): string[] {
-  const texts = [spec.cmd, ...Object.values(spec.env), spec.ready, spec.reset ?? '', spec.invariants ?? ''];
+  const texts = [spec.cmd, ...Object.values(spec.env), spec.ready, spec.reset ?? '', spec.invariants ?? '', ...Object.values(spec.hookHeaders ?? {})];
   const out: string[] = [];
   for (const t of texts) for (const n of placeholdersIn(t)) if (!out.includes(n)) out.push(n);
   return out;
@@ -71,6 +73,8 @@ export interface StartedCommandTarget {
   /** the expanded reset / invariants URLs (null when not given) */
   resetUrl: string | null;
   invariantsUrl: string | null;
+  /** the headers for those two calls, placeholders filled in */
+  hookHeaders: Record<string, string>;
   /** resolves when the command's own process has exited */
   exited: Promise<ExitInfo>;
   exitInfo(): ExitInfo | null;
@@ -224,6 +228,8 @@ export async function startCommandTarget(spec: CommandTargetSpec, o: StartOption
   const argv = commandArgv(spec.cmd, values, env, where);
   const resetUrl = spec.reset === null ? null : hookUrl(base, expandPlaceholders(spec.reset, values, '--reset'), '--reset');
   const invariantsUrl = spec.invariants === null ? null : hookUrl(base, expandPlaceholders(spec.invariants, values, '--invariants'), '--invariants');
+  const hookHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.hookHeaders ?? {})) hookHeaders[k] = expandPlaceholders(v, values, `--hook-header ${k}`);
   const exe = resolveExecutable(argv[0] as string, env.PATH ?? '', cwd);
   if (!exe) throw new StampedeError('STAMPEDE_E_USAGE', `${where}: command not found: ${argv[0]} (not an executable ${(argv[0] as string).includes('/') ? `file relative to ${cwd}` : 'on PATH'})`);
 
@@ -319,6 +325,7 @@ export async function startCommandTarget(spec: CommandTargetSpec, o: StartOption
     values,
     resetUrl,
     invariantsUrl,
+    hookHeaders,
     exited,
     exitInfo: () => exit,
     logTail: (n = 20) => readTail(o.logFile, n),

@@ -56,6 +56,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
   let url = plan.target;
   let diedAtMs: number | null = null;
   let invariantsUrl: string | null = null;
+  let hookHeaders: Record<string, string> = {};
   if (o.command) {
     const t = await startCommandTarget(o.command.spec, { knobs: o.command.knobs, logFile: o.command.logFile, log: (l) => log(`target: ${l}`) });
     launched = { url: t.url, adminToken: '', stop: t.stop, pids: () => [t.pid] };
@@ -63,9 +64,10 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     url = t.url;
     plan = withTarget(plan, { url });
     invariantsUrl = t.invariantsUrl;
+    hookHeaders = t.hookHeaders;
     if (t.resetUrl) {
       try {
-        await callHook('POST', t.resetUrl, '--reset');
+        await callHook('POST', t.resetUrl, '--reset', t.hookHeaders);
       } catch (e) {
         await t.stop();
         throw e;
@@ -117,7 +119,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     }
     let invariants: ShopInvariants | null = null;
     if (o.command) {
-      if (invariantsUrl && diedAtMs === null) invariants = await readHookInvariants(invariantsUrl, outcome.result.warnings);
+      if (invariantsUrl && diedAtMs === null) invariants = await readHookInvariants(invariantsUrl, hookHeaders, outcome.result.warnings);
     } else if (launched && url && !outcome.result.server?.diedAt) invariants = await readInvariants(url, launched.adminToken);
     return { ...outcome, invariants, url };
   } finally {
@@ -144,10 +146,10 @@ function withResourcesSoFar(onSecond: (s: LiveState) => void, sampler: ResourceS
 }
 
 /** --reset: a 2xx answer is required, anything else stops the configuration (exit 3). */
-async function callHook(method: 'POST' | 'GET', url: string, what: string): Promise<void> {
+async function callHook(method: 'POST' | 'GET', url: string, what: string, headers: Record<string, string>): Promise<void> {
   let status: string;
   try {
-    const res = await fetch(url, { method, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, { method, headers, signal: AbortSignal.timeout(30_000) });
     await res.arrayBuffer();
     if (res.status >= 200 && res.status < 300) return;
     status = `HTTP ${res.status}`;
@@ -158,9 +160,9 @@ async function callHook(method: 'POST' | 'GET', url: string, what: string): Prom
 }
 
 /** --invariants: read after the run; the shop's shape (sold, oversold, …) or a warning, never a guess. */
-async function readHookInvariants(url: string, warnings: string[]): Promise<ShopInvariants | null> {
+async function readHookInvariants(url: string, headers: Record<string, string>, warnings: string[]): Promise<ShopInvariants | null> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
     const body: unknown = await res.json().catch(() => null);
     const parsed = shopInvariantsSchema.safeParse(body);
     if (res.status >= 200 && res.status < 300 && parsed.success) return parsed.data;

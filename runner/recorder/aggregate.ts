@@ -34,6 +34,8 @@ export class RunAggregate {
   readonly seconds = new SecondHistograms();
   private readonly pending = new Map<number, PendingSecond>();
   private readonly cpuBySecond = new Map<number, number>();
+  /** µs the arrival-rate schedulers of every thread spent spinning, per second */
+  private readonly waitBySecond = new Map<number, number>();
   private readonly offeredAt: (t: number) => number | null;
   /** vus gauge: summed over threads per second */
   private vusStats = { value: 0, min: Infinity, max: 0 };
@@ -71,6 +73,7 @@ export class RunAggregate {
       else this.errorMessages.set(OTHER_KEY, { name: '(other error messages)', method: '', kind: 'other', message: '(other error messages)', count: e.count, firstT: snap.t, lastT: snap.t });
     }
     this.seconds.add(snap);
+    if (snap.schedulerWaitUs) this.waitBySecond.set(snap.t, (this.waitBySecond.get(snap.t) ?? 0) + snap.schedulerWaitUs);
     this.sendLag.add(snap.sendLag);
     this.loopLag.add(snap.loopLag);
     const lagP99 = snap.loopLag.totalCount ? snap.loopLag.getValueAtPercentile(99) / 1000 : 0;
@@ -89,6 +92,11 @@ export class RunAggregate {
     this.cpuBySecond.set(t, percent);
     const point = this.timeline.find((p) => p.t === t);
     if (point) point.generatorCpuPercent = percent;
+  }
+
+  /** The part of second t's generator CPU (percent of one core) that was a scheduler spinning for its next arrival. */
+  schedulerWaitPercent(t: number): number {
+    return (this.waitBySecond.get(t) ?? 0) / 1e4;
   }
 
   /** Closes every second still waiting for a thread's report (end of run). */
@@ -281,6 +289,7 @@ function mergeInto(a: IntervalSnapshot<Histogram>, b: IntervalSnapshot<Histogram
   a.checksFailed += b.checksFailed;
   a.vus += b.vus;
   a.vusMax += b.vusMax;
+  a.schedulerWaitUs = (a.schedulerWaitUs ?? 0) + (b.schedulerWaitUs ?? 0);
 }
 
 function mergePoint(a: TimelinePoint, b: TimelinePoint): void {

@@ -40,6 +40,8 @@ export interface IntervalSnapshot<H = Histogram> {
   checksFailed: number;
   vus: number;
   vusMax: number;
+  /** µs the arrival-rate scheduler spent spinning for its next arrival (CPU that is waiting, not work); absent from older senders */
+  schedulerWaitUs?: number;
   /** failed requests of this second by (name, method, kind, message); at most MAX_ERROR_MESSAGES entries */
   errors?: ErrorMessageCount[];
 }
@@ -141,6 +143,8 @@ export class IntervalRecorder {
   /** gauges, maintained by the engine */
   vus = 0;
   vusMax = 0;
+  /** added to by the arrival-rate scheduler (executors.ts SpinMeter); reset every interval */
+  schedulerWaitUs = 0;
 
   constructor(thread: number) {
     this.thread = thread;
@@ -360,6 +364,7 @@ export class IntervalRecorder {
       ...this.counts,
       vus: this.vus,
       vusMax: this.vusMax,
+      schedulerWaitUs: this.schedulerWaitUs,
       errors: [...this.errors.values()].flatMap((m) => [...m.values()].map((e) => ({ name: e.name, method: e.method, kind: e.kind, message: e.message !== '' ? e.message : statusMessage(e.status), count: e.count }))),
     };
     this.errors = new Map();
@@ -368,6 +373,7 @@ export class IntervalRecorder {
     this.sendLag = newHistogram();
     this.loopLag = newHistogram();
     this.counts = freshCounts();
+    this.schedulerWaitUs = 0;
     this.gen++;
     return snap;
   }

@@ -13,7 +13,7 @@ export const BUILTIN_METRICS = {
   http_req_duration: { type: 'trend', contains: 'time', description: 'from the actual send to the end of the response (k6: sending + waiting + receiving)' },
   http_req_latency: { type: 'trend', contains: 'time', description: 'from the intended start to the end of the response (coordinated omission corrected; equals duration + connect time in a closed model)' },
   http_req_waiting: { type: 'trend', contains: 'time', description: 'from the request written to the first response byte (TTFB)' },
-  http_req_connecting: { type: 'trend', contains: 'time', description: 'establishing the TCP/TLS connection (0 on a reused connection)' },
+  http_req_connecting: { type: 'trend', contains: 'time', description: 'establishing the TCP connection, after the DNS lookup (0 on a reused connection; k6 scripts also record http_req_tls_handshaking and http_req_blocked)' },
   http_req_failed: { type: 'rate', contains: 'default', description: 'requests that failed: a network error or a status outside 200–399' },
   iterations: { type: 'counter', contains: 'default', description: 'journey iterations completed' },
   iteration_duration: { type: 'trend', contains: 'time', description: 'from the start to the end of one journey iteration' },

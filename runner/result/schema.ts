@@ -105,13 +105,17 @@ export type TimelinePoint = z.infer<typeof timelinePointSchema>;
 export const generatorHealthSchema = z.object({
   /** event-loop lag of the generator, ms */
   eventLoopLag: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
-  /** generator CPU, percent of one core (all threads of the process), mean and max over seconds */
-  cpu: z.object({ mean: z.number(), max: z.number() }),
-  /** send lag: actual send − intended start of arrival-rate iterations, ms; null in closed models */
-  sendLag: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).nullable(),
+  /**
+   * generator CPU, percent of one core (all threads of the process), mean and max over seconds;
+   * `waiting`: the part of the mean an arrival-rate scheduler spent spinning for its next arrival
+   * (CPU that is not work; absent when none, and in older results)
+   */
+  cpu: z.object({ mean: z.number(), max: z.number(), waiting: z.number().optional() }),
+  /** send lag: actual start − intended start of arrival-rate iterations, ms; null in closed models (p90 absent in older results) */
+  sendLag: z.object({ p50: z.number(), p90: z.number().optional(), p99: z.number(), max: z.number() }).nullable(),
   /** started iterations ÷ scheduled iterations over arrival-rate scenarios; null in closed models */
   achievedRatio: z.number().nullable(),
-  /** true when the generator fell behind: lag p99 > 10 ms, CPU > 90 %, or achieved < 99 % */
+  /** true when the generator fell behind: lag p99 > 10 ms, CPU (besides waiting) > 90 %, or achieved < 99 % */
   saturated: z.boolean(),
   reasons: z.array(z.string()),
   threads: z.number().int().positive(),

@@ -104,9 +104,15 @@ function generatorHealth(aggregate: RunAggregate, input: BuildInput): GeneratorH
   const ms = (us: number) => Math.round(us) / 1000;
   const eventLoopLag = lag.totalCount ? { p50: ms(lag.getValueAtPercentile(50)), p99: ms(lag.getValueAtPercentile(99)), max: ms(lag.maxValue) } : { p50: 0, p99: 0, max: 0 };
   const cpuSeries = aggregate.timeline.map((p) => p.generatorCpuPercent);
-  const cpu = { mean: round1(cpuSeries.reduce((a, b) => a + b, 0) / Math.max(1, cpuSeries.length)), max: round1(Math.max(0, ...cpuSeries)) };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  // an arrival-rate scheduler spins for its next arrival (on time to microseconds): that CPU is
+  // waiting, not work, and counts apart
+  const waiting = round1(mean(aggregate.timeline.map((p) => Math.min(p.generatorCpuPercent, aggregate.schedulerWaitPercent(p.t)))));
+  const cpu = { mean: round1(mean(cpuSeries)), max: round1(Math.max(0, ...cpuSeries)), ...(waiting > 0 ? { waiting } : {}) };
   const sl = aggregate.sendLag;
-  const sendLag = sl.totalCount ? { p50: ms(sl.getValueAtPercentile(50)), p99: ms(sl.getValueAtPercentile(99)), max: ms(sl.maxValue) } : null;
+  const sendLag = sl.totalCount
+    ? { p50: ms(sl.getValueAtPercentile(50)), p90: ms(sl.getValueAtPercentile(90)), p99: ms(sl.getValueAtPercentile(99)), max: ms(sl.maxValue) }
+    : null;
   const offered = aggregate.timeline.reduce((a, p) => a + (p.offered ?? 0), 0);
   const dropped = aggregate.timeline.reduce((a, p) => a + p.dropped, 0);
   const anyOpen = aggregate.timeline.some((p) => p.offered !== null);
@@ -118,8 +124,8 @@ function generatorHealth(aggregate: RunAggregate, input: BuildInput): GeneratorH
   // send lag (actual − intended start) shows that directly
   if (sendLag && sendLag.p99 > SATURATION.loopLagP99Ms) reasons.push(`iterations started late: send lag p99 ${sendLag.p99} ms > ${SATURATION.loopLagP99Ms} ms`);
   // CPU is of the whole process; with N threads the budget is N cores
-  const perThread = cpu.mean / input.threads;
-  if (perThread > SATURATION.cpuPercent) reasons.push(`generator CPU ${cpu.mean} % of ${input.threads} core(s) > ${SATURATION.cpuPercent} %`);
+  const busy = round1(cpu.mean - waiting);
+  if (busy / input.threads > SATURATION.cpuPercent) reasons.push(`generator CPU ${busy} % of ${input.threads} core(s) > ${SATURATION.cpuPercent} %${waiting > 0 ? ` (besides ${waiting} % spent waiting for the next arrival)` : ''}`);
   if (achievedRatio !== null && achievedRatio < SATURATION.achievedRatio) {
     reasons.push(`achieved ${(achievedRatio * 100).toFixed(1)} % of the scheduled iterations (${dropped} dropped: no free VU — raise maxVUs, or the target is too slow for this many VUs)`);
   }

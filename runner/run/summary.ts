@@ -49,7 +49,7 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
     const label = LABELS[name];
     if (label && m.type === 'trend') {
       lines.push(`    ${label}`);
-      lines.push(`    ${''.padEnd(width, ' ')}  ${formatValues(m)}`);
+      lines.push(`    ${''.padEnd(width, ' ')}  ${formatValues(m)}${name === 'http_req_latency' ? sendLagNote(r) : ''}`);
     } else lines.push(`    ${(name + ' ').padEnd(width, '.')}: ${formatValues(m)}`);
   }
   lines.push('');
@@ -57,7 +57,7 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
   const g = r.generator;
   const health = [
     `event-loop lag p99 ${g.eventLoopLag.p99} ms`,
-    `CPU ${g.cpu.mean} % mean / ${g.cpu.max} % max`,
+    `CPU ${g.cpu.mean} % mean${g.cpu.waiting ? ` (${g.cpu.waiting} % of it waiting for the next arrival)` : ''} / ${g.cpu.max} % max`,
     g.sendLag ? `send lag p99 ${g.sendLag.p99} ms` : null,
     g.achievedRatio !== null ? `achieved ${(g.achievedRatio * 100).toFixed(2)} % of schedule` : null,
   ].filter(Boolean);
@@ -74,6 +74,16 @@ export function formatSummary(r: RunResult, paths: { result?: string; report?: s
   if (interrupted) lines.push(failed ? `  ⚠ interrupted — ${failed} threshold(s) failed so far` : r.thresholds.length ? '  ⚠ interrupted — thresholds met so far, not a pass' : '  ⚠ interrupted');
   else lines.push(failed ? `  ✗ ${failed} threshold(s) failed` : r.thresholds.length ? '  ✓ all thresholds passed' : '');
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The generator's own part of http_req_latency, beside it: how late the arrival-rate scheduler
+ * started the iterations (nothing in a closed model, whose latency has no intended start).
+ */
+function sendLagNote(r: RunResult): string {
+  const lag = r.generator.sendLag;
+  if (lag === null) return '';
+  return `  (generator send lag p50=${fmtMs(lag.p50)}${lag.p90 !== undefined ? ` p90=${fmtMs(lag.p90)}` : ''} p99=${fmtMs(lag.p99)})`;
 }
 
 /** Most frequent error messages shown in the summary. */

@@ -32,9 +32,16 @@ export interface RequestParams {
 }
 
 export interface ResponseTimings {
-  /** ms, as k6: blocked (waiting for a connection), connecting, sending, waiting (to first byte), receiving, duration (sending+waiting+receiving) */
+  /**
+   * ms, as k6 (its httpext tracer): blocked is from asking for a connection to having it — on a
+   * new connection that includes the DNS lookup, `connecting` and `tlsHandshaking`; about 0 on a
+   * reused one; connecting is the TCP connect (0 when reused), tlsHandshaking the TLS handshake
+   * (0 for http and when reused); sending, waiting (to first byte), receiving; duration =
+   * sending + waiting + receiving
+   */
   blocked: number;
   connecting: number;
+  tlsHandshaking: number;
   sending: number;
   waiting: number;
   receiving: number;

@@ -249,7 +249,8 @@ describe('error messages: file, field path, expectation, the value as JSON', () 
 
   it('k6 options Stampede does not implement are rejected by name; unknown keys too', () => {
     expect(errorOf({ rps: 100 }).message).toBe(`${FILE}: rps: a k6 option Stampede does not implement: use an arrival-rate executor instead of a global request cap`);
-    expect(errorOf({ insecureSkipTLSVerify: true }).message).toBe(`${FILE}: insecureSkipTLSVerify: a k6 option Stampede does not implement`);
+    expect(errorOf({ tlsVersion: '1.2' }).message).toBe(`${FILE}: tlsVersion: a k6 option Stampede does not implement`);
+    expect(errorOf({ insecureSkipTLSVerify: 'yes' }).message).toBe(`${FILE}: insecureSkipTLSVerify: expected true or false, got "yes"`);
     expect(errorOf({ rate: 5 }).message).toBe(`${FILE}: rate: unknown option, not a k6 option (it belongs inside a scenario: constant-arrival-rate)`);
     expect(errorOf({ duraton: '5s' }).message).toBe(`${FILE}: duraton: unknown option, not a k6 option`);
   });

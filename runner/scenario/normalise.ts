@@ -104,6 +104,7 @@ export function normaliseOptionsWithWarnings(raw: unknown, file: string, declare
       teardownTimeoutMs: o.teardownTimeout,
       noConnectionReuse: o.noConnectionReuse,
       discardResponseBodies: o.discardResponseBodies,
+      insecureSkipTLSVerify: o.insecureSkipTLSVerify,
       maxRedirects: o.maxRedirects,
       userAgent: o.userAgent,
       httpTimeoutMs: DEFAULT_HTTP_TIMEOUT_MS,

@@ -165,6 +165,7 @@ export const TOP_LEVEL_SCHEMA = z.object({
   teardownTimeout: duration({ fallback: 60_000 }),
   noConnectionReuse: z.boolean({ error: expecting('true or false') }).default(false),
   discardResponseBodies: z.boolean({ error: expecting('true or false') }).default(false),
+  insecureSkipTLSVerify: z.boolean({ error: expecting('true or false') }).default(false),
   // k6's default is 10; Stampede's is 0 so that a redirect is measured as what it is (see README)
   maxRedirects: intAtLeast(0).default(0),
   userAgent: z.string({ error: expecting('a string') }).default(DEFAULT_USER_AGENT),
@@ -198,7 +199,6 @@ export const UNSUPPORTED_K6_OPTIONS: Record<string, string> = {
   batch: 'Stampede has no http.batch()',
   batchPerHost: 'Stampede has no http.batch()',
   httpDebug: '',
-  insecureSkipTLSVerify: '',
   tlsAuth: '',
   tlsCipherSuites: '',
   tlsVersion: '',

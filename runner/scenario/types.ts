@@ -107,6 +107,8 @@ export interface NormalisedOptions {
   teardownTimeoutMs: number;
   noConnectionReuse: boolean;
   discardResponseBodies: boolean;
+  /** https: accept any certificate (k6 `insecureSkipTLSVerify`, default false) */
+  insecureSkipTLSVerify: boolean;
   /** k6 `maxRedirects`; Stampede's default is 0 (redirects off) — see README */
   maxRedirects: number;
   userAgent: string;

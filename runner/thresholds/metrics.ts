@@ -11,6 +11,7 @@ export const BUILTIN_METRICS: Readonly<Record<string, MetricType>> = {
   http_req_waiting: 'trend',
   http_req_connecting: 'trend',
   http_req_blocked: 'trend',
+  http_req_tls_handshaking: 'trend',
   http_req_sending: 'trend',
   http_req_receiving: 'trend',
   http_req_failed: 'rate',

@@ -1,9 +1,15 @@
-// Measures the ratios issue 4 asks for, one run each, against 127.0.0.1:
-//   product reads: async vs sync; cache memory/redis vs none; checkout: inline vs bullmq at
-//   payment latency 50 ms. Run: DATABASE_URL=… REDIS_URL=… npx tsx target-app/bench/ratios.ts
-// Reads use autocannon (closed loop, 50 connections); checkouts use 100 concurrent lanes of
+// Measures the architecture ratios, one run each, against 127.0.0.1, for either shop:
+//   product reads: async vs sync; a cache vs none (per variant); checkout: inline vs queued
+//   (bullmq for the Node shop, Celery for the Python one) per variant, and async vs sync
+//   checkouts per process, at payment latency 50 ms — the guide's claims as numbers.
+// Run: DATABASE_URL=… REDIS_URL=… npx tsx target-app/bench/ratios.ts
+//   BENCH_SHOP=node|python (default node), BENCH_ONLY=reads|checkouts, BENCH_SECONDS (8),
+//   BENCH_LANES (100). Prints one line per measurement, the ratios, and the load average.
+// Reads use autocannon (closed loop, 50 connections); checkouts use concurrent lanes of
 // pre-logged-in distinct users (each buys once) against a stock large enough never to sell out.
+// One worker process per shop: the ratios are per process.
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import type { TargetConfigInput } from '../launcher/config.ts';
 import { startTarget } from '../launcher/start.ts';
 import { createTestDatabase, httpClient, loginUsers } from '../testing/fixtures.ts';
@@ -84,18 +90,32 @@ async function checkouts(config: TargetConfigInput, users = 4000, lanes = 100): 
 
 const only = process.env.BENCH_ONLY ?? 'all';
 const lanes = Number(process.env.BENCH_LANES ?? '100');
+const shop = process.env.BENCH_SHOP === 'python' ? 'python' : 'node';
+const queued = shop === 'python' ? 'celery' : 'bullmq';
 const lines: string[] = [];
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAtStart = load();
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 if (only === 'all' || only === 'reads') {
-  const asyncReads = await reads({ variant: 'async' });
-  const syncReads = await reads({ variant: 'sync' });
-  const memReads = await reads({ variant: 'async', cache: 'memory', cacheTtlMs: 60_000 });
-  const redisReads = await reads({ variant: 'async', cache: 'redis', cacheTtlMs: 60_000 });
-  lines.push(`product reads async/sync: ${(asyncReads / syncReads).toFixed(2)}×`);
-  lines.push(`product reads cache memory/none: ${(memReads / asyncReads).toFixed(2)}×, redis/none: ${(redisReads / asyncReads).toFixed(2)}×`);
+  const asyncReads = await reads({ shop, variant: 'async' });
+  const syncReads = await reads({ shop, variant: 'sync' });
+  const asyncRedis = await reads({ shop, variant: 'async', cache: 'redis', cacheTtlMs: 60_000 });
+  const syncRedis = await reads({ shop, variant: 'sync', cache: 'redis', cacheTtlMs: 60_000 });
+  lines.push(`${shop}: product reads async/sync: ${ratio(asyncReads, syncReads)}`);
+  lines.push(`${shop}: product reads cache redis/none: async ${ratio(asyncRedis, asyncReads)}, sync ${ratio(syncRedis, syncReads)}`);
+  if (shop === 'node') {
+    const memReads = await reads({ shop, variant: 'async', cache: 'memory', cacheTtlMs: 60_000 });
+    lines.push(`${shop}: product reads cache memory/none (async): ${ratio(memReads, asyncReads)}`);
+  }
 }
 if (only === 'all' || only === 'checkouts') {
-  const inline = await checkouts({ queue: 'inline', paymentLatencyMs: 50 }, 4000, lanes);
-  const queued = await checkouts({ queue: 'bullmq', paymentLatencyMs: 50 }, 4000, lanes);
-  lines.push(`checkout bullmq/inline (accepted per second, payment 50 ms, ${lanes} concurrent buyers): ${(queued / inline).toFixed(2)}×`);
+  const users = 4000;
+  const asyncInline = await checkouts({ shop, variant: 'async', queue: 'inline', paymentLatencyMs: 50 }, users, lanes);
+  const asyncQueued = await checkouts({ shop, variant: 'async', queue: queued, paymentLatencyMs: 50 }, users, lanes);
+  const syncInline = await checkouts({ shop, variant: 'sync', queue: 'inline', paymentLatencyMs: 50 }, users, lanes);
+  const syncQueued = await checkouts({ shop, variant: 'sync', queue: queued, paymentLatencyMs: 50 }, users, lanes);
+  lines.push(`${shop}: checkouts per process async/sync (inline, payment 50 ms, ${lanes} concurrent buyers): ${ratio(asyncInline, syncInline)}`);
+  lines.push(`${shop}: checkout ${queued}/inline (accepted per second): async ${ratio(asyncQueued, asyncInline)}, sync ${ratio(syncQueued, syncInline)}`);
 }
+lines.push(`load average at start ${loadAtStart}, at end ${load()} (${new Date().toISOString()})`);
 process.stdout.write(lines.join('\n') + '\n');

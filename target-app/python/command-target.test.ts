@@ -34,6 +34,8 @@ describe.skipIf(skip)('the Python shop started by --target-cmd', () => {
         [
           'run', 'scenarios/flash-sale.ts', '--out', out,
           '--target-cmd', shop, '--ready', '/readyz', '--stop-grace', '20s',
+          // the runner's own hooks too, with the token as a header: its summary reads the invariants
+          '--reset', '/admin/reset', '--invariants', '/admin/invariants', '--hook-header', `x-admin-token: ${token}`,
           '--target-env', `DATABASE_URL=${db.url}`,
           '--target-env', `STAMPEDE_TARGET_ADMIN_TOKEN=${token}`,
           ...(process.env.REDIS_URL ? ['--target-env', `REDIS_URL=${process.env.REDIS_URL}`] : []),
@@ -50,6 +52,7 @@ describe.skipIf(skip)('the Python shop started by --target-cmd', () => {
       // teardown() read the shop's invariants with the token: each check ran once and held
       for (const name of ['no oversell', 'no accepted order missing', 'queue drained', 'stock consistent']) expect(check(name), name).toEqual({ passes: 1, fails: 0 });
       expect(result.thresholds.every((t) => t.ok)).toBe(true);
+      expect(r.stdout).toMatch(/shop invariants: sold \d+\/40, oversold 0, accepted-but-missing 0, queue drained/);
       // buyers checked out against the Python shop (Celery: answered 202)
       expect(check('accepted order exists').passes).toBeGreaterThan(0);
       // the runner scraped the shop's /metrics and sampled its processes

@@ -8,24 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needs, requirements } from '../../runner/testing/requirements.ts';
 import { startTarget, type RunningTarget } from '../launcher/start.ts';
 import { descendants, eventually, processGone } from '../launcher/services/test-helpers.ts';
+import { assertProcessFaultHeld } from './fault-assertions.ts';
 import { restartablePostgres, restartableRedis, type RestartableServer } from './fault-services.ts';
-import { client, describeOutcome, metric, runScenario, type Client, type ScenarioOutcome } from './faults.ts';
+import { client, metric, runScenario, type Client } from './faults.ts';
 
 const skip = await needs(requirements.redisServer);
-
-function assertHeld(name: string, o: ScenarioOutcome): void {
-  console.log(describeOutcome(name, o));
-  const inv = o.invariants;
-  expect(o.traffic.acceptedIds.length, 'checkouts accepted during the scenario').toBeGreaterThan(0);
-  expect(o.acceptedAfterRecovery, 'checkouts accepted after recovery').toBeGreaterThan(0);
-  expect(o.traffic.checkouts['500'] ?? 0, 'internal errors').toBe(0);
-  expect(inv.oversold).toBe(0);
-  expect(inv.stockConsistent).toBe(true);
-  expect(inv.checkedOrderIds).toBe(o.traffic.acceptedIds.length);
-  expect(inv.missingOrderIds).toEqual([]);
-  expect(inv.acceptedButMissing).toBe(0);
-  expect(inv.drained).toBe(true);
-}
 
 describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
   let pg: RestartableServer;
@@ -62,7 +49,7 @@ describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
         for (const pid of killed) process.kill(pid, 'SIGKILL');
       },
     });
-    assertHeld('workers', o);
+    assertProcessFaultHeld('workers', o);
     expect(killed).toHaveLength(2);
     expect(target.url).toBe(url);
     const h = await http.send('GET', '/healthz');
@@ -83,7 +70,7 @@ describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
         expect(await eventually(() => workers.every(processGone), 15_000)).toBe(true);
       },
     });
-    assertHeld('primary', o);
+    assertProcessFaultHeld('primary', o);
     expect(target.supervised().primary.restarts).toBe(1);
     expect(target.supervised().primary.pid).not.toBe(old);
     // The accepted count went on from where the dead primary left it (a fresh count would hold
@@ -100,7 +87,7 @@ describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
         process.kill(old, 'SIGKILL');
       },
     });
-    assertHeld('payment', o);
+    assertProcessFaultHeld('payment', o);
     expect(target.supervised().payment.restarts).toBe(1);
     expect(o.notReady.length).toBeGreaterThan(0);
     expect(o.notReady.some((s) => s.status === 503 && s.checks !== null && s.checks.payment !== 'ok')).toBe(true);
@@ -114,7 +101,7 @@ describe.skipIf(skip)('fault injection: the shop\'s processes', () => {
         process.kill(old, 'SIGKILL');
       },
     });
-    assertHeld('queue-worker', o);
+    assertProcessFaultHeld('queue-worker', o);
     expect(target.supervised().queueWorker.restarts).toBe(1);
     expect(o.invariants.ordersByStatus.paid).toBeGreaterThan(0);
   }, 100_000);

@@ -13,8 +13,9 @@ import { parseTargetConfig, type TargetConfigInput } from '../launcher/config.ts
 import { pythonShopMissing } from '../launcher/python-shop.ts';
 import { startTarget, type RunningTarget } from '../launcher/start.ts';
 import { descendants, eventually, processGone } from '../launcher/services/test-helpers.ts';
+import { assertProcessFaultHeld } from './fault-assertions.ts';
 import { restartablePostgres, restartableRedis, type RestartableServer } from './fault-services.ts';
-import { client, describeOutcome, runScenario, type Client, type ScenarioOutcome } from './faults.ts';
+import { client, runScenario, type Client } from './faults.ts';
 
 const shop = (variant: 'sync' | 'async'): TargetConfigInput => ({ shop: 'python', variant, workers: 2, queue: 'celery', sessions: 'redis', recoverAfterMs: 1000, paymentLatencyMs: 150, products: 50 });
 
@@ -24,20 +25,6 @@ const skip =
     { name: 'python shop (sync, celery)', missing: () => pythonShopMissing(parseTargetConfig(shop('sync'))) },
     { name: 'python shop (async, celery)', missing: () => pythonShopMissing(parseTargetConfig(shop('async'))) },
   ));
-
-function assertHeld(name: string, o: ScenarioOutcome): void {
-  console.log(describeOutcome(name, o));
-  const inv = o.invariants;
-  expect(o.traffic.acceptedIds.length, 'checkouts accepted during the scenario').toBeGreaterThan(0);
-  expect(o.acceptedAfterRecovery, 'checkouts accepted after recovery').toBeGreaterThan(0);
-  expect(o.traffic.checkouts['500'] ?? 0, 'internal errors').toBe(0);
-  expect(inv.oversold).toBe(0);
-  expect(inv.stockConsistent).toBe(true);
-  expect(inv.checkedOrderIds).toBe(o.traffic.acceptedIds.length);
-  expect(inv.missingOrderIds).toEqual([]);
-  expect(inv.acceptedButMissing).toBe(0);
-  expect(inv.drained).toBe(true);
-}
 
 /** The prometheus_client multiprocess folder a running shop process was given. */
 function multiprocDir(pid: number): string {
@@ -116,7 +103,7 @@ describe.skipIf(skip)('fault injection: the Python shop\'s processes', () => {
         workers = await killServer(old);
       },
     });
-    assertHeld('gunicorn-master', o);
+    assertProcessFaultHeld('gunicorn-master', o);
     expect(workers.length).toBe(2);
     expect(t.url).toBe(url);
     expect(t.supervised().primary.restarts).toBe(1);
@@ -148,7 +135,7 @@ describe.skipIf(skip)('fault injection: the Python shop\'s processes', () => {
         expect(await eventually(() => processGone(old))).toBe(true);
       },
     });
-    assertHeld('celery-worker', o);
+    assertProcessFaultHeld('celery-worker', o);
     // The backlog (built up while no worker ran) goes, and what the live worker holds it
     // finishes: a worker stalled on a full prefetch — or the recovery sweep re-queueing what it
     // cannot get to — would keep jobs waiting. At most the dead worker's copies stay
@@ -174,7 +161,7 @@ describe.skipIf(skip)('fault injection: the Python shop\'s processes', () => {
         process.kill(old, 'SIGKILL');
       },
     });
-    assertHeld('payment', o);
+    assertProcessFaultHeld('payment', o);
     expect(t.supervised().payment.restarts).toBe(1);
     expect(o.notReady.some((s) => s.status === 503 && s.checks !== null && s.checks.payment !== 'ok')).toBe(true);
     expect(o.invariants.ordersByStatus.paid).toBeGreaterThan(0);
@@ -190,7 +177,7 @@ describe.skipIf(skip)('fault injection: the Python shop\'s processes', () => {
         workers = await killServer(old);
       },
     });
-    assertHeld('uvicorn', o);
+    assertProcessFaultHeld('uvicorn', o);
     expect(workers.length).toBeGreaterThanOrEqual(2);
     expect(t.url).toBe(url);
     expect(t.supervised().primary.restarts).toBe(1);

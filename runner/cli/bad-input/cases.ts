@@ -62,7 +62,8 @@ export type FlagKind =
   | 'command'
   | 'ready-url'
   | 'run-ref'
-  | 'fail-on';
+  | 'fail-on'
+  | 'header';
 
 const BAD_VALUES: Record<FlagKind, string[]> = {
   bool: ['=yes'],
@@ -91,6 +92,7 @@ const BAD_VALUES: Record<FlagKind, string[]> = {
   'ready-url': ['', 'ftp://x/', 'javascript:alert(1)'],
   'run-ref': ['', 'no-such-run'],
   'fail-on': ['', 'nope+10%', 'p(99)', 'p(99)+x%'],
+  header: ['', 'no colon', ': value', 'bad name: v', 'x-token: a\r\nx-evil: 1'],
 };
 
 const TINY = '{tiny}';
@@ -123,6 +125,8 @@ function commandTargetFlags(base: string[]): CommandTable['flags'] {
     reset: { kind: 'ready-url', base },
     invariants: { kind: 'ready-url', base },
     'stop-grace': { kind: 'duration', base },
+    // sent with the hooks: read with one of them given
+    'hook-header': { kind: 'header', base: [...base, '--reset', '/reset'] },
   };
 }
 const CAPACITY_VUS_SWEEP = ['capacity', TINY, '--sweep', 'vus=1,2', '--target', DEAD, '--out', '{out}', '--quiet', '--warmup', '0s', '--window', '1s'];
@@ -447,6 +451,7 @@ export function scenarioCases(): BadInputCase[] {
     ['maxRedirects: -1', { maxRedirects: -1 }, 'maxRedirects'],
     ['userAgent: 5', { userAgent: 5 }, 'userAgent'],
     ['noConnectionReuse: "yes"', { noConnectionReuse: 'yes' }, 'noConnectionReuse'],
+    ['insecureSkipTLSVerify: "yes"', { insecureSkipTLSVerify: 'yes' }, 'insecureSkipTLSVerify'],
     ['summaryTrendStats: ["p(200)"]', { summaryTrendStats: ['p(200)'] }, 'summaryTrendStats'],
     ['a k6 option Stampede does not implement', { rps: 10 }, 'rps'],
     ['an option that is not k6', { fooBar: 1 }, 'fooBar'],

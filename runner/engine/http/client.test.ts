@@ -77,7 +77,9 @@ function expectOrdered(r: HttpResult): void {
   const t = r.timings;
   expect(t.start).toBeGreaterThan(1.6e15); // epoch µs
   expect(t.start).toBeLessThanOrEqual(t.connectStart);
-  expect(t.connectStart).toBeLessThanOrEqual(t.connected);
+  expect(t.connectStart).toBeLessThanOrEqual(t.tcpStart);
+  expect(t.tcpStart).toBeLessThanOrEqual(t.tcpConnected);
+  expect(t.tcpConnected).toBeLessThanOrEqual(t.connected);
   expect(t.connected).toBeLessThanOrEqual(t.sent);
   expect(t.sent).toBeLessThanOrEqual(t.firstByte);
   expect(t.firstByte).toBeLessThanOrEqual(t.end);
@@ -118,6 +120,32 @@ describe('HttpAgent over plain http', () => {
     expect(first.timings.connected).toBeGreaterThan(first.timings.connectStart);
     const later = results[50] as HttpResult;
     expect(later.timings.connected).toBe(later.timings.start);
+  });
+
+  it("times k6's connection phases: the DNS lookup of a name, the TCP connect, nothing on a reused connection", async () => {
+    const srv = await httpServer((_req, res) => res.end('ok'));
+    const a = agent();
+    // a host name: net.Socket's 'lookup' ends the lookup, TCP connect starts after it
+    const named = new URL(`http://localhost:${srv.port}/`);
+    const first = await get(a, named);
+    expect(first.status).toBe(200);
+    expect(first.reused).toBe(false);
+    expectOrdered(first);
+    const f = first.timings;
+    expect(f.tcpStart).toBeGreaterThan(f.connectStart); // the lookup is asynchronous: some time passes
+    expect(f.tcpConnected).toBeGreaterThan(f.tcpStart); // connecting > 0
+    expect(f.connected).toBe(f.tcpConnected); // plain http: no TLS handshake
+    // reused: every connection phase is empty, at the request's start
+    const second = await get(a, named);
+    expect(second.reused).toBe(true);
+    const s = second.timings;
+    expect([s.connectStart, s.tcpStart, s.tcpConnected, s.connected]).toEqual([s.start, s.start, s.start, s.start]);
+    // an IP address is not looked up: TCP connect starts as the connection is asked for
+    const byIp = await get(agent(), srv.url());
+    expect(byIp.reused).toBe(false);
+    expect(byIp.timings.tcpStart).toBe(byIp.timings.connectStart);
+    expect(byIp.timings.tcpConnected).toBeGreaterThan(byIp.timings.tcpStart);
+    expect(srv.connections()).toBe(2);
   });
 
   it('opens another connection for concurrent requests instead of queueing', async () => {

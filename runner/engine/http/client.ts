@@ -70,6 +70,8 @@ class Exchange implements HttpResult, HttpTimings {
   readonly resolve: (r: HttpResult) => void;
   start: number;
   connectStart = 0;
+  tcpStart = 0;
+  tcpConnected = 0;
   connected = 0;
   sent = 0;
   firstByte = 0;
@@ -140,12 +142,15 @@ class Conn implements BodySink {
     this.idle = idle;
     this.ex = ex;
     ex.connectStart = nowUs();
+    ex.tcpStart = ex.connectStart;
     this.socket = net.connect({
       host: t.hostname,
       port: t.port,
       noDelay: true,
       onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array): boolean => this.onRead(n, buf as Buffer) },
     });
+    // emitted for a host name once resolved (not for an IP address): TCP connect starts then
+    this.socket.on('lookup', () => this.onLookup());
     this.socket.on('connect', () => this.onConnect());
     this.socket.on('end', () => this.onGone(null));
     this.socket.on('error', (err: Error) => this.onGone(err));
@@ -211,6 +216,10 @@ class Conn implements BodySink {
     settle(ex, errorResult(ex, kind, message));
   }
 
+  private onLookup(): void {
+    if (this.ex !== null) this.ex.tcpStart = nowUs();
+  }
+
   private onConnect(): void {
     this.connecting = false;
     if (this.connectTimer !== null) {
@@ -223,6 +232,7 @@ class Conn implements BodySink {
       return;
     }
     ex.connected = nowUs();
+    ex.tcpConnected = ex.connected;
     this.send(ex, ex.connected);
   }
 
@@ -287,7 +297,7 @@ class Conn implements BodySink {
       this.destroy();
       ex.retried = true;
       ex.reused = false;
-      ex.firstByte = 0;
+      ex.tcpConnected = ex.connected = ex.sent = ex.firstByte = 0;
       this.agent.connectFresh(ex);
       return;
     }
@@ -345,6 +355,8 @@ function errorResult(ex: Exchange | null, kind: HttpErrorKind, message: string, 
   const s = ex !== null ? ex.start : start;
   // Phases not reached take the end time, so each phase's duration is the time spent in it.
   const connectStart = ex !== null && ex.connectStart !== 0 ? ex.connectStart : end;
+  const tcpStart = ex !== null && ex.tcpStart !== 0 ? ex.tcpStart : end;
+  const tcpConnected = ex !== null && ex.tcpConnected !== 0 ? ex.tcpConnected : end;
   const connected = ex !== null && ex.connected !== 0 ? ex.connected : end;
   const sent = ex !== null && ex.sent !== 0 ? ex.sent : end;
   const firstByte = ex !== null && ex.firstByte !== 0 ? ex.firstByte : end;
@@ -353,7 +365,7 @@ function errorResult(ex: Exchange | null, kind: HttpErrorKind, message: string, 
     headers: {},
     body: null,
     error: { kind, message },
-    timings: { start: s, connectStart, connected, sent, firstByte, end },
+    timings: { start: s, connectStart, tcpStart, tcpConnected, connected, sent, firstByte, end },
     bytesSent: ex !== null ? ex.bytesSent : 0,
     bytesReceived: ex !== null ? ex.bytesReceived : 0,
     reused: ex !== null ? ex.reused : false,
@@ -477,6 +489,8 @@ export class HttpAgent {
     if (conn !== undefined) {
       ex.reused = true;
       ex.connectStart = start;
+      ex.tcpStart = start;
+      ex.tcpConnected = start;
       ex.connected = start;
       conn.send(ex, start);
     } else {

@@ -59,7 +59,7 @@ describe('HttpAgent over https (undici)', () => {
     expect(JSON.parse(first.body?.toString() ?? '')).toEqual({ method: 'GET', url: '/echo?q=1', body: '', ua: 'stampede-tls/1' });
     expect(first.reused).toBe(false);
     const t = first.timings;
-    expect(t.start <= t.connectStart && t.connectStart <= t.connected && t.connected <= t.sent && t.sent <= t.firstByte && t.firstByte <= t.end).toBe(true);
+    expect(t.start <= t.connectStart && t.connectStart <= t.tcpStart && t.tcpStart <= t.tcpConnected && t.tcpConnected <= t.connected && t.connected <= t.sent && t.sent <= t.firstByte && t.firstByte <= t.end).toBe(true);
     expect(t.connected - t.start).toBeGreaterThan(100); // a TLS handshake happened: > 0.1 ms
     for (let i = 0; i < 10; i++) {
       const r = await a.request({ method: 'POST', url: new URL(`${base}/echo`), body: `{"i":${i}}`, headers: { 'content-type': 'application/json' }, timeoutMs: 5000 });
@@ -71,6 +71,30 @@ describe('HttpAgent over https (undici)', () => {
     expect(c.body?.toString()).toBe('a'.repeat(1000) + 'b'.repeat(1000));
     expect(connections - before).toBe(1);
     a.close();
+  });
+
+  it("times k6's phases of a new TLS connection (lookup, TCP connect, handshake) and none on a reused one", async () => {
+    const a = new HttpAgent({ keepAlive: true, tlsCa: cert });
+    const named = new URL(`https://localhost:${new URL(base).port}/echo`);
+    const first = await a.request({ method: 'GET', url: named, timeoutMs: 5000 });
+    expect(first.status).toBe(200);
+    expect(first.reused).toBe(false);
+    const f = first.timings;
+    expect(f.start <= f.connectStart && f.connectStart <= f.tcpStart && f.connected <= f.sent && f.sent <= f.firstByte && f.firstByte <= f.end).toBe(true);
+    expect(f.tcpStart).toBeGreaterThan(f.connectStart); // 'localhost' was looked up
+    expect(f.tcpConnected).toBeGreaterThan(f.tcpStart); // connecting > 0
+    expect(f.connected).toBeGreaterThan(f.tcpConnected); // tls_handshaking > 0
+    const again = await a.request({ method: 'GET', url: named, timeoutMs: 5000 });
+    expect(again.reused).toBe(true);
+    const r = again.timings;
+    expect([r.connectStart, r.tcpStart, r.tcpConnected, r.connected]).toEqual([r.start, r.start, r.start, r.start]);
+    // an IP address: no lookup, TCP starts when the connection is asked for
+    const b = new HttpAgent({ keepAlive: true, tlsCa: cert });
+    const ip = (await b.request({ method: 'GET', url: new URL(`${base}/echo`), timeoutMs: 5000 })).timings;
+    expect(ip.tcpConnected).toBeGreaterThan(ip.tcpStart);
+    expect(ip.connected).toBeGreaterThan(ip.tcpConnected);
+    a.close();
+    b.close();
   });
 
   it('rejects an untrusted certificate as a tls error, unless verification is skipped', async () => {
@@ -103,6 +127,9 @@ describe('HttpAgent over https (undici)', () => {
     const a = new HttpAgent({ keepAlive: true, tlsCa: cert });
     const refused = await a.request({ method: 'GET', url: new URL('https://127.0.0.1:1/'), timeoutMs: 2000 });
     expect(refused.error?.kind).toBe('connect_refused');
+    const rt = refused.timings; // phases not reached end with the request
+    expect(rt.start <= rt.connectStart && rt.connectStart <= rt.tcpStart && rt.tcpStart <= rt.tcpConnected && rt.tcpConnected <= rt.connected && rt.connected <= rt.end).toBe(true);
+    expect(rt.connected).toBe(rt.end);
     const t0 = performance.now();
     const hung = await a.request({ method: 'GET', url: new URL(`${base}/hang`), timeoutMs: 300 });
     expect(hung.error?.kind).toBe('timeout');

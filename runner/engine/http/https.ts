@@ -3,11 +3,16 @@
 // keep-alive reuse and "a concurrent request opens another connection" hold for TLS too.
 // undici does the TLS and HTTP/1.1 work; this adapts its dispatch handler to HttpResult.
 //
-// Timings: `connected` is when undici hands the request to a connected socket (onConnect:
-// TCP+TLS done), `sent` is the same instant (undici writes the request right after and does
-// not report the flush), `firstByte` is when the response head was parsed. Byte counts are
-// computed from the head fields and body (undici does not expose the wire bytes).
-import { Client } from 'undici';
+// Timings: each Client connects through undici's own connector (buildConnector: its TLS
+// options, connect timeout and session handling) wrapped to note when the DNS lookup ended
+// ('lookup'), the TCP connection was made ('connect') and the TLS handshake was done (the
+// connector's callback, on 'secureConnect'): tcpStart, tcpConnected and connected of a new
+// connection. `sent` is the same instant as `connected` on a new connection, and the request's
+// start on a reused one (undici writes the request right away and does not report the flush);
+// `firstByte` is when the response head was parsed. Byte counts are computed from the head
+// fields and body (undici does not expose the wire bytes).
+import { Socket } from 'node:net';
+import { buildConnector, Client } from 'undici';
 import type { Dispatcher } from 'undici';
 import { nowUs } from '../../time/clock.ts';
 import { clampTimeout } from './timeout.ts';
@@ -15,21 +20,52 @@ import type { HttpAgentOptions, HttpErrorKind, HttpRequest, HttpResult } from '.
 import { errorKind, errorMessage } from './errors.ts';
 import type { Target } from './head.ts';
 
+/** One undici Client (one connection) and when its connection's phases ended (epoch µs, 0: not yet). */
 class TlsConn {
   readonly client: Client;
   connected = false;
-  connectedAt = 0;
   dead = false;
-  constructor(client: Client) {
+  /** the connector was called: TCP connect starts now for an IP address, after the lookup for a name */
+  dialAt = 0;
+  lookedUpAt = 0;
+  tcpAt = 0;
+  secureAt = 0;
+  constructor(origin: string, connect: buildConnector.connector) {
+    const client = new Client(origin, {
+      pipelining: 1,
+      connect: this.timed(connect),
+      // Our own whole-request timer governs; don't let undici's 300 s defaults interfere.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     this.client = client;
     client.on('connect', () => {
       this.connected = true;
-      this.connectedAt = nowUs();
     });
     client.on('disconnect', () => {
       this.connected = false;
     });
   }
+
+  /** undici's connector with the phases noted; its socket is the one it returns (a TLSSocket is a net.Socket). */
+  private timed(connect: buildConnector.connector): buildConnector.connector {
+    return (options, callback) => {
+      this.dialAt = nowUs();
+      this.lookedUpAt = this.tcpAt = this.secureAt = 0;
+      const socket: unknown = connect(options, (...args) => {
+        if (args[0] === null) this.secureAt = nowUs();
+        callback(...args);
+      });
+      if (socket instanceof Socket) {
+        socket.once('lookup', () => (this.lookedUpAt = nowUs()));
+        socket.once('connect', () => (this.tcpAt = nowUs()));
+      }
+    };
+  }
+}
+
+function within(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
 }
 
 export class HttpsPool {
@@ -88,8 +124,11 @@ export class HttpsPool {
         clearTimeout(timer);
         const end = nowUs();
         const ok = kind === null;
-        const conStart = reused ? start : start;
         const con = connected !== 0 ? connected : end;
+        // a new connection's phases (the connector's times, each at least the one before); a
+        // reused connection has none: all at its start
+        const tcpStart = reused ? start : within(c.lookedUpAt !== 0 ? c.lookedUpAt : c.dialAt !== 0 ? c.dialAt : end, start, con);
+        const tcpConnected = reused ? start : within(c.tcpAt !== 0 ? c.tcpAt : end, tcpStart, con);
         if (ok && this.opts.keepAlive && !this.closed && !c.dead) idle.push(c);
         else if (!ok) this.drop(c);
         else if (!this.opts.keepAlive) this.drop(c);
@@ -100,7 +139,9 @@ export class HttpsPool {
           error: ok ? null : { kind, message },
           timings: {
             start,
-            connectStart: conStart,
+            connectStart: start,
+            tcpStart,
+            tcpConnected,
             connected: con,
             sent: con,
             firstByte: firstByte !== 0 ? firstByte : end,
@@ -118,7 +159,7 @@ export class HttpsPool {
 
       const handler: Dispatcher.DispatchHandler = {
         onConnect: () => {
-          connected = reused ? start : c.connectedAt !== 0 ? c.connectedAt : nowUs();
+          connected = reused ? start : c.secureAt !== 0 ? c.secureAt : nowUs();
           if (connected < start) connected = start;
         },
         onHeaders: (statusCode: number, raw: Buffer[], _resume: () => void, statusText: string): boolean => {
@@ -173,18 +214,14 @@ export class HttpsPool {
 
   private open(t: Target): TlsConn {
     const ca = this.opts.tlsCa;
-    const client = new Client(`https://${t.host}`, {
-      pipelining: 1,
-      connect: {
-        rejectUnauthorized: this.opts.insecureSkipTLSVerify !== true,
-        ...(ca !== undefined ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
-      },
-      ...(this.opts.connectTimeoutMs !== undefined ? { connectTimeout: this.opts.connectTimeoutMs } : {}),
-      // Our own whole-request timer governs; don't let undici's 300 s defaults interfere.
-      headersTimeout: 0,
-      bodyTimeout: 0,
+    const connector = buildConnector({
+      rejectUnauthorized: this.opts.insecureSkipTLSVerify !== true,
+      ...(ca !== undefined ? { ca: Array.isArray(ca) ? ca : [ca] } : {}),
+      ...(this.opts.connectTimeoutMs !== undefined ? { timeout: this.opts.connectTimeoutMs } : {}),
     });
-    const c = new TlsConn(client);
+    // one connector per connection, as undici builds it for a Client given options (its TLS
+    // session cache is then per connection: a new connection makes a full handshake)
+    const c = new TlsConn(`https://${t.host}`, connector);
     this.all.add(c);
     return c;
   }

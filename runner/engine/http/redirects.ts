@@ -91,5 +91,5 @@ export async function followRedirects(
  * be the client's exchange object (its own timings, getters and all), which a spread would not copy.
  */
 function timingsOf(t: HttpTimings, start: number, end: number): HttpTimings {
-  return { start, connectStart: t.connectStart, connected: t.connected, sent: t.sent, firstByte: t.firstByte, end };
+  return { start, connectStart: t.connectStart, tcpStart: t.tcpStart, tcpConnected: t.tcpConnected, connected: t.connected, sent: t.sent, firstByte: t.firstByte, end };
 }

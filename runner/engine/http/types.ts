@@ -16,12 +16,22 @@ export interface HttpRequest {
   discardBody?: boolean;
 }
 
-/** Epoch microseconds from runner/time/clock.ts nowUs(). On an error, the phases not reached are set to `end`. */
+/**
+ * Epoch microseconds from runner/time/clock.ts nowUs(). On an error, the phases not reached are set to `end`.
+ * k6's phases (its httpext tracer) from these: blocked = connected − connectStart (on a new
+ * connection that includes the DNS lookup, TCP connect and TLS handshake, as k6's GetConn→GotConn
+ * does), connecting = tcpConnected − tcpStart, tls_handshaking = connected − tcpConnected,
+ * sending = sent − connected, waiting = firstByte − sent, receiving = end − firstByte.
+ */
 export interface HttpTimings {
-  /** request() called */
+  /** request() called (with redirects followed by the client, the chain's first call) */
   start: number;
-  /** = start when a kept-alive connection was reused */
+  /** this request asked for a connection; = start when a kept-alive connection was reused */
   connectStart: number;
+  /** TCP connect began: after the DNS lookup of a host name, else = connectStart; = connectStart when reused */
+  tcpStart: number;
+  /** TCP established (= connected for plain http); = connectStart when reused */
+  tcpConnected: number;
   /** TCP (and TLS) established, or reused */
   connected: number;
   /** request fully written to the socket */

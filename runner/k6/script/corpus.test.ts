@@ -184,6 +184,25 @@ const EXPECT: Record<string, Expectation> = {
       expect(r.metrics.http_req_receiving).toMatchObject({ type: 'trend', contains: 'time', values: { count: 4 } });
     },
   },
+  // k6's TLS phases over https: a handshake on the new connection only; plain http none
+  '60-tls-phases.js': {
+    iterations: 3,
+    requests: 6,
+    checks: {
+      '::new connection: TLS handshake and TCP connect timed': [1, 0],
+      '::blocked holds the connect and the handshake': [1, 0],
+      '::reused connection: no connect, no handshake': [2, 0],
+      '::plain http: no handshake': [3, 0],
+    },
+    // the plain requests' handshakes are all 0: that threshold is evaluated, and fails
+    thresholds: { 'http_req_tls_handshaking: max>0': true, 'http_req_tls_handshaking{kind:plain}: max>0': false, 'http_req_blocked{kind:tls}: max>0': true, 'http_req_connecting{kind:tls}: max>0': true },
+    result: (r) => {
+      // one https handshake in three https requests, three plain ones with none
+      const tls = r.tagged.filter((t) => t.metric === 'http_req_tls_handshaking');
+      expect(tls.reduce((a, t) => a + (t.values.count ?? 0), 0)).toBe(6);
+      expect(r.metrics.http_req_tls_handshaking?.values.med).toBe(0);
+    },
+  },
   // one sequence per scenario (0..19 and 0..1); both seeded VUs share this thread's Math.random,
   // seeded again by each VU's init: the same first number (cli.test.ts runs it with 2 threads)
   '56-iteration-in-test.js': {
@@ -215,6 +234,21 @@ const EXPECT: Record<string, Expectation> = {
     requests: 10,
     checks: { '::each gets Elements': [2, 0], '::map gets Selections': [2, 0], '::requests from each': [2, 0], '::data() converts': [2, 0], '::get() and Element fields': [2, 0], '::tree navigation': [2, 0], '::clickLink followed the relative href': [2, 0] },
     server: (seen) => expect(pathsOf(seen).slice(0, 5)).toEqual(['/html/links', '/crocodiles/1', '/crocodiles/2', '/crocodiles/3', '/crocodiles/3']),
+  },
+  // the per-tag Element methods against a page fetched with Response.html(), and parsed without its URL
+  '61-html-elements.js': {
+    iterations: 2,
+    requests: 2,
+    checks: {
+      '::a: href resolved and its parts': [2, 0],
+      '::a: an absolute href with user and port': [2, 0],
+      '::form: action, method, enctype, elements': [2, 0],
+      '::input: value, type, form, labels': [2, 0],
+      '::select and option': [2, 0],
+      '::button and textarea': [2, 0],
+      '::img, table, li, progress': [2, 0],
+      '::parseHTML without a URL: attributes as written': [2, 0],
+    },
   },
   // the form page, submitForm (POST to the action), the search page, its GET submitForm
   '59-html-submit-form.js': {
@@ -270,7 +304,7 @@ describe('the k6 corpus', () => {
     it(file, async () => {
       const before = server.seen.length;
       const errors: string[] = [];
-      const { result, scriptAborted } = await runTest(await loadPlan(path.join(CORPUS, file), { env: { BASE: server.url }, threads: 1 }), { log: (l) => errors.push(l) });
+      const { result, scriptAborted } = await runTest(await loadPlan(path.join(CORPUS, file), { env: { BASE: server.url, TLS_BASE: server.tlsUrl }, threads: 1 }), { log: (l) => errors.push(l) });
       const iterations = result.metrics.iterations?.values.count ?? 0;
       const requests = result.metrics.http_reqs?.values.count ?? 0;
       if (typeof want.iterations === 'number') expect(iterations).toBe(want.iterations);

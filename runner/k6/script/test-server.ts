@@ -1,7 +1,11 @@
 // The local HTTP server the k6 corpus runs against (127.0.0.1, port 0): a few routes in the
-// manner of httpbin / test.k6.io that the documentation's examples call, and a log of what it got.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// manner of httpbin / test.k6.io that the documentation's examples call, and a log of what it got;
+// the same routes over https (a self-signed certificate) at `tlsUrl`.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { startServer, type TestServer } from '../../testing/fixtures.ts';
+import { selfSignedCert } from '../../testing/self-signed.ts';
 
 export interface Seen {
   method: string;
@@ -18,9 +22,9 @@ let delaying = 0;
 const csrfTokens = new Set<string>();
 let csrfIssued = 0;
 
-export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }> {
+export async function startCorpusServer(): Promise<TestServer & { seen: Seen[]; tlsUrl: string }> {
   const seen: Seen[] = [];
-  const server = await startServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     let body = '';
     req.setEncoding('latin1');
     req.on('data', (d: string) => (body += d));
@@ -34,8 +38,19 @@ export async function startCorpusServer(): Promise<TestServer & { seen: Seen[] }
       seen.push({ method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body, inFlight: delay ? delaying : 0 });
       route(req, res, u, body);
     });
+  };
+  const server = await startServer(handler);
+  const tls = https.createServer(selfSignedCert(), handler);
+  await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+  const close = server.close;
+  return Object.assign(server, {
+    seen,
+    tlsUrl: `https://127.0.0.1:${(tls.address() as AddressInfo).port}`,
+    close: async () => {
+      tls.closeAllConnections();
+      await Promise.all([close(), new Promise<void>((r) => tls.close(() => r()))]);
+    },
   });
-  return Object.assign(server, { seen });
 }
 
 function json(res: ServerResponse, value: unknown, status = 200): void {
@@ -94,6 +109,28 @@ function routeHtml(req: IncomingMessage, res: ServerResponse, u: URL, body: stri
   <li class="last"><a href="../crocodiles/3" data-croc-id="3.50">Sobek</a></li>
 </ul>
 <p>after<b>bold</b></p>`,
+    );
+    return true;
+  }
+  if (p === '/html/elements') {
+    html(
+      res,
+      `<nav><a id="home" href="/crocodiles/1?x=1#top" rel="next nofollow">Bert</a>
+<a id="ext" href="https://user:pw@Other.test:443/p%20q">elsewhere</a>
+<a id="rel" href="../crocodiles/2">Ernie</a></nav>
+<form id="buy" action="order" method="POST" enctype="multipart/form-data">
+  <label for="qty">Quantity</label><input id="qty" name="qty" type="number" value="2" maxlength="3">
+  <label>Colour <select name="colour"><option value="g">green</option><option selected>brown</option></select></label>
+  <input type="frobnicate" name="odd" list="sizes">
+  <button id="send" formaction="/checkout" formmethod="post">Send <b>now</b></button>
+  <textarea name="note" value="attr">inner</textarea>
+</form>
+<input id="outside" form="buy" name="outside" value="o">
+<datalist id="sizes"><option value="s">Small</option><option value="l" label="Large"></option></datalist>
+<img src="/img/bert.png" width="64" height="x">
+<table><caption>Crocs</caption><tr><th scope="col">name</th><td colspan="2">Bert</td></tr></table>
+<ol><li value="3">a</li><li>b</li></ol>
+<progress value="30" max="120"></progress>`,
     );
     return true;
   }

@@ -8,6 +8,7 @@
 // This module is bundled into a compiled script only when it imports k6/html or calls
 // html()/submitForm()/clickLink() on something (transform.ts), so only those scripts load cheerio.
 import { load, type Cheerio, type CheerioAPI } from 'cheerio';
+import { TAG_METHODS, type ElementAccess } from './html-elements.ts';
 import { useHtmlParser } from './http.ts';
 
 /** The part of a domhandler node (cheerio's tree) this module reads. */
@@ -111,7 +112,7 @@ export class Selection {
   }
 
   #element(n: DomNode): Element {
-    return new Element(n, this.#$, this.url);
+    return elementOf(n, this.#$, this.url);
   }
 
   /** a selector, Selection or Element as cheerio takes it (k6 accepts the three) */
@@ -438,7 +439,10 @@ export interface Attribute {
   localName(): string;
 }
 
-/** k6's Element: the DOM-like view of one node, its fields as methods (`el.nodeName()`). */
+/**
+ * k6's Element: the DOM-like view of one node, its fields as methods (`el.nodeName()`); an
+ * element of a tag in TAG_METHODS (html-elements.ts) is of a subclass with that tag's methods.
+ */
 export class Element {
   readonly node: DomNode;
   readonly #$: CheerioAPI;
@@ -451,8 +455,31 @@ export class Element {
     this.#url = url;
   }
 
+  /** what the per-tag methods read of an element */
+  static access(el: Element): ElementAccess<Element> {
+    const $ = el.#$;
+    const url = el.#url;
+    const node = el.node;
+    const list = (sel: Cheerio<unknown>) => (sel.toArray() as unknown as DomNode[]).map((n) => elementOf(n, $, url));
+    const me = () => $(node as never);
+    return {
+      attr: (name) => node.attribs?.[name],
+      docUrl: url,
+      text: () => textOf([node]),
+      html: () => me().html() ?? '',
+      find: (selector) => list(me().find(selector)),
+      closest: (selector) => list(me().closest(selector))[0],
+      ancestors: (selector) => list(me().parents(selector)),
+      children: (selector) => list(me().children(selector)),
+      inDocument: (selector) => list($.root().find(selector)),
+      of: (other) => Element.access(other),
+      indexIn: (items) => items.findIndex((e) => e.node === node),
+      same: (x, y) => x.node === y.node,
+    };
+  }
+
   #of(n: DomNode | null | undefined): Element | undefined {
-    return n ? new Element(n, this.#$, this.#url) : undefined;
+    return n ? elementOf(n, this.#$, this.#url) : undefined;
   }
 
   /** the Selection of this one node */
@@ -532,11 +559,11 @@ export class Element {
   }
 
   childNodes(): Element[] {
-    return (this.node.children ?? []).map((n) => new Element(n, this.#$, this.#url));
+    return (this.node.children ?? []).map((n) => elementOf(n, this.#$, this.#url));
   }
 
   children(): Element[] {
-    return (this.node.children ?? []).filter(isElement).map((n) => new Element(n, this.#$, this.#url));
+    return (this.node.children ?? []).filter(isElement).map((n) => elementOf(n, this.#$, this.#url));
   }
 
   childElementCount(): number {
@@ -648,6 +675,28 @@ function namespaceOf(prefix: string): string {
   if (prefix === 'svg') return 'http://www.w3.org/2000/svg';
   if (prefix === 'math') return 'http://www.w3.org/1998/Math/MathML';
   return XHTML;
+}
+
+/** Per tag, a subclass of Element with the tag's methods (they take no arguments, as k6's). */
+const TAG_CLASSES = new Map<string, typeof Element>(
+  Object.entries(TAG_METHODS).map(([tag, methods]) => {
+    const C = class extends Element {};
+    for (const [name, fn] of Object.entries(methods)) {
+      Object.defineProperty(C.prototype, name, {
+        value: function (this: Element) {
+          return fn(Element.access(this));
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+    return [tag, C] as const;
+  }),
+);
+
+function elementOf(node: DomNode, $: CheerioAPI, url: string): Element {
+  const C = node.type === 'tag' || node.type === 'script' || node.type === 'style' ? TAG_CLASSES.get(node.name ?? '') : undefined;
+  return new (C ?? Element)(node, $, url);
 }
 
 /** k6 parseHTML(src): the document as a Selection */

@@ -175,7 +175,7 @@ export class Response {
   get timings(): Record<string, number> {
     if (this.#timings === undefined) {
       const t = this.#r.timings;
-      this.#timings = { blocked: t.blocked, connecting: t.connecting, tls_handshaking: 0, sending: t.sending, waiting: t.waiting, receiving: t.receiving, duration: t.duration };
+      this.#timings = { blocked: t.blocked, connecting: t.connecting, tls_handshaking: t.tlsHandshaking, sending: t.sending, waiting: t.waiting, receiving: t.receiving, duration: t.duration };
     }
     return this.#timings;
   }
@@ -396,16 +396,18 @@ async function send(ctx: ScriptContext, method: string, url: unknown, body: unkn
 }
 
 /**
- * k6's http_req_sending and http_req_receiving, recorded for k6 scripts only (a native run does
- * not pay for two more histograms per request): the native engine measures both (written to
- * first byte, first byte to end). http_req_blocked and http_req_tls_handshaking are not
- * measured by the engine (timings.blocked and tls_handshaking are 0), so not recorded.
+ * k6's http_req_blocked, http_req_tls_handshaking, http_req_sending and http_req_receiving,
+ * recorded for k6 scripts only (a native run does not pay for four more histograms per
+ * request) from the engine's timestamps, with k6's definitions (see Response.timings);
+ * http_req_connecting (TCP), http_req_waiting and http_req_duration the engine records itself.
  */
 function recordPhases(vu: ScriptVu, r: NativeResponse, method: string, tags: Record<string, unknown> | undefined): void {
   if (r.error !== '' || !vu.metric) return;
   const t = r.timings;
   const sample: Record<string, string> = { method, status: String(r.status) };
   if (tags) for (const [k, v] of Object.entries(tags)) sample[k] = String(v);
+  vu.metric('trend', 'http_req_blocked', t.blocked, sample);
+  vu.metric('trend', 'http_req_tls_handshaking', t.tlsHandshaking, sample);
   vu.metric('trend', 'http_req_sending', t.sending, sample);
   vu.metric('trend', 'http_req_receiving', t.receiving, sample);
 }
