@@ -15,13 +15,21 @@
 // (dashboard/ui, dashboard/report) and .d.ts files take part as import targets only; their
 // own imports are not checked here (tsc still checks them).
 
+/** The k6 script loader's files, under runner/k6/ (a path regular expression after that folder). */
+const K6_SCRIPT_LOADER = 'script/((detect|load-script|transform|runtime)\\.ts$|shims/)';
+
 /** Bottom first. A path is a regular expression on the path from the repository root. */
 const LAYERS = [
   { name: 'leaf', paths: ['^runner/(errors|version)\\.ts$', '^runner/time/', '^runner/bundle/', '^runner/result/', '^runner/thresholds/'] },
-  { name: 'scenario', paths: ['^runner/scenario/'] },
+  // the k6 script loader (detect, compile, transform, the runtime and its shims) is one of the
+  // scenario loader's sources: it imports only leaf and scenario modules, and scenario/load.ts
+  // dispatches to it. (Its files still live under runner/k6/script/; see docs/architecture.md.)
+  { name: 'scenario', paths: ['^runner/scenario/', `^runner/k6/${K6_SCRIPT_LOADER}`] },
   { name: 'recorder', paths: ['^runner/recorder/'] },
   { name: 'engine', paths: ['^runner/engine/'] },
-  { name: 'run', paths: ['^runner/(run|k6|ci-outputs|orchestrate)/'] },
+  { name: 'analysis', paths: ['^runner/analysis/'] },
+  { name: 'plan', paths: ['^runner/plan/'] },
+  { name: 'run', paths: ['^runner/(run|ci-outputs|orchestrate)/', `^runner/k6/(?!${K6_SCRIPT_LOADER})`] },
   { name: 'planning', paths: ['^runner/(capacity|compare)/'] },
   { name: 'sink-model', paths: ['^dashboard/(model|view|ui|report)/'] },
   { name: 'sink-report', paths: ['^reports/'] },
@@ -66,7 +74,7 @@ module.exports = {
       name: 'shop-started-only-from-the-top',
       comment: 'only the orchestration layers (run and above) start the shop',
       severity: 'error',
-      from: { path: any(LAYERS.slice(0, 4).flatMap((l) => l.paths)) },
+      from: { path: any(LAYERS.slice(0, LAYERS.findIndex((l) => l.name === 'run')).flatMap((l) => l.paths)) },
       to: { path: '^target-app/' },
     },
     {

@@ -15,6 +15,7 @@ import { scratchDir, startServer } from '../runner/testing/fixtures.ts';
 import { needs, requirements } from '../runner/testing/requirements.ts';
 import { renderComparisonHtml } from './comparison.ts';
 import { writeRunReport } from './build.ts';
+import { loadPlan } from '../runner/plan/load-plan.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'reports/out/e2e/settings');
@@ -73,7 +74,7 @@ describe.skipIf(skip)('reports in Chromium: settings charts, links, errors', () 
     await gone.close();
     const scenario = scratch.write('refused.ts', `export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 20 } }, thresholds: { http_req_latency: ['p(99)<200'] } };
 export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/', { name: 'home' }); };`);
-    const { result } = await runTest({ file: scenario, env: { BASE: base }, threads: 1 });
+    const { result } = await runTest(await loadPlan(scenario, { env: { BASE: base }, threads: 1 }));
     const file = path.join(OUT, 'refused', 'report.html');
     mkdirSync(path.dirname(file), { recursive: true });
     await writeRunReport(result, file);

@@ -33,7 +33,7 @@ const log = (l: string) => process.stderr.write(l + '\n');
 
 const shop = await launchTarget(config, { readyTimeoutMs: 120_000, log: (l) => log(`target: ${l}`) });
 try {
-  const base: CapacityRequest = capacityRequest({
+  const base: CapacityRequest = await capacityRequest({
     file: values.scenario,
     env: { BASE: shop.url, BASE_URL: shop.url, ADMIN_TOKEN: shop.adminToken },
     target: shop.url,

@@ -3,7 +3,7 @@
 // the search takes about a minute. Tolerances allow for other work on the machine's 2 cores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, scenarioSource } from '../testing/fixtures.ts';
-import { capacityRequest } from '../testing/capacity-request.ts';
+import { capacityRequest, type TestCapacityRequest } from '../testing/capacity-request.ts';
 import { runCapacity, type CapacityRequest } from './run-capacity.ts';
 import { parseSlo } from './slo.ts';
 import { startSlotTarget, type SlotTarget } from './fixtures/slot-target.ts';
@@ -26,7 +26,7 @@ afterAll(async () => {
   scratch.remove();
 });
 
-function request(over: Partial<CapacityRequest>): CapacityRequest {
+function request(over: Partial<TestCapacityRequest>): Promise<CapacityRequest> {
   return capacityRequest({
     file,
     env: { BASE: target.url },
@@ -43,7 +43,7 @@ function request(over: Partial<CapacityRequest>): CapacityRequest {
 describe('stampede capacity against a 200 req/s target', () => {
   it('finds the true capacity in at most 12 probes: within 5 % converged, within −10 % when it ends generator-limited', { timeout: 180_000 }, async () => {
     const t0 = performance.now();
-    const doc = await runCapacity(request({ peak: { peak: 1000, headroom: 0.7, hpa: {} } }));
+    const doc = await runCapacity(await request({ peak: { peak: 1000, headroom: 0.7, hpa: {} } }));
     const seconds = (performance.now() - t0) / 1000;
     const a = doc.answer!;
     const table = doc.probes.map((p) => `${p.index} ${p.phase} ${p.rate}/s ${p.verdict} p99=${p.latency?.p99} achieved=${p.achievedRatio} dropped=${p.dropped} ${p.reasons.join('; ')}`).join('\n');
@@ -96,7 +96,7 @@ describe('stampede capacity against a 200 req/s target', () => {
   });
 
   it('a generator short of VUs is generator-limited, not the target failing', { timeout: 60_000 }, async () => {
-    const doc = await runCapacity(request({ startRate: 100, maxVUs: 1, maxProbes: 1 }));
+    const doc = await runCapacity(await request({ startRate: 100, maxVUs: 1, maxProbes: 1 }));
     const p = doc.probes[0]!;
     expect(p.dropped).toBeGreaterThan(0);
     expect(p.verdict).toBe('generator-limited');
@@ -107,7 +107,7 @@ describe('stampede capacity against a 200 req/s target', () => {
 
   it('a generator whose journey burns the CPU is generator-limited', { timeout: 60_000 }, async () => {
     // 100 iterations/s × 30 ms of busy loop = 3 CPU-seconds per second on one event loop
-    const doc = await runCapacity(request({ file: busyFile, startRate: 100, maxProbes: 1, warmupMs: 0, windowMs: 2000 }));
+    const doc = await runCapacity(await request({ file: busyFile, startRate: 100, maxProbes: 1, warmupMs: 0, windowMs: 2000 }));
     const p = doc.probes[0]!;
     expect(p.verdict).toBe('generator-limited');
     expect(p.generator.saturated).toBe(true);

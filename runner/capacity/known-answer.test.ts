@@ -31,7 +31,7 @@ describe('stampede capacity finds a capacity known by construction', () => {
       const target = await startRateTarget(R);
       try {
         const doc = await runCapacity(
-          capacityRequest({
+          await capacityRequest({
             file,
             env: { BASE: target.url },
             target: target.url,

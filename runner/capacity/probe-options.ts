@@ -1,8 +1,9 @@
 // The scenario options a capacity probe (or sweep point) runs with: the user's scenario file
-// and journey, its executors replaced. See window.ts for why a probe is two scenarios.
+// and journey, its executors replaced. See analysis/window.ts for why a probe is two scenarios.
 import type { ConstantArrivalRateScenario, ConstantVusScenario, NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { StampedeError } from '../errors.ts';
-import { WARMUP_SCENARIO, WINDOW_SCENARIO } from './window.ts';
+import { withOptions, type RunPlan } from '../plan/run-plan.ts';
+import { WARMUP_SCENARIO, WINDOW_SCENARIO } from '../analysis/window.ts';
 
 export interface ProbePlan {
   rate: number;
@@ -27,28 +28,28 @@ export function probeGracefulStopMs(latencyBoundMs: number): number {
 }
 
 /** Replaces the scenario's executors with warm-up + window at `plan.rate`; drops its thresholds (the SLO judges the probe). */
-export function probeOptions(options: NormalisedOptions, file: string, plan: ProbePlan): NormalisedOptions {
+export function probeOptions(options: NormalisedOptions, file: string, probe: ProbePlan): NormalisedOptions {
   const main = mainScenario(options, file);
-  const { preAllocatedVUs, maxVUs } = plan.vus;
+  const { preAllocatedVUs, maxVUs } = probe.vus;
   const common = {
     executor: 'constant-arrival-rate' as const,
     exec: main.exec,
     env: main.env,
     tags: main.tags,
-    rate: plan.rate,
+    rate: probe.rate,
     timeUnitMs: 1000,
     preAllocatedVUs,
     maxVUs,
   };
   const scenarios: ConstantArrivalRateScenario[] = [];
-  if (plan.warmupMs > 0) scenarios.push({ ...common, name: WARMUP_SCENARIO, startTimeMs: 0, durationMs: plan.warmupMs, gracefulStopMs: probeGracefulStopMs(plan.latencyBoundMs) });
-  scenarios.push({ ...common, name: WINDOW_SCENARIO, startTimeMs: plan.warmupMs, durationMs: plan.windowMs, gracefulStopMs: probeGracefulStopMs(plan.latencyBoundMs) });
+  if (probe.warmupMs > 0) scenarios.push({ ...common, name: WARMUP_SCENARIO, startTimeMs: 0, durationMs: probe.warmupMs, gracefulStopMs: probeGracefulStopMs(probe.latencyBoundMs) });
+  scenarios.push({ ...common, name: WINDOW_SCENARIO, startTimeMs: probe.warmupMs, durationMs: probe.windowMs, gracefulStopMs: probeGracefulStopMs(probe.latencyBoundMs) });
   return { ...options, scenarios, thresholds: [] };
 }
 
 /**
  * Closed model for a sweep point: `vus` VUs looping the journey, warm-up then window as two
- * scenarios (as a probe; window.ts). A warm-up VU starts no iteration after the warm-up ends
+ * scenarios (as a probe; analysis/window.ts). A warm-up VU starts no iteration after the warm-up ends
  * but finishes the one in flight (gracefulStop): interrupting it (gracefulStop 0, as this was
  * first written) abandons a request the target still serves — a server cannot tell — so with
  * more VUs than the target runs at once the window's first (VUs − N) × service-time went to
@@ -64,4 +65,14 @@ export function sweepOptions(options: NormalisedOptions, file: string, vus: numb
   if (warmupMs > 0) scenarios.push({ ...common, name: WARMUP_SCENARIO, startTimeMs: 0, durationMs: warmupMs, gracefulStopMs: 30_000 });
   scenarios.push({ ...common, name: WINDOW_SCENARIO, startTimeMs: warmupMs, durationMs: windowMs, gracefulStopMs: 5000 });
   return { ...options, scenarios, thresholds: [] };
+}
+
+/** The plan of a capacity probe: `plan` with its executors replaced by the probe's (probeOptions). */
+export function withProbe(plan: RunPlan, probe: ProbePlan): RunPlan {
+  return withOptions(plan, probeOptions(plan.options, plan.scenario.file, probe));
+}
+
+/** The plan of a sweep point: `plan` with `vus` closed-model VUs, warm-up then window (sweepOptions). */
+export function withSweepPoint(plan: RunPlan, vus: number, warmupMs: number, windowMs: number): RunPlan {
+  return withOptions(plan, sweepOptions(plan.options, plan.scenario.file, vus, warmupMs, windowMs));
 }

@@ -2,14 +2,13 @@
 // optional sweep and USL fit, instances for a peak and the HPA simulation, assembled into a
 // schema-validated CapacityDocument. Probes run one after another; before each, the target is
 // given time to become idle (idle.ts).
-import os from 'node:os';
-import { loadScenario } from '../scenario/load.ts';
 import { arrivalSchedule } from '../scenario/plan.ts';
 import type { NormalisedScenario } from '../scenario/types.ts';
 import { runTest } from '../run/run-test.ts';
+import { withTarget, type RunPlan } from '../plan/run-plan.ts';
 import { SATURATION } from '../run/build-result.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { TOOL_VERSION } from '../version.ts';
+import { documentMeta } from '../result/meta.ts';
 import {
   CAPACITY_SCHEMA_VERSION,
   capacityDocumentSchema,
@@ -21,14 +20,14 @@ import {
 } from '../result/capacity-schema.ts';
 import { MstSearch, type ProbePhase } from './search.ts';
 import { judgeProbe, sloLatencyBoundMs, type Slo } from './slo.ts';
-import { measureWindow, WINDOW_SCENARIO } from './window.ts';
-import { mainScenario, probeOptions } from './probe-options.ts';
+import { measureWindow, WINDOW_SCENARIO } from '../analysis/window.ts';
+import { mainScenario, withProbe } from './probe-options.ts';
 import { grownVus, journeyFrom, requestAllowanceMs, sizeVus, VU_CEILING, VU_MARGIN, type JourneyEstimate, type VuSizing } from './vu-sizing.ts';
 import { launchTarget, type TargetStarter } from '../orchestrate/launch.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import { waitForIdle, type IdleResult } from './idle.ts';
-import { littlesLawOverSeconds } from './run-littles-law.ts';
+import { littlesLawOverSeconds } from '../analysis/run-littles-law.ts';
 import { instancesNeeded } from './instances.ts';
 import { simulateHpa, type HpaParams, type HpaSimulation } from './hpa.ts';
 import type { ArrivalProfile } from './arrival-profile.ts';
@@ -37,9 +36,11 @@ import { runSweep, type SweepRequest } from './sweep.ts';
 export type PeakUnit = 'iterations/s' | 'requests/s';
 
 export interface CapacityRequest {
-  file: string;
-  env: Record<string, string>;
-  target: string | null;
+  /**
+   * The scenario as loaded once, with --env, its threads and --target: every probe and sweep
+   * point runs a plan derived from it (probe-options.ts).
+   */
+  plan: RunPlan;
   /** null: no MST search (a sweep only) */
   slo: Slo | null;
   /** first probe rate; null: from the scenario (its rate, a quarter of its peak) or 10/s */
@@ -72,7 +73,6 @@ export interface CapacityRequest {
   /** the expected peak, in `unit` (iterations/s unless given as requests/s) */
   peak: { peak: number; unit?: PeakUnit; headroom: number; hpa: Partial<HpaParams> } | null;
   sweep: SweepRequest | null;
-  threads: number;
   /** journey errors and other run messages */
   log(line: string): void;
   /** after each probe (progress line) */
@@ -126,22 +126,25 @@ export const PILOT_WINDOW_MS = 3000;
  * happens — as `stampede run --target-config` does.
  */
 export async function runCapacity(req: CapacityRequest): Promise<CapacityDocument> {
-  if (!req.targetConfig) return searchAndSweep(req, req.env, null);
+  if (!req.targetConfig) return searchAndSweep(req, req.plan, null);
   req.onRunStart?.('starting the target');
   const launched = await launchTarget(req.targetConfig, { readyTimeoutMs: req.readyTimeoutMs ?? 120_000, log: (l) => req.log(`target: ${l}`), ...(req.starter ? { starter: req.starter } : {}) });
   try {
-    const env = { ...req.env, BASE: launched.url, BASE_URL: launched.url, ADMIN_TOKEN: launched.adminToken };
+    // the probes' results are measurements, not documents: they record the target, not its configuration
+    const plan = withTarget(req.plan, { url: launched.url, env: { ADMIN_TOKEN: launched.adminToken } });
     const metricsUrl = req.metricsUrl ?? (req.watchTargetMetrics === false ? null : `${launched.url}/metrics`);
-    return await searchAndSweep({ ...req, env, target: launched.url, metricsUrl }, req.env, recordedConfig(req.targetConfig));
+    return await searchAndSweep({ ...req, metricsUrl }, plan, recordedConfig(req.targetConfig));
   } finally {
     await launched.stop().catch((e: unknown) => req.log(`stopping the target failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 }
 
-async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, string>, targetConfig: Record<string, string> | null): Promise<CapacityDocument> {
+/** `base`: the request's plan, against the target started for the search when there is one. */
+async function searchAndSweep(req: CapacityRequest, base: RunPlan, targetConfig: Record<string, string> | null): Promise<CapacityDocument> {
   const startTime = new Date();
-  const loaded = await loadScenario(req.file);
-  const main = mainScenario(loaded.options, req.file);
+  const loaded = base.scenario;
+  const threads = base.threads;
+  const main = mainScenario(base.options, loaded.file);
   const warnings: string[] = [];
   let stopped: string | null = null;
   void req.stopRequested?.then((r) => (stopped = r));
@@ -159,16 +162,8 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
 
     /** One run of the journey at a constant arrival rate: warm-up + window, the window measured. */
     const runAtRate = async (rate: number, warmupMs: number, windowMs: number, vus: VuSizing) => {
-      const plan = { rate, warmupMs, windowMs, latencyBoundMs, vus };
-      const { result } = await runTest({
-        file: req.file,
-        env: req.env,
-        threads: req.threads,
-        target: req.target,
-        transformOptions: (o) => probeOptions(o, req.file, plan),
-        log: req.log,
-        stopRequested: req.stopRequested,
-      });
+      const plan = withProbe(base, { rate, warmupMs, windowMs, latencyBoundMs, vus });
+      const { result } = await runTest(plan, { log: req.log, ...(req.stopRequested ? { stopRequested: req.stopRequested } : {}) });
       const offered = arrivalSchedule({
         name: WINDOW_SCENARIO,
         executor: 'constant-arrival-rate',
@@ -214,7 +209,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
       // loop stays responsive while iterations start late — how late iterations started (send lag)
       const lag = Math.max(0, ...w.seconds.map((s) => s.eventLoopLagP99), result.generator.sendLag?.p99 ?? 0);
       const cpuMean = w.seconds.length ? w.seconds.reduce((a, s) => a + s.generatorCpuPercent, 0) / w.seconds.length : 0;
-      const judgement = judgeProbe(slo, w, { eventLoopLagP99: lag, cpuMean, cpuBudget: 100 * req.threads });
+      const judgement = judgeProbe(slo, w, { eventLoopLagP99: lag, cpuMean, cpuBudget: 100 * threads });
       const meanIterationMs = w.iterationHistogram.totalCount ? w.iterationHistogram.mean / 1000 : 0;
       const ll = littlesLawOverSeconds(result.timeline, w.seconds, meanIterationMs);
       if (result.partial && stopped === null) judgement.reasons.push(`the run ended early${result.stopReason ? `: ${result.stopReason}` : ''}`);
@@ -253,7 +248,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
       };
       probes.push(probe);
       req.onProbe?.(probe, { probesSoFar: probes.length, maxProbes: req.maxProbes });
-      const lagOrCpu = lag > SATURATION.loopLagP99Ms || cpuMean > (SATURATION.cpuPercent / 100) * 100 * req.threads;
+      const lagOrCpu = lag > SATURATION.loopLagP99Ms || cpuMean > (SATURATION.cpuPercent / 100) * 100 * threads;
       const limited = judgement.verdict === 'generator-limited';
       return {
         probe,
@@ -318,10 +313,7 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
     req.sweep && stopped === null
       ? await runSweep(
           {
-            file: req.file,
-            env: req.env,
-            target: req.target,
-            threads: req.threads,
+            plan: base,
             warmupMs: req.warmupMs,
             windowMs: req.windowMs,
             cooldownMs: req.cooldownMs,
@@ -341,16 +333,10 @@ async function searchAndSweep(req: CapacityRequest, userEnv: Record<string, stri
     schemaVersion: CAPACITY_SCHEMA_VERSION,
     kind: 'capacity',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: req.file,
-      scenarioName: loaded.name,
+      ...documentMeta(loaded),
       exec: main.exec,
-      env: userEnv,
-      target: req.target,
+      env: { ...req.plan.recordedEnv },
+      target: base.target,
       targetConfig,
       startTime: startTime.toISOString(),
       endTime: new Date().toISOString(),

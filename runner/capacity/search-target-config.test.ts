@@ -39,7 +39,7 @@ describe('stampede capacity --target-config (no sweep)', () => {
     };
     const { config } = validateTargetConfig({ variant: 'async', databaseUrl: db.url, products: '1000' }, 'test');
     const doc = await runCapacity(
-      capacityRequest({
+      await capacityRequest({
         file: FILE,
         env: { PRODUCTS: '1000' },
         slo: parseSlo(['p(99)<500'], 'rate<0.01'),

@@ -19,7 +19,7 @@ import { parseThresholdExpression, type ThresholdExpression } from '../threshold
 import { compare } from '../thresholds/evaluate.ts';
 import { supportsAggregation } from '../thresholds/metrics.ts';
 import { SATURATION } from '../run/build-result.ts';
-import { aggregateMs, type WindowMeasurement } from './window.ts';
+import { aggregateMs, type WindowMeasurement } from '../analysis/window.ts';
 import type { ProbeVerdict } from '../result/capacity-schema.ts';
 
 export interface SloExpression extends ThresholdExpression {

@@ -39,7 +39,7 @@ describe('stampede capacity --sweep workers against the shop', () => {
     const { config } = validateTargetConfig({ variant: 'async', databaseUrl: db.url, products: '1000' }, 'test');
     const t0 = performance.now();
     const doc = await runCapacity(
-      capacityRequest({
+      await capacityRequest({
         file: FILE,
         env: { PRODUCTS: '1000' },
         sweep: { kind: 'workers', values: [1, 2, 3], repeat: 2, vus: 16, targetConfig: config, readyTimeoutMs: 60_000, starter, settle: { chunkMs: 2000, tolerance: 0.15, maxMs: 10_000 } },

@@ -47,7 +47,7 @@ describe('stampede capacity --sweep workers=1,2,3,4', () => {
     const base = validateTargetConfig({ variant: 'sync', pool: '7' }, 'test').config;
     const t0 = performance.now();
     const doc = await runCapacity(
-      capacityRequest({
+      await capacityRequest({
         file,
         sweep: { kind: 'workers', values: [1, 2, 3, 4], repeat: 2, vus: 32, targetConfig: base, readyTimeoutMs: 10_000, starter, settle: { chunkMs: 1000, tolerance: 0.1, maxMs: 5000 } },
       }),

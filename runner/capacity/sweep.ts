@@ -32,10 +32,10 @@ import type { CapacitySweep, SweepPoint } from '../result/capacity-schema.ts';
 import { StampedeError } from '../errors.ts';
 import { runTest } from '../run/run-test.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from '../orchestrate/launch.ts';
-import { exposeEnv } from '../orchestrate/run-against.ts';
+import { withTarget, type RunPlan } from '../plan/run-plan.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
-import { measureWindow, WINDOW_SCENARIO } from './window.ts';
-import { sweepOptions } from './probe-options.ts';
+import { measureWindow, WINDOW_SCENARIO } from '../analysis/window.ts';
+import { withSweepPoint } from './probe-options.ts';
 import { waitForIdle } from './idle.ts';
 import { fitUsl } from './usl.ts';
 import { uslToJson } from './usl-format.ts';
@@ -68,10 +68,8 @@ export interface SettleRule {
 export const DEFAULT_SETTLE: SettleRule = { chunkMs: 5000, tolerance: 0.1, maxMs: 60_000 };
 
 export interface SweepContext {
-  file: string;
-  env: Record<string, string>;
-  target: string | null;
-  threads: number;
+  /** the scenario as loaded once; every point runs a plan derived from it (a workers sweep: against each started target) */
+  plan: RunPlan;
   warmupMs: number;
   windowMs: number;
   cooldownMs: number;
@@ -91,32 +89,18 @@ export function defaultSweepVus(values: readonly number[]): number {
   return Math.max(32, 8 * Math.max(...values));
 }
 
-/** One closed-model run of `vus` VUs (warm-up + window) against `env`'s target, its window read back. */
-async function closedWindow(ctx: SweepContext, env: Record<string, string>, target: string | null, vus: number, warmupMs: number, windowMs: number) {
-  const restore = exposeEnv(env);
-  let result;
-  try {
-    ({ result } = await runTest({
-      file: ctx.file,
-      env,
-      threads: ctx.threads,
-      target,
-      transformOptions: (o) => sweepOptions(o, ctx.file, vus, warmupMs, windowMs),
-      log: ctx.log,
-      ...(ctx.stopRequested ? { stopRequested: ctx.stopRequested } : {}),
-    }));
-  } finally {
-    restore();
-  }
+/** One closed-model run of `vus` VUs (warm-up + window) of `plan` against its target, its window read back. */
+async function closedWindow(ctx: SweepContext, plan: RunPlan, vus: number, warmupMs: number, windowMs: number) {
+  const { result } = await runTest(withSweepPoint(plan, vus, warmupMs, windowMs), { log: ctx.log, ...(ctx.stopRequested ? { stopRequested: ctx.stopRequested } : {}) });
   return measureWindow(result, WINDOW_SCENARIO, warmupMs, warmupMs + windowMs, 0);
 }
 
 /** Warms a fresh target up until two consecutive chunks' throughputs agree (see the top of this file). */
-async function settle(ctx: SweepContext, env: Record<string, string>, target: string, vus: number, rule: SettleRule): Promise<{ ms: number; settled: boolean; chunks: number[] }> {
+async function settle(ctx: SweepContext, plan: RunPlan, vus: number, rule: SettleRule): Promise<{ ms: number; settled: boolean; chunks: number[] }> {
   const t0 = performance.now();
   const chunks: number[] = [];
   while (!ctx.stopped()) {
-    const w = await closedWindow(ctx, env, target, vus, 0, rule.chunkMs);
+    const w = await closedWindow(ctx, plan, vus, 0, rule.chunkMs);
     chunks.push(round2(w.throughput));
     const [a, b] = chunks.slice(-2);
     if (a !== undefined && b !== undefined && a > 0 && Math.abs(b - a) / a <= rule.tolerance) return { ms: Math.round(performance.now() - t0), settled: true, chunks };
@@ -125,10 +109,10 @@ async function settle(ctx: SweepContext, env: Record<string, string>, target: st
   return { ms: Math.round(performance.now() - t0), settled: false, chunks };
 }
 
-/** Runs one closed-model window of `vus` VUs against `env`'s target and reads it back. */
-async function measurePoint(ctx: SweepContext, env: Record<string, string>, target: string | null, n: number, vus: number, run: number): Promise<SweepPoint> {
+/** Runs one closed-model window of `vus` VUs of `plan` against its target and reads it back. */
+async function measurePoint(ctx: SweepContext, plan: RunPlan, n: number, vus: number, run: number): Promise<SweepPoint> {
   const t0 = performance.now();
-  const w = await closedWindow(ctx, env, target, vus, ctx.warmupMs, ctx.windowMs);
+  const w = await closedWindow(ctx, plan, vus, ctx.warmupMs, ctx.windowMs);
   const cpu = w.seconds.length ? w.seconds.reduce((a, s) => a + s.generatorCpuPercent, 0) / w.seconds.length : 0;
   return {
     n,
@@ -162,7 +146,7 @@ export async function runSweep(ctx: SweepContext, sweep: SweepRequest): Promise<
       for (let r = 1; r <= repeat && !ctx.stopped(); r++) {
         await pause(ctx.metricsUrl);
         ctx.onRunStart?.(`sweep: ${n} VUs${repeat > 1 ? ` (window ${r}/${repeat})` : ''}`);
-        record(await measurePoint(ctx, ctx.env, ctx.target, n, n, r));
+        record(await measurePoint(ctx, ctx.plan, n, n, r));
       }
     }
   } else {
@@ -178,19 +162,19 @@ export async function runSweep(ctx: SweepContext, sweep: SweepRequest): Promise<
       );
       try {
         // the scenario must talk to the target started for it, whatever BASE the shell had
-        const env = { ...ctx.env, BASE: launched.url, BASE_URL: launched.url, ADMIN_TOKEN: launched.adminToken };
+        const plan = withTarget(ctx.plan, { url: launched.url, env: { ADMIN_TOKEN: launched.adminToken } });
         const rule = sweep.settle === undefined ? DEFAULT_SETTLE : sweep.settle;
         let settled: Awaited<ReturnType<typeof settle>> | null = null;
         if (rule) {
           ctx.onRunStart?.(`sweep: workers=${n}: warming up until throughput settles (${rule.chunkMs / 1000} s chunks within ${Math.round(rule.tolerance * 100)} %, at most ${rule.maxMs / 1000} s)`);
-          settled = await settle(ctx, env, launched.url, vus, rule);
+          settled = await settle(ctx, plan, vus, rule);
           if (!settled.settled && !ctx.stopped()) warnings.push(`workers=${n}: throughput had not settled after ${(settled.ms / 1000).toFixed(0)} s of warm-up (chunks ${settled.chunks.join(', ')}/s); its points may read low.`);
         }
         first = false;
         for (let r = 1; r <= repeat && !ctx.stopped(); r++) {
           await pause(null);
           ctx.onRunStart?.(`sweep: workers=${n}, ${vus} VUs${repeat > 1 ? ` (window ${r}/${repeat})` : ''}`);
-          const p = await measurePoint(ctx, env, launched.url, n, vus, r);
+          const p = await measurePoint(ctx, plan, n, vus, r);
           record(settled ? { ...p, settleMs: settled.ms, settleChunks: settled.chunks } : p);
         }
       } finally {

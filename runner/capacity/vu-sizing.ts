@@ -11,7 +11,7 @@
 // A probe that still runs out of VUs (iterations dropped while the target's service time met
 // the SLO) is re-run at the same rate with twice the VUs, up to a ceiling: the generator's
 // stinginess must never be read as the target's limit.
-import { vusNeeded } from './littles-law.ts';
+import { vusNeeded } from '../analysis/littles-law.ts';
 
 /** Margin over the Little's-law estimate: iteration durations spread, and arrivals bunch. */
 export const VU_MARGIN = 1.5;

@@ -13,6 +13,7 @@ import { specPlaceholders, startCommandTarget, type CommandTargetSpec } from '..
 import { checkKnobsAgainstPlaceholders } from '../orchestrate/placeholders.ts';
 import { exposesMetrics, metricsUrlOf } from '../orchestrate/scraper.ts';
 import { runCapacity, type CapacityRequest } from '../capacity/run-capacity.ts';
+import { withTarget } from '../plan/run-plan.ts';
 
 /** Checks the command takes the {workers} knob and the --knob values, no more; exit 2 naming what is wrong. */
 export function checkSweepCommand(command: string, spec: CommandTargetSpec, knobs: Record<string, string>): void {
@@ -42,7 +43,7 @@ export async function capacityOfCommand(spec: CommandTargetSpec, knobs: Record<s
   const t = await startCommandTarget(spec, { knobs, logFile, log: (l) => req.log(`target: ${l}`) });
   try {
     const metricsUrl = req.metricsUrl ?? (req.watchTargetMetrics !== false && (await exposesMetrics(t.url)) ? metricsUrlOf(t.url) : null);
-    const doc = await runCapacity({ ...req, env: { ...req.env, BASE: t.url, BASE_URL: t.url }, target: t.url, metricsUrl, stopRequested });
+    const doc = await runCapacity({ ...req, plan: withTarget(req.plan, { url: t.url }), metricsUrl, stopRequested });
     doc.meta.targetConfig = { cmd: spec.cmd, ...knobs };
     return doc;
   } finally {

@@ -3,7 +3,6 @@
 // and an optional closed-model sweep (over VUs, or over the target's worker processes) with a
 // USL fit. Writes capacity.json and capacity.html (the capacity view, reports/build.ts).
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { parseCommandArgs, keyValueFlags, numberFlag } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
@@ -18,6 +17,8 @@ import type { HpaParams } from '../capacity/hpa.ts';
 import { DEFAULT_SETTLE, defaultSweepVus, type SweepRequest } from '../capacity/sweep.ts';
 import { USL_MIN_POINTS } from '../capacity/usl.ts';
 import { checkOutputDir } from './output-paths.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { scenarioEnv } from './scenario-env.ts';
 import { knobOf, parseConfigPairs, validateTargetConfig } from '../orchestrate/target-config.ts';
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
 import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
@@ -301,10 +302,11 @@ export async function run(argv: string[]): Promise<number> {
     );
   }
 
+  // the scenario is loaded once, here, with --env; every probe and sweep point derives its plan from this one
+  const threads = numberFlag(COMMAND, 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1;
+  const plan = await loadPlan(file, { env: scenarioEnv(env), recordedEnv: env, threads, target });
   const request: CapacityRequest = {
-    file,
-    env,
-    target,
+    plan,
     slo,
     startRate: numberFlag(COMMAND, 'start-rate', values['start-rate'], { min: 0.1, max: 10_000_000 }) ?? null,
     precision: numberFlag(COMMAND, 'precision', values.precision, { min: 0.001, max: 1 }) ?? 0.05,
@@ -321,13 +323,10 @@ export async function run(argv: string[]): Promise<number> {
     readyTimeoutMs: searchTarget?.readyTimeoutMs ?? 120_000,
     watchTargetMetrics: values.metrics !== 'none',
     sweep,
-    threads: numberFlag(COMMAND, 'threads', values.threads, { min: 1, max: 64, integer: true }) ?? 1,
     log: (line) => process.stderr.write(line + '\n'),
   };
   const quiet = values.quiet === true;
-  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
-  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
-  const outDir = checkOutputDir(COMMAND, 'out', values.out ?? defaultOutDir(`${scenarioName}-capacity`));
+  const outDir = checkOutputDir(COMMAND, 'out', values.out ?? defaultOutDir(`${plan.scenario.name}-capacity`));
   outDirOf = () => outDir;
   const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', COMMAND, ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 

@@ -1,18 +1,18 @@
 // `stampede compare <scenario.ts> --matrix <matrix.json | 'variant=sync,async;cache=none,redis'>
 //   [--repeat N] [--cooldown 5s] [--out DIR] [--env K=V]... [--threads N] [--ready-timeout D]`
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, StampedeError } from '../errors.ts';
 import { parseMatrix } from '../compare/matrix.ts';
 import { runComparison } from '../compare/run-matrix.ts';
 import { formatComparisonTable } from '../compare/table.ts';
-import { exposeEnv } from '../orchestrate/run-against.ts';
 import { defaultOutDir } from '../run/outputs.ts';
 import { progressReporter } from '../run/progress.ts';
 import { tryParseDurationMs } from '../scenario/duration.ts';
-import { loadScenario } from '../scenario/load.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { scenarioEnv } from './scenario-env.ts';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { writeRunReport } from './sinks.ts';
 import { checkOutputDir } from './output-paths.ts';
 import { COMMAND_TARGET_OPTIONS, COMMAND_TARGET_USAGE, commandTargetFromFlags } from './command-target-flags.ts';
 import { commandMatrix, isCommandMatrixFile, type ComparisonEntry } from '../compare/command-matrix.ts';
@@ -104,16 +104,10 @@ export async function run(argv: string[]): Promise<number> {
   const cooldownMs = durationFlag('cooldown', values.cooldown, 5000);
   const readyTimeoutMs = durationFlag('ready-timeout', values['ready-timeout'], 120_000);
   const env = keyValueFlags('compare', 'env', values.env);
-  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
-  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
-  const outDir = checkOutputDir('compare', 'out', values.out ?? defaultOutDir(`compare-${scenarioName}`));
-  // load it once now (with --env visible, as during the runs): a broken scenario fails here, not N times
-  const restore = exposeEnv(env);
-  try {
-    await loadScenario(file);
-  } finally {
-    restore();
-  }
+  // loaded once, here, with --env: a broken scenario fails before any target starts, and every
+  // configuration runs a plan derived from this one (its target's BASE set; run-against.ts)
+  const plan = await loadPlan(file, { env: scenarioEnv(env), recordedEnv: env, threads });
+  const outDir = checkOutputDir('compare', 'out', values.out ?? defaultOutDir(`compare-${plan.scenario.name}`));
   const history = await (await import('../history/recorder.ts')).openRecorder({ setting: process.env.STAMPEDE_HISTORY_URL, cwd: process.cwd(), command: ['stampede', 'compare', ...argv].join(' '), warn: (m) => process.stderr.write(m + '\n') });
 
   // first Ctrl-C: finish the current run gracefully (its partial result is kept), start no more
@@ -125,15 +119,12 @@ export async function run(argv: string[]): Promise<number> {
   say(`${entries.length} configuration(s) × ${repeat} run(s) of ${file} → ${outDir}`);
   try {
     const { comparison, file: comparisonFile, interrupted } = await runComparison({
-      file,
-      scenarioName,
+      plan,
       matrixSource: values.matrix,
       entries,
       repeat,
       cooldownMs,
       outDir,
-      env,
-      threads,
       readyTimeoutMs,
       rankBy,
       stopRequested,
@@ -147,6 +138,7 @@ export async function run(argv: string[]): Promise<number> {
         live.progress = progressReporter(process.stderr);
       },
       onSecond: (s) => live.progress?.update(s),
+      writeReport: writeRunReport,
     });
     live.progress?.done();
     await (await import('../history/record-comparison.ts')).recordComparisonRuns(history, comparison, comparisonFile);

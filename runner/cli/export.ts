@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { EXIT, StampedeError } from '../errors.ts';
 import { exportK6 } from '../k6/export.ts';
+import { scenarioEnv } from './scenario-env.ts';
 import { parseCommandArgs, usageHint } from './args.ts';
 import { checkOutputFile } from './output-paths.ts';
 
@@ -25,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   if (target !== 'k6') throw new StampedeError('STAMPEDE_E_USAGE', `stampede export: expected the target "k6", got ${JSON.stringify(target ?? '')}`, usageHint('export'));
   if (!file || extra.length > 0) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede export k6: expected one scenario file', usageHint('export'));
   if (values.out !== undefined) checkOutputFile('export', 'out', values.out);
-  const { script, notes } = await exportK6(file, { latencyAsDuration: values['latency-as-duration'] === true });
+  const { script, notes } = await exportK6(file, { latencyAsDuration: values['latency-as-duration'] === true }, scenarioEnv({}));
   for (const n of notes) process.stderr.write(`note: ${n}\n`);
   if (values.out) {
     await writeFile(values.out, script);

@@ -7,6 +7,7 @@ import { toMarkdownSummary } from '../ci-outputs/markdown.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { writeRunResult } from '../result/io.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
+import { writeRunReport } from './sinks.ts';
 import { importK6 } from '../k6/import.ts';
 import { parseCommandArgs, usageHint } from './args.ts';
 import { checkOutputDir, checkOutputFile } from './output-paths.ts';
@@ -42,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   await writeRunResult(resultFile, result);
   if (values.junit) await writeFile(values.junit, toJUnit(result));
   if (values['summary-md']) await appendFile(values['summary-md'], toMarkdownSummary(result) + '\n');
-  const report = await writeReportBeside(result, outDir, (m) => process.stderr.write(m + '\n'));
+  const report = await writeReportBeside(result, outDir, writeRunReport, (m) => process.stderr.write(m + '\n'));
   const imp = result.meta.imported;
   const failed = result.thresholds.filter((t) => !t.ok).length;
   process.stdout.write(

@@ -1,6 +1,5 @@
 // `stampede run <scenario.ts> [--out DIR] [--env K=V]... [--target URL | --target-config K=V,...] [--threads N] [--quiet]`
 import path from 'node:path';
-import { existsSync } from 'node:fs';
 import { keyValueFlags, numberFlag, parseCommandArgs, usageHint } from './args.ts';
 import { EXIT, StampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
@@ -11,7 +10,11 @@ import { progressReporter } from '../run/progress.ts';
 import { formatSummary } from '../run/summary.ts';
 import { defaultOutDir, writeReportBeside } from '../run/outputs.ts';
 import { openLiveStream, resolveIngestUrl } from '../run/live.ts';
+import { connectLiveDashboard, writeRunReport } from './sinks.ts';
 import { handleInterrupts } from './interrupt.ts';
+import { scenarioEnv } from './scenario-env.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { scenarioName as scenarioNameOf } from '../scenario/load.ts';
 import { checkOutputDir, checkOutputFile } from './output-paths.ts';
 import { writeResultOrRescue, writeSideOutput } from './result-rescue.ts';
 import { dashboardUrlFlag, httpUrlFlag, listenOrRefuse } from './flag-values.ts';
@@ -107,9 +110,10 @@ export async function run(argv: string[]): Promise<number> {
     checkKnobsAgainstPlaceholders(specPlaceholders(commandSpec), Object.keys(knobs), 'stampede run: --knob');
   } else if (values.knob !== undefined) throw new StampedeError('STAMPEDE_E_USAGE', 'stampede run: --knob needs --target-cmd');
   const quiet = values.quiet === true;
-  const scenarioName = path.basename(file).replace(/\.[cm]?[jt]s$/, '');
+  const scenarioName = scenarioNameOf(file);
   const outDir = path.resolve(values.out ?? defaultOutDir(scenarioName));
-  if (!existsSync(file)) throw new StampedeError('STAMPEDE_E_SCENARIO_NOT_FOUND', `${file}: no such scenario file`);
+  // the scenario is loaded once, here, with the env its top level sees; the run is its plan
+  const plan = await loadPlan(file, { env: scenarioEnv(env), recordedEnv: env, threads, target, k6: values.k6 === true });
   // every output and listener is checked before any load is sent
   checkOutputDir('run', 'out', values.out ?? outDir);
   if (values.junit !== undefined) checkOutputFile('run', 'junit', values.junit);
@@ -145,18 +149,14 @@ export async function run(argv: string[]): Promise<number> {
   const progress = quiet ? null : progressReporter(process.stderr);
   const warn = (m: string) => process.stderr.write(m + '\n');
   const ingest = values['no-dashboard'] ? null : resolveIngestUrl(values.dashboard);
-  const live = ingest ? await openLiveStream(ingest, warn) : null;
+  const live = ingest ? await openLiveStream(ingest, connectLiveDashboard, warn) : null;
   try {
     const { result, thresholdsFailed, invariants, handleSummary, setupData, scriptAborted } = await runAgainstTarget({
-      file,
-      env,
-      threads,
-      target,
+      plan,
       targetConfig,
       command: commandSpec ? { spec: commandSpec, knobs, logFile: path.join(outDir, 'target.log') } : null,
       readyTimeoutMs,
       stopRequested,
-      k6: values.k6 === true,
       onSecond: (s) => {
         lastState = s;
         progress?.update(s);
@@ -167,7 +167,7 @@ export async function run(argv: string[]): Promise<number> {
     const resultFile = await writeResultOrRescue(path.join(outDir, 'result.json'), result, warn);
     if (!values['no-history']) await history?.recordRun(result, resultFile);
     const regression = gate?.evaluate(result) ?? null;
-    const reportFile = await writeReportBeside(result, path.dirname(resultFile), warn);
+    const reportFile = await writeReportBeside(result, path.dirname(resultFile), writeRunReport, warn);
     await live?.end(result);
     const junit = values.junit;
     const summaryMd = values['summary-md'];

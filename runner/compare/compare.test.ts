@@ -12,6 +12,8 @@ import { runResultSchema } from '../result/schema.ts';
 import { matrixFromFile, matrixFromInline, parseMatrix } from './matrix.ts';
 import { columnStats, columnWinners, median, METHOD } from './rank.ts';
 import { finishComparison, runComparison } from './run-matrix.ts';
+import { writeRunReport } from '../cli/sinks.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import { formatComparisonTable } from './table.ts';
 import { startFakeShop, type FakeShop } from '../orchestrate/fake-shop-process.ts';
 import type { TargetStarter } from '../orchestrate/launch.ts';
@@ -229,19 +231,17 @@ describe('the comparison loop (real processes)', () => {
     const outDir = path.join(scratch.dir, 'loop-out');
     const lines: string[] = [];
     const { comparison, file: cfile, interrupted } = await runComparison({
-      file,
-      scenarioName: 'loop',
+      plan: await loadPlan(file, { env: {}, threads: 1 }),
       matrixSource: 'variant=sync,async;cache=none,redis',
       entries: matrixFromInline('variant=sync,async;cache=none,redis'),
       repeat: 2,
       cooldownMs: 200,
       outDir,
-      env: {},
-      threads: 1,
       readyTimeoutMs: 10_000,
       stopRequested: new Promise(() => undefined),
       log: (l) => lines.push(l),
       starter,
+      writeReport: writeRunReport,
     });
     expect(interrupted).toBe(false);
     expect(shops).toHaveLength(4); // 2 configurations × 2 repeats really started
@@ -288,20 +288,18 @@ describe('the comparison loop (real processes)', () => {
     const stopRequested = new Promise<string>((r) => (stop = r));
     const started = Date.now();
     const { comparison, interrupted } = await runComparison({
-      file,
-      scenarioName: 'interrupt',
+      plan: await loadPlan(file, { env: {}, threads: 1 }),
       matrixSource: 'variant=sync,async',
       entries: matrixFromInline('variant=sync,async'),
       repeat: 1,
       cooldownMs: 0,
       outDir: path.join(scratch.dir, 'interrupt-out'),
-      env: {},
-      threads: 1,
       readyTimeoutMs: 10_000,
       stopRequested,
       log: () => undefined,
       onRunStart: () => void setTimeout(() => stop('interrupted (Ctrl-C)'), 2500),
       starter,
+      writeReport: writeRunReport,
     });
     expect(interrupted).toBe(true);
     expect(Date.now() - started).toBeLessThan(6000 + 5000);

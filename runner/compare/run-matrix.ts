@@ -3,7 +3,6 @@
 // and report.html under <out>/<configuration id>/run-<n>/; comparison.json is rewritten after
 // every run, so an interrupted or crashed comparison keeps what it measured. A configuration
 // that cannot start is skipped with the reason and the others still run.
-import os from 'node:os';
 import path from 'node:path';
 import { isStampedeError } from '../errors.ts';
 import { runAgainstTarget } from '../orchestrate/run-against.ts';
@@ -11,24 +10,23 @@ import type { TargetStarter } from '../orchestrate/launch.ts';
 import { writeJsonAtomic, writeRunResult } from '../result/io.ts';
 import { COMPARISON_SCHEMA_VERSION, comparisonSchema, type Comparison, type ComparisonConfiguration, type ComparisonRun } from '../result/comparison-schema.ts';
 import { validateOrThrow } from '../result/validate.ts';
-import { writeReportBeside } from '../run/outputs.ts';
+import { writeReportBeside, type ReportWriter } from '../run/outputs.ts';
 import type { LiveState } from '../run/run-test.ts';
-import { TOOL_VERSION } from '../version.ts';
+import type { RunPlan } from '../plan/run-plan.ts';
+import { documentMeta } from '../result/meta.ts';
 import type { ComparisonEntry } from './command-matrix.ts';
 import { columnStats, columnWinners, COST_METHOD_PREFIX, METHOD, rankConfigurations } from './rank.ts';
 import { summariseRun } from './summarise.ts';
 import { recordedConfig } from '../orchestrate/target-config.ts';
 
 export interface CompareOptions {
-  file: string;
-  scenarioName: string;
+  /** the scenario as loaded once, with --env; each configuration runs a plan derived from it */
+  plan: RunPlan;
   matrixSource: string;
   entries: ComparisonEntry[];
   repeat: number;
   cooldownMs: number;
   outDir: string;
-  env: Record<string, string>;
-  threads: number;
   readyTimeoutMs: number;
   /** --rank (default latency) */
   rankBy?: 'latency' | 'cost';
@@ -39,6 +37,8 @@ export interface CompareOptions {
   /** called before each run starts */
   onRunStart?(e: { entry: ComparisonEntry; index: number; repeat: number }): void;
   starter?: TargetStarter;
+  /** each run's report.html (the CLI hands the report builder down: runner/cli/sinks.ts) */
+  writeReport: ReportWriter;
 }
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -68,16 +68,11 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
     schemaVersion: COMPARISON_SCHEMA_VERSION,
     kind: 'comparison',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: o.file,
-      scenarioName: o.scenarioName,
+      ...documentMeta(o.plan.scenario),
       matrix: o.matrixSource,
       repeat: o.repeat,
       cooldownMs: o.cooldownMs,
-      env: o.env,
+      env: { ...o.plan.recordedEnv },
       startTime: new Date().toISOString(),
       endTime: new Date().toISOString(),
       partial: false,
@@ -112,10 +107,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
       let run: ComparisonRun;
       try {
         const out = await runAgainstTarget({
-          file: o.file,
-          env: o.env,
-          threads: o.threads,
-          target: null,
+          plan: o.plan,
           targetConfig: entry.command ? null : entry.config,
           command: entry.command ? { ...entry.command, logFile: path.join(runDir, 'target.log') } : null,
           readyTimeoutMs: o.readyTimeoutMs,
@@ -126,7 +118,7 @@ export async function runComparison(o: CompareOptions): Promise<{ comparison: Co
         });
         const resultFile = path.join(runDir, 'result.json');
         await writeRunResult(resultFile, out.result);
-        const report = await writeReportBeside(out.result, runDir, o.log);
+        const report = await writeReportBeside(out.result, runDir, o.writeReport, o.log);
         run = {
           repeat,
           status: 'ok',

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTest } from '../run/run-test.ts';
 import { scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 let server: TestServer;
 const scratch = scratchDir('executors-arrival-rate');
@@ -24,7 +25,7 @@ describe('arrival-rate executors', () => {
       'dense.ts',
       scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 4000, timeUnit: '1s', duration: '2s', preAllocatedVUs: 50, maxVUs: 200 } } }, `await Promise.resolve()`),
     );
-    const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+    const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
     expect(result.metrics.iterations?.values.count).toBe(8000);
     expect(result.metrics.dropped_iterations).toBeUndefined();
     // every start was measured against its scheduled time, and lag is never negative (no
@@ -54,7 +55,7 @@ describe('arrival-rate executors', () => {
         `await Promise.resolve()`,
       ),
     );
-    const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+    const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
     const perScenario = (name: string) => result.tagged.filter((t) => t.metric === 'iterations' && t.tags.scenario === name).reduce((a, t) => a + (t.values.count ?? 0), 0);
     expect(perScenario('a')).toBe(500);
     expect(perScenario('b')).toBe(300);

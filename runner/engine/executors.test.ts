@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTest } from '../run/run-test.ts';
 import { scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 let server: TestServer;
 const scratch = scratchDir('executors');
@@ -16,7 +17,7 @@ afterAll(async () => {
 
 async function runScenario(name: string, scenario: object, journey?: string) {
   const file = scratch.write(`${name}.ts`, scenarioSource({ scenarios: { s: scenario } }, journey));
-  const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+  const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
   return result;
 }
 
@@ -89,7 +90,7 @@ describe('executors (k6 semantics)', () => {
     });
     try {
       const file = scratch.write('flaky.ts', scenarioSource({ scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 400, maxDuration: '10s' } } }));
-      const { result } = await runTest({ file, env: { BASE: flaky.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: flaky.url }, threads: 1 }));
       expect(result.metrics.http_req_failed?.values).toMatchObject({ rate: 0.25, passes: 100, fails: 300 });
       const byKind = result.timeline.reduce((a, p) => a + (p.errorsByKind.status_5xx ?? 0), 0);
       expect(byKind).toBe(100);
@@ -104,7 +105,7 @@ describe('executors (k6 semantics)', () => {
     const slow = await startServer((_req, res) => setTimeout(() => res.end('slow'), 200));
     try {
       const file = scratch.write('drop.ts', scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 100, timeUnit: '1s', duration: '2s', preAllocatedVUs: 5, maxVUs: 10 } } }));
-      const { result } = await runTest({ file, env: { BASE: slow.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: slow.url }, threads: 1 }));
       // 10 VUs × (1 / 0.2 s) = at most ~50 iterations per second can start; 200 were scheduled
       const started = count(result, 'iterations');
       const dropped = count(result, 'dropped_iterations');

@@ -2,8 +2,9 @@
 // at the scenario's start + the plan's offset of i — computed in closed form, so nothing drifts —
 // and takes a free VU; with none free and maxVUs reached it is counted in dropped_iterations.
 // Closed model (the VU executors): VUs loop over iterations back to back.
-// With several threads, each runs its segment: arrival-rate scenarios keep the global schedule
-// striped over threads (plan.ts) and split their VUs; VU executors get a segmented scenario.
+// With several threads, each runs its segment (the run plan's): arrival-rate scenarios keep the
+// global schedule striped over threads (scenario/plan.ts) and split their VUs; VU executors get
+// their share of the VUs.
 import type { Journey } from '../scenario/api.ts';
 import type { ArrivalRateScenario, NormalisedScenario } from '../scenario/types.ts';
 import { arrivalSchedule, rampingVusAt } from '../scenario/plan.ts';
@@ -25,17 +26,17 @@ export interface StopControl {
 }
 
 export interface ExecutorContext {
-  /** this thread's segment of the scenario (VUs and iterations split across threads) */
+  /**
+   * This thread's segment of the scenario (segmentScenario in runner/scenario/plan.ts): VUs and
+   * iterations split across threads, an arrival schedule striped across them.
+   */
   scenario: NormalisedScenario;
-  /** the whole scenario, whose arrival schedule is striped across threads */
-  schedulePlan: NormalisedScenario;
   /** epoch µs at which this scenario starts */
   startUs: number;
-  segment: Segment;
   recorder: IntervalRecorder;
   journey: Journey;
   setupData: unknown;
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   /** a new VU for this scenario (the thread numbers them); null once the thread can hold no more */
   newVu(): VirtualUser | null;
   stop: StopControl;
@@ -89,8 +90,7 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   switch (s.executor) {
     case 'constant-arrival-rate':
     case 'ramping-arrival-rate':
-      if (ctx.schedulePlan.executor !== s.executor) throw new Error('segment and plan differ');
-      return runArrivalRate(ctx, s, ctx.schedulePlan as ArrivalRateScenario);
+      return runArrivalRate(ctx, s);
     case 'constant-vus':
       return runLoopingVus(ctx, (elapsedMs) => (elapsedMs < s.durationMs ? s.vus : 0), s.durationMs, 0);
     case 'ramping-vus': {
@@ -250,9 +250,9 @@ async function unwind(loops: Promise<void>[]): Promise<void> {
   clearTimeout(timer);
 }
 
-function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario, plan: ArrivalRateScenario): Promise<void> {
+function runArrivalRate(ctx: ExecutorContext, s: ArrivalRateScenario): Promise<void> {
   const { recorder } = ctx;
-  const schedule = arrivalSchedule(plan, ctx.segment);
+  const schedule = arrivalSchedule(s);
   const free: VirtualUser[] = [];
   const everyVu: VirtualUser[] = [];
   const inFlight = new InFlight(() => everyVu, recorder);

@@ -1,23 +1,27 @@
-// One engine thread: runs every scenario of the test (this thread's segment of each) with its
-// own VUs and its own interval recorder. With --threads 1 it runs in the main thread; with more,
-// each worker thread runs one (worker.ts) and the main thread merges their snapshots.
+// One engine thread: runs every scenario of the test (this thread's segment of each, as the run
+// plan split them) with its own VUs and its own interval recorder. With --threads 1 it runs in
+// the main thread; with more, each worker thread runs one (worker.ts) and the main thread merges
+// their snapshots.
 import { getHeapStatistics } from 'node:v8';
 import type { Journey } from '../scenario/api.ts';
-import type { NormalisedOptions } from '../scenario/types.ts';
-import { segmentScenario } from '../scenario/plan.ts';
+import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
 import { runExecutor, type Segment, type StopControl } from './executors.ts';
 import { IterationCounters } from './iteration-counters.ts';
 import { RequestNames, VirtualUser } from './vu.ts';
 
 export interface ThreadEngineInput {
-  journeys: Record<string, Journey>;
+  journeys: Readonly<Record<string, Journey>>;
+  /** the run's options (what a VU's HTTP client follows: connection reuse, redirects, user agent) */
   options: NormalisedOptions;
-  /** process env + --env (k6 __ENV); each scenario's env is layered on top */
-  env: Record<string, string>;
+  /** this thread's segment of every scenario (segmentScenario in runner/scenario/plan.ts) */
+  scenarios: ReadonlyArray<NormalisedScenario>;
+  /** the run's env (k6 __ENV); each scenario's env is layered on top */
+  env: Readonly<Record<string, string>>;
   setupData: unknown;
   /** epoch µs at which the run (t = 0) starts */
   runStartUs: number;
+  /** which thread this is, of how many (VU numbering, the recorder's thread) */
   segment: Segment;
   /** the run's exec.scenario.iterationInTest counters, shared by every thread; absent: this thread's own (one thread) */
   iterationCounters?: SharedArrayBuffer;
@@ -62,18 +66,15 @@ export class ThreadEngine {
 
   /** Runs all scenarios to their end (or until stop()). */
   async run(): Promise<void> {
-    const { options, segment, journeys } = this.input;
+    const { scenarios, journeys } = this.input;
     await Promise.all(
-      options.scenarios.map((original) => {
-        const scenario = segmentScenario(original, segment.index, segment.count);
+      scenarios.map((scenario) => {
         const journey = journeys[scenario.exec];
         if (!journey) throw new Error(`no journey named ${scenario.exec}`);
         const env = { ...this.input.env, ...scenario.env };
         return runExecutor({
           scenario,
-          schedulePlan: original,
           startUs: this.input.runStartUs + scenario.startTimeMs * 1000,
-          segment,
           recorder: this.recorder,
           journey,
           setupData: this.input.setupData,

@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTest } from '../run/run-test.ts';
 import { scratchDir, startServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 const scratch = scratchDir('vu-api');
 afterAll(() => scratch.remove());
@@ -45,7 +46,7 @@ export default async (vu: any, data: any) => {
 export function teardown(ctx: any, data: any) { ctx.check(data, { 'setup data reached teardown': (d: any) => d.greeting === 'hi' }); }
 `,
       );
-      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
       // 2 VUs × 1 login + 6 cart posts; setup/teardown make no measured requests
       expect(result.metrics.http_reqs?.values.count).toBe(8);
       expect(seen.filter((s) => s.url === '/login')).toHaveLength(2);
@@ -74,7 +75,7 @@ export function teardown(ctx: any, data: any) { ctx.check(data, { 'setup data re
         `export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 4, iterations: 1200, maxDuration: '60s' } } };
 export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/item/' + vu.idInTest + '-' + vu.iteration); };`,
       );
-      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
       expect(result.metrics.http_reqs?.values.count).toBe(1200);
       const names = new Set(result.tagged.filter((t) => t.metric === 'http_reqs').map((t) => t.tags.name));
       expect(names.size).toBe(1001);
@@ -105,7 +106,7 @@ export default async (vu: any) => {
   vu.tag('phase', undefined);
 };`,
       );
-      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
       expect(result.metrics.http_reqs?.values.count).toBe(16);
       const count = (match: Record<string, string | undefined>) =>
         result.tagged
@@ -151,7 +152,7 @@ export default async (vu: any) => {
 };`,
       );
       const named = server.url.replace('127.0.0.1', 'localhost'); // a name: looked up on the new connection
-      const { result } = await runTest({ file, env: { BASE: named }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: named }, threads: 1 }));
       expect(result.metrics.http_reqs?.values.count).toBe(3);
       expect(reports).toHaveLength(1);
       type T = Record<'blocked' | 'connecting' | 'tlsHandshaking' | 'sending' | 'waiting' | 'receiving' | 'duration' | 'latency', number>;

@@ -6,6 +6,7 @@ import { runTest } from '../run/run-test.ts';
 import { normaliseOptionsWithWarnings } from '../scenario/normalise.ts';
 import { scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
 import { needsWarmUp, warmUpEngine, WARM_UP_MIN_RATE } from './warm-up.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 let server: TestServer;
 const scratch = scratchDir('warm-up');
@@ -46,7 +47,7 @@ describe('warm-up', () => {
   it('leaves the target and the result alone: a 2000/s run sends exactly its iterations', async () => {
     const before = server.hits;
     const file = scratch.write('rate.ts', scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 2000, timeUnit: '1s', duration: '1s', preAllocatedVUs: 50, maxVUs: 200 } } }));
-    const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+    const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
     expect(result.metrics.http_reqs?.values.count).toBe(2000);
     expect(server.hits - before).toBe(2000);
   });

@@ -1,15 +1,19 @@
 // Messages between the main thread and engine worker threads.
 import type { IntervalSnapshot } from '../recorder/interval.ts';
 import type { Segment } from './executors.ts';
-import type { NormalisedOptions } from '../scenario/types.ts';
+import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
 
+/** What a worker thread is given: the serialisable part of the run plan, and its segment. */
 export interface WorkerInit {
-  file: string;
-  /** load the file as a k6 script (--k6) */
-  k6?: boolean;
-  /** options as the main thread normalised (and possibly transformed) them */
+  /** the scenario module the main thread loaded (scenario/load.ts moduleUrl): imported for its journeys */
+  moduleUrl: string;
+  /** the env that module's top level saw in the main thread */
+  initEnv: Readonly<Record<string, string>>;
+  /** the run's options (for the VUs' HTTP clients) */
   options: NormalisedOptions;
-  env: Record<string, string>;
+  /** this thread's segment of every scenario, as the plan split them */
+  scenarios: ReadonlyArray<NormalisedScenario>;
+  env: Readonly<Record<string, string>>;
   setupData: unknown;
   segment: Segment;
   /** the run's IterationCounters buffer (shared by every thread) */

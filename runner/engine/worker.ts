@@ -1,7 +1,8 @@
-// An engine thread in a worker: loads the scenario module itself (functions cannot cross
-// threads), runs its segment, and posts one encoded snapshot per second to the main thread.
+// An engine thread in a worker: imports the scenario module the main thread loaded for its
+// journeys (functions cannot cross threads), runs the segment the run plan gave it, and posts
+// one encoded snapshot per second to the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadScenario } from '../scenario/load.ts';
+import { importJourneys } from '../scenario/load.ts';
 import { encodeSnapshot } from '../recorder/interval.ts';
 import { ThreadEngine } from './thread-engine.ts';
 import { startTicker } from './ticker.ts';
@@ -14,7 +15,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run in a worker thread');
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-const loaded = await loadScenario(init.file, { k6: init.k6 === true });
+const journeys = await importJourneys(init);
 let engine: ThreadEngine | undefined;
 let stopRequested = false;
 port.on('message', (m: MainMessage) => {
@@ -31,8 +32,9 @@ async function run(runStartUs: number): Promise<void> {
   // from here this thread runs journeys: an error their code throws where nothing awaits it is counted
   catchStrayErrors((message) => post({ type: 'journey-error', message }));
   const e = new ThreadEngine({
-    journeys: loaded.journeys,
+    journeys,
     options: init.options,
+    scenarios: init.scenarios,
     env: init.env,
     setupData: init.setupData,
     runStartUs,

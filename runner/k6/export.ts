@@ -38,8 +38,9 @@ interface Located extends Refusal {
 /** Rounds of rewriting until the VU parameters and the synchronous helpers stop changing (each round only adds). */
 const MAX_ROUNDS = 50;
 
-export async function exportK6(file: string, flags: ExportFlags = { latencyAsDuration: false }): Promise<K6Export> {
-  const loaded = await loadScenario(file);
+/** `env`: what the scenario's module scope sees while it loads (its options are exported as that env makes them). */
+export async function exportK6(file: string, flags: ExportFlags = { latencyAsDuration: false }, env: Readonly<Record<string, string>> = {}): Promise<K6Export> {
+  const loaded = await loadScenario(file, { env });
   const entry = path.resolve(file);
   const source = await readFile(file, 'utf8');
   const bundle = await bundleScenario(file);

@@ -126,7 +126,8 @@ export async function importNdjson(files: string[]): Promise<RunResult> {
 
   const name = runNameOf(files, acc.testRunNames);
   const result = buildRunResult({
-    loaded: { file: files[0] ?? '', name, hash: '', options: importedOptions(defs), journeys: {}, warnings: [] },
+    scenario: { file: files[0] ?? '', name, hash: '', warnings: [] },
+    options: importedOptions(defs),
     aggregate,
     verdicts,
     env: {},

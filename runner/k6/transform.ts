@@ -338,6 +338,17 @@ class Rewriter {
         k = r.next - 1;
         continue;
       }
+      // initEnv() (runner/scenario/init-env.ts: the env the scenario is loaded with) is k6's
+      // init-context __ENV
+      if (tok.type === 'ident' && tok.text === 'initEnv' && this.t[prevSig(this.t, k)]?.text !== '.') {
+        const open = nextSig(this.t, k + 1);
+        const close = nextSig(this.t, open + 1);
+        if (this.t[open]?.text === '(' && this.t[close]?.text === ')') {
+          out += '__ENV';
+          k = close;
+          continue;
+        }
+      }
       const fn = this.topLevelFn(k);
       if (fn) {
         if (this.t[nextSig(this.t, k + 1)]?.text === '(') {
@@ -350,7 +361,7 @@ class Rewriter {
           this.refuse(`${fn} (as a value)`, `${fn}() takes the VU; the exporter rewrites direct calls of it only`, `\\b${fn}\\b(?!\\s*\\()`);
         }
       }
-      // Stampede exposes --env in process.env while the scenario loads and runs: k6's __ENV
+      // a scenario reading the process environment reads k6's __ENV
       if (tok.type === 'ident' && tok.text === 'process' && this.t[prevSig(this.t, k)]?.text !== '.') {
         const dot = nextSig(this.t, k + 1);
         const env = nextSig(this.t, dot + 1);

@@ -10,6 +10,7 @@ import { StampedeError } from '../errors.ts';
 import { parsePrometheusText } from './prometheus.ts';
 import { deriveServerSeries, type Scrape } from './server-series.ts';
 import { runAgainstTarget } from './run-against.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 import { validateTargetConfig, parseConfigPairs } from './target-config.ts';
 import { waitForReady } from './launch.ts';
 import { startFakeShop } from './fake-shop-process.ts';
@@ -83,7 +84,7 @@ describe('runs against a target with /metrics', () => {
         'scraped.ts',
         scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '4s', preAllocatedVUs: 10, maxVUs: 20 } } }, "await vu.http.get(vu.env.BASE + '/products/' + (1 + (vu.iteration % 50)))"),
       );
-      const out = await runAgainstTarget({ file, env: { BASE: shop.url }, threads: 1, target: shop.url, targetConfig: null, readyTimeoutMs: 5000, log: () => undefined });
+      const out = await runAgainstTarget({ plan: await loadPlan(file, { env: { BASE: shop.url }, threads: 1, target: shop.url }), targetConfig: null, readyTimeoutMs: 5000, log: () => undefined });
       const server = out.result.server;
       expect(server).not.toBeNull();
       expect(server?.url).toBe(shop.url);
@@ -169,10 +170,7 @@ describe('target configuration and readiness', () => {
     const file = scratch.write('never.ts', scenarioSource({ scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 1 } } }));
     const t = Date.now();
     const err = await runAgainstTarget({
-      file,
-      env: {},
-      threads: 1,
-      target: null,
+      plan: await loadPlan(file, { env: {}, threads: 1 }),
       targetConfig: validateTargetConfig({}, 'x').config,
       readyTimeoutMs: 1500,
       log: () => undefined,
@@ -216,10 +214,7 @@ describe.skipIf(!procAvailable())('a started command target, while the run goes'
     const fixture = path.join(PROJECT_ROOT, 'runner/orchestrate/fixtures/http-fixture.mjs');
     const seen: Array<{ resources: TargetResources | undefined; cpuPoints: number }> = [];
     const out = await runAgainstTarget({
-      file,
-      env: {},
-      threads: 1,
-      target: null,
+      plan: await loadPlan(file, { env: {}, threads: 1 }),
       targetConfig: null,
       command: { spec: { cmd: `${process.execPath} ${fixture} --port {port} --work {work}`, env: {}, ready: '/healthz', readyTimeoutMs: 15_000, cwd: null, stopGraceMs: DEFAULT_STOP_GRACE_MS, reset: null, invariants: null }, knobs: { work: '3000' }, logFile: path.join(scratch.dir, 'live-res', 'target.log') },
       readyTimeoutMs: 15_000,

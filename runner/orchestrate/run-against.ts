@@ -4,8 +4,9 @@
 // its result, with server.diedAt and a warning. For the shop, its invariants are read after the
 // run (before it is stopped), for the summary and for `stampede compare`.
 import type { TargetConfig } from '../../target-app/launcher/config.ts';
-import type { LiveState, RunOutcome, RunTestOptions } from '../run/run-test.ts';
+import type { LiveState, RunOutcome, RunSinks } from '../run/run-test.ts';
 import { runTest } from '../run/run-test.ts';
+import { withTarget, type RunPlan } from '../plan/run-plan.ts';
 import { launchTarget, type LaunchedTarget, type TargetStarter } from './launch.ts';
 import { exposesMetrics, metricsUrlOf, startScraper, type MetricsScraper } from './scraper.ts';
 import { deriveServerSeries } from './server-series.ts';
@@ -24,10 +25,10 @@ export interface CommandTargetRun {
   logFile: string;
 }
 
-export interface RunAgainstOptions extends Omit<RunTestOptions, 'target' | 'targetConfig'> {
-  /** --target URL (ignored when `targetConfig` is given) */
-  target: string | null;
-  /** a validated configuration to start, or null to run against `target` */
+export interface RunAgainstOptions extends RunSinks {
+  /** the run; its target (--target) is used unless a target is started for it */
+  plan: RunPlan;
+  /** a validated configuration to start, or null to run against the plan's target */
   targetConfig: TargetConfig | null;
   /** the user's own service to start (instead of the shop), or null */
   command?: CommandTargetRun | null;
@@ -51,8 +52,8 @@ const say = (line: string) => process.stderr.write(`stampede: ${line}\n`);
 export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainstOutcome> {
   const log = o.log ?? say;
   let launched: LaunchedTarget | null = null;
-  const env = { ...o.env };
-  let url = o.target;
+  let plan = o.plan;
+  let url = plan.target;
   let diedAtMs: number | null = null;
   let invariantsUrl: string | null = null;
   let hookHeaders: Record<string, string> = {};
@@ -61,8 +62,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     launched = { url: t.url, adminToken: '', stop: t.stop, pids: () => [t.pid] };
     void t.exited.then(() => (diedAtMs ??= Date.now()));
     url = t.url;
-    env.BASE = url;
-    env.BASE_URL = url;
+    plan = withTarget(plan, { url });
     invariantsUrl = t.invariantsUrl;
     hookHeaders = t.hookHeaders;
     if (t.resetUrl) {
@@ -78,9 +78,7 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     launched = await launchTarget(o.targetConfig, { readyTimeoutMs: o.readyTimeoutMs, log: (l) => log(`target: ${l}`), ...(o.starter ? { starter: o.starter } : {}) });
     url = launched.url;
     // the scenario must talk to the target started for it, whatever BASE the shell had
-    env.BASE = url;
-    env.BASE_URL = url;
-    env.ADMIN_TOKEN = launched.adminToken;
+    plan = withTarget(plan, { url, config: recordedConfig(o.targetConfig), env: { ADMIN_TOKEN: launched.adminToken } });
   }
   try {
     o.onTargetReady?.({ url: url ?? '', started: launched !== null });
@@ -90,16 +88,13 @@ export async function runAgainstTarget(o: RunAgainstOptions): Promise<RunAgainst
     const pidsOf = launched?.pids;
     // the shop's processes are its Node servers and the services the launcher spawned (postgres, redis, …)
     const sampler: ResourceSampler | null = pidsOf && procAvailable() ? startResourceSampler(() => [...pidsOf(), ...(o.command ? [] : liveChildPids())]) : null;
-    const restoreEnv = exposeEnv(env);
     try {
       const onSecond = o.onSecond && sampler ? withResourcesSoFar(o.onSecond, sampler, url ?? '') : o.onSecond;
-      outcome = await runTest({ ...o, ...(onSecond ? { onSecond } : {}), env, target: url, targetConfig: o.targetConfig ? recordedConfig(o.targetConfig) : null });
+      outcome = await runTest(plan, { ...(o.log ? { log: o.log } : {}), ...(onSecond ? { onSecond } : {}), ...(o.stopRequested ? { stopRequested: o.stopRequested } : {}) });
     } catch (e) {
       await scraper?.stop();
       sampler?.stop(Date.now());
       throw e;
-    } finally {
-      restoreEnv();
     }
     if (scraper) {
       const server = deriveServerSeries(url ?? '', await scraper.stop(), outcome.runStartEpochMs);
@@ -188,25 +183,4 @@ export async function readInvariants(url: string, adminToken: string): Promise<S
   } catch {
     return null;
   }
-}
-
-/**
- * k6 gives a script's init context `__ENV` (system environment + --env). Stampede's equivalent:
- * while the scenario module loads and runs, --env values are visible in process.env, so its
- * top-level options can read them (PEAK, STOCK, ...). Set only after the target has started
- * (its processes must not inherit them) and restored afterwards. A module is imported once per
- * process, so its options reflect the env of the first run in that process.
- */
-export function exposeEnv(env: Record<string, string>): () => void {
-  const saved = new Map<string, string | undefined>();
-  for (const [k, v] of Object.entries(env)) {
-    saved.set(k, process.env[k]);
-    process.env[k] = v;
-  }
-  return () => {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
 }

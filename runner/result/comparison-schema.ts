@@ -105,6 +105,8 @@ export const comparisonSchema = z.object({
   meta: z.object({
     tool: z.object({ name: z.literal('stampede'), version: z.string() }),
     node: z.string(),
+    /** absent in comparisons written before the meta block was shared with runs */
+    platform: z.string().optional(),
     cpus: z.number().int(),
     cpuModel: z.string(),
     scenarioFile: z.string(),

@@ -1,20 +1,23 @@
 // Turns a finished run's aggregate into the RunResult document (runner/result/schema.ts).
-import os from 'node:os';
 import type { LoadedScenario } from '../scenario/load.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
 import type { RunAggregate } from '../recorder/aggregate.ts';
 import type { GeneratorHealth, MetricResult, RunResult, ThresholdVerdict } from '../result/schema.ts';
 import { RUN_RESULT_SCHEMA_VERSION } from '../result/schema.ts';
-import { TOOL_VERSION } from '../version.ts';
-import { littlesLawWarning } from '../capacity/run-littles-law.ts';
+import { documentMeta } from '../result/meta.ts';
+import { littlesLawWarning } from '../analysis/run-littles-law.ts';
 import { MAX_REQUEST_NAMES, OVERFLOW_NAME } from '../engine/vu.ts';
 
 export interface BuildInput {
-  loaded: LoadedScenario;
+  /** which scenario ran, and what its load said */
+  scenario: Pick<LoadedScenario, 'file' | 'name' | 'hash' | 'warnings' | 'untimedTrends'>;
+  /** the options the run executed (a derived plan's may differ from the scenario's own) */
+  options: NormalisedOptions;
   aggregate: RunAggregate;
   verdicts: ThresholdVerdict[];
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   target: string | null;
-  targetConfig: Record<string, string> | null;
+  targetConfig: Readonly<Record<string, string>> | null;
   startedAt: Date;
   endedAt: Date;
   threads: number;
@@ -27,14 +30,14 @@ export interface BuildInput {
 export const SATURATION = { loopLagP99Ms: 10, cpuPercent: 90, achievedRatio: 0.99 } as const;
 
 export function buildRunResult(input: BuildInput): RunResult {
-  const { aggregate, loaded, verdicts } = input;
+  const { aggregate, scenario: loaded, options, verdicts } = input;
   const metrics: Record<string, MetricResult> = {};
   for (const name of aggregate.metricNames()) {
     const m = aggregate.metricResult(name);
     if (m) metrics[name] = m;
   }
   // thresholds: attach verdicts to their metric (k6 summary shape); sub-metrics under their key
-  for (const def of loaded.options.thresholds) {
+  for (const def of options.thresholds) {
     const v = verdicts.find((x) => x.key === def.key && x.source === def.source);
     if (!v) continue;
     let m = metrics[def.key];
@@ -64,24 +67,18 @@ export function buildRunResult(input: BuildInput): RunResult {
     schemaVersion: RUN_RESULT_SCHEMA_VERSION,
     kind: 'run',
     meta: {
-      tool: { name: 'stampede', version: TOOL_VERSION },
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: input.cpuCount,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      scenarioFile: loaded.file,
-      scenarioName: loaded.name,
+      ...documentMeta(loaded, input.cpuCount),
       scenarioHash: loaded.hash,
       startTime: input.startedAt.toISOString(),
       endTime: input.endedAt.toISOString(),
       durationMs: Math.round(aggregate.elapsedMs),
-      env: input.env,
+      env: { ...input.env },
       target: input.target,
-      targetConfig: input.targetConfig,
+      targetConfig: input.targetConfig ? { ...input.targetConfig } : null,
     },
     options: {
-      ...loaded.options,
-      thresholds: loaded.options.thresholds.map((t) => ({ ...t })),
+      ...options,
+      thresholds: options.thresholds.map((t) => ({ ...t })),
     },
     partial: input.stopReason !== null,
     stopReason: input.stopReason,

@@ -7,7 +7,7 @@ import { ThreadEngine, type ThreadEngineInput } from '../engine/thread-engine.ts
 import { secondOf, startTicker } from '../engine/ticker.ts';
 import { IterationCounters } from '../engine/iteration-counters.ts';
 import { nowUs } from '../time/clock.ts';
-import type { NormalisedOptions } from '../scenario/types.ts';
+import type { RunPlan } from '../plan/run-plan.ts';
 import type { MainMessage, WorkerInit, WorkerMessage } from '../engine/worker-protocol.ts';
 
 export interface EngineHandle {
@@ -52,21 +52,16 @@ export function startInProcess(input: ThreadEngineInput, onSnapshot: OnSnapshot)
 }
 
 export interface WorkerEngineInput {
-  file: string;
-  /** the file is a k6 script (--k6) */
-  k6?: boolean;
-  /** the (possibly transformed) options every thread runs */
-  options: NormalisedOptions;
-  threads: number;
-  env: Record<string, string>;
+  plan: RunPlan;
   setupData: unknown;
   onJourneyError(message: string): void;
   onNote(message: string): void;
 }
 
 /**
- * Starts N worker threads; each loads the scenario, then all start together at one runStartUs
- * (a little ahead of "now" so every thread's first tick lines up). Resolves once started.
+ * Starts a worker thread per thread of the plan; each imports the scenario module for its
+ * journeys and is given its segment, then all start together at one runStartUs (a little ahead
+ * of "now" so every thread's first tick lines up). Resolves once started.
  */
 export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnapshot): Promise<EngineHandle & { runStartUs: number }> {
   const workers: Worker[] = [];
@@ -76,10 +71,20 @@ export async function startWorkers(input: WorkerEngineInput, onSnapshot: OnSnaps
   const sentDone: boolean[] = [];
   const terminated: boolean[] = [];
   let runStartUs = 0;
+  const { plan } = input;
   // exec.scenario.iterationInTest: one sequence per scenario for every thread
-  const iterationCounters = new IterationCounters(input.options.scenarios.map((s) => s.name)).buffer;
-  for (let index = 0; index < input.threads; index++) {
-    const init: WorkerInit = { file: input.file, k6: input.k6 === true, options: input.options, env: input.env, setupData: input.setupData, segment: { index, count: input.threads }, iterationCounters };
+  const iterationCounters = new IterationCounters(plan.options.scenarios.map((s) => s.name)).buffer;
+  for (let index = 0; index < plan.threads; index++) {
+    const init: WorkerInit = {
+      moduleUrl: plan.scenario.moduleUrl,
+      initEnv: plan.scenario.initEnv,
+      options: plan.options,
+      scenarios: plan.segments[index] ?? [],
+      env: plan.env,
+      setupData: input.setupData,
+      segment: { index, count: plan.threads },
+      iterationCounters,
+    };
     const w = new Worker(new URL('../engine/worker-entry.js', import.meta.url), { workerData: init });
     workers.push(w);
     sentDone.push(false);

@@ -6,6 +6,7 @@ import { runTest } from './run-test.ts';
 import { formatSummary } from './summary.ts';
 import { compileExpectedStatuses, isExpected } from '../engine/expected-statuses.ts';
 import { scratchDir, startServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 const scratch = scratchDir('expected-statuses');
 afterAll(() => scratch.remove());
@@ -36,7 +37,7 @@ export default async (vu: any) => {
   await vu.http.get(vu.env.BASE + '/ok', { name: 'ok' });
 };`,
       );
-      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
       // 10 iterations × 4 requests; only the 10 "sold, default" (409 outside 200–399) failed
       expect(result.metrics.http_reqs?.values.count).toBe(40);
       expect(result.metrics.http_req_failed?.values).toMatchObject({ passes: 10, fails: 30, rate: 0.25 });
@@ -63,7 +64,7 @@ export default async (vu: any) => {
       `export const options = { scenarios: { s: { executor: 'shared-iterations', vus: 1, iterations: 6 } }, thresholds: { http_req_latency: ['p(99)<200'], 'http_req_duration{name:home}': ['p(95)<100'] } };
 export default async (vu: any) => { await vu.http.get(vu.env.BASE + '/', { name: 'home' }); };`,
     );
-    const { result, thresholdsFailed } = await runTest({ file, env: { BASE: base }, threads: 1 });
+    const { result, thresholdsFailed } = await runTest(await loadPlan(file, { env: { BASE: base }, threads: 1 }));
     expect(result.metrics.http_req_failed?.values).toMatchObject({ passes: 6, fails: 0 });
     expect(thresholdsFailed).toBe(true);
     expect(result.thresholds.map((t) => t.ok)).toEqual([false, false]);

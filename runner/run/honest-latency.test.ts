@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTest } from './run-test.ts';
 import { scratchDir, scenarioSource, startServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
 const scratch = scratchDir('honest');
 afterAll(() => scratch.remove());
@@ -31,7 +32,7 @@ describe('coordinated omission', () => {
         'stall.ts',
         scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 400, timeUnit: '1s', duration: '6s', preAllocatedVUs: 50, maxVUs: 1000 } } }),
       );
-      const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1 });
+      const { result } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }));
       const lat = result.metrics.http_req_latency?.values ?? {};
       expect(result.metrics.http_reqs?.values.count).toBe(2400);
       // ~400 of 2400 requests (16.7 %) fall in the stall, waiting 0–1000 ms (uniformly)
@@ -63,9 +64,9 @@ describe('threads', () => {
     });
     try {
       const file = scratch.write('threads.ts', scenarioSource({ scenarios: { s: { executor: 'constant-arrival-rate', rate: 200, timeUnit: '1s', duration: '3s', preAllocatedVUs: 20, maxVUs: 100 } } }));
-      const one = (await runTest({ file, env: { BASE: server.url }, threads: 1 })).result;
+      const one = (await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }))).result;
       n = 0;
-      const two = (await runTest({ file, env: { BASE: server.url }, threads: 2 })).result;
+      const two = (await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 2 }))).result;
       expect(one.metrics.iterations?.values.count).toBe(600);
       expect(two.metrics.iterations?.values.count).toBe(600);
       expect(two.generator.threads).toBe(2);

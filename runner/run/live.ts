@@ -5,8 +5,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { RunResult } from '../result/schema.ts';
+import type { RunResult, TimelinePoint } from '../result/schema.ts';
 import type { LiveState } from './run-test.ts';
+
+/**
+ * What streams a run to a dashboard: the live dashboard's producer (dashboard/live/producer.ts),
+ * a sink above the run layer that the CLI hands down (runner/cli/sinks.ts).
+ */
+export interface LiveProducer {
+  start(meta: RunResult['meta'], options: RunResult['options']): void;
+  snapshot(points: TimelinePoint[], summary: Omit<RunResult, 'timeline'> & { partial: true }): void;
+  end(result: RunResult): Promise<void>;
+  close(): void;
+}
+
+/** Connects a producer to the dashboard's ingest URL for the run `runId`. */
+export type LiveConnector = (ingestUrl: string, runId: string) => Promise<LiveProducer>;
 
 export const DASHBOARD_ANNOUNCE_FILE = path.join('reports', 'out', '.dashboard.json');
 
@@ -34,11 +48,10 @@ export function resolveIngestUrl(flag: string | boolean | undefined): string | n
   }
 }
 
-export async function openLiveStream(ingestUrl: string, warn: (m: string) => void): Promise<LiveStream | null> {
-  let producer;
+export async function openLiveStream(ingestUrl: string, connect: LiveConnector, warn: (m: string) => void): Promise<LiveStream | null> {
+  let producer: LiveProducer;
   try {
-    const { connectLiveProducer } = await import('../../dashboard/live/producer.ts');
-    producer = await connectLiveProducer(ingestUrl, randomUUID());
+    producer = await connect(ingestUrl, randomUUID());
   } catch (e) {
     warn(`dashboard: cannot stream to ${ingestUrl} (${e instanceof Error ? e.message : String(e)}); the run goes on without it`);
     return null;

@@ -9,14 +9,19 @@ export function defaultOutDir(scenarioName: string, at = new Date()): string {
 }
 
 /**
- * Writes report.html beside result.json with the report builder (reports/build.ts). A report
- * that cannot be built never loses the result: the error is shown, the result stays.
+ * Writes a run's report to `file`. The report builder (reports/) is an output sink above the
+ * run layer: the CLI hands it down (runner/cli/sinks.ts).
  */
-export async function writeReportBeside(result: RunResult, outDir: string, warn: (m: string) => void): Promise<string | null> {
+export type ReportWriter = (result: RunResult, file: string) => Promise<void>;
+
+/**
+ * Writes report.html beside result.json with the report writer given. A report that cannot be
+ * built never loses the result: the error is shown, the result stays.
+ */
+export async function writeReportBeside(result: RunResult, outDir: string, writeReport: ReportWriter, warn: (m: string) => void): Promise<string | null> {
   const file = path.join(outDir, 'report.html');
   try {
-    const { writeRunReport } = await import('../../reports/build.ts');
-    await writeRunReport(result, file);
+    await writeReport(result, file);
     return file;
   } catch (e) {
     warn(`report.html not written: ${e instanceof Error ? e.message : String(e)} (result.json is complete; rebuild with \`stampede report\`)`);

@@ -1,11 +1,11 @@
-// One test run, end to end: load and validate the scenario, setup(), run the engine (in this
-// thread or in workers), merge snapshots each second (progress line, thresholds every 2 s,
-// abortOnFail), teardown(), then build, validate and write result.json. Ctrl-C stops gracefully
-// and still writes a partial result; a second Ctrl-C aborts at once.
+// One test run, end to end, of a run plan (runner/plan/): setup(), run the engine (in this
+// thread or in workers, each with its segment), merge snapshots each second (the sinks: progress
+// line, live dashboard; thresholds every 2 s, abortOnFail), teardown(), then build the result.
+// Ctrl-C stops gracefully and still gives a partial result; a second Ctrl-C aborts at once.
 import { cpus } from 'node:os';
-import { loadScenario, type LoadedScenario } from '../scenario/load.ts';
-import { arrivalSchedule, plannedDurationMs, scenarioEndMs } from '../scenario/plan.ts';
-import type { NormalisedOptions, NormalisedScenario } from '../scenario/types.ts';
+import { arrivalSchedule } from '../scenario/plan.ts';
+import type { NormalisedScenario } from '../scenario/types.ts';
+import type { RunPlan } from '../plan/run-plan.ts';
 import { evaluateThresholds } from '../thresholds/evaluate.ts';
 import { RunAggregate } from '../recorder/aggregate.ts';
 import { IntervalRecorder } from '../recorder/interval.ts';
@@ -21,34 +21,21 @@ import { errorMessage } from '../engine/thread-engine.ts';
 import { ABANDON_AFTER_STOP_MS, OVERRUN_SLACK_MS, TEARDOWN_AFTER_INTERRUPT_MS, callAt } from './run-guard.ts';
 import { catchStrayErrors } from '../engine/stray-errors.ts';
 
-export interface RunTestOptions {
-  file: string;
-  /** --env values (also recorded in the result) */
-  env: Record<string, string>;
-  threads: number;
-  /** the base URL under test, when known (--target, or the orchestrated target) */
-  target?: string | null;
-  targetConfig?: Record<string, string> | null;
-  /** called once a second with the aggregate so far (progress line, live dashboard) */
+/** Where a run's output goes while it runs, and what stops it: chosen by the caller. */
+export interface RunSinks {
+  /** called once a second with the aggregate so far (progress line, live dashboard, metrics endpoint) */
   onSecond?(state: LiveState): void;
-  /** journey errors, setup/teardown messages */
+  /** journey errors, setup/teardown messages (default: stderr) */
   log?(line: string): void;
   /** resolves when the caller wants the run stopped (e.g. first Ctrl-C) */
   stopRequested?: Promise<string>;
-  /**
-   * Rewrites the scenario's normalised options before the run (capacity probes replace the
-   * executors with a constant-arrival-rate at the probe's rate). Every thread uses the result.
-   */
-  transformOptions?(options: NormalisedOptions): NormalisedOptions;
-  /** load the file as a k6 script even if it imports no k6 module (`stampede run --k6`) */
-  k6?: boolean;
 }
 
 export interface LiveState {
   elapsedMs: number;
   plannedMs: number;
   aggregate: RunAggregate;
-  loaded: LoadedScenario;
+  plan: RunPlan;
   /** the RunResult so far (partial: true), for live dashboards; thresholds evaluated as of now */
   resultSoFar(): RunResult;
 }
@@ -72,12 +59,11 @@ const CPU_SAMPLE_AFTER_BOUNDARY_US = 2_000;
 /** journey errors printed at most this many times each (then counted only) */
 const MAX_ERROR_PRINTS = 3;
 
-export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
-  const original = await loadScenario(opts.file, { k6: opts.k6 === true });
-  const loaded: LoadedScenario = opts.transformOptions ? { ...original, options: opts.transformOptions(original.options) } : original;
-  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const env = { ...stringEnv(process.env), ...opts.env };
-  const options = loaded.options;
+export async function runTest(plan: RunPlan, sinks: RunSinks = {}): Promise<RunOutcome> {
+  const loaded = plan.scenario;
+  const log = sinks.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const env = plan.env;
+  const options = plan.options;
   const startedAt = new Date();
 
   // a stop (the caller's, abortOnFail's, the deadline's) stops the engine once there is one; a
@@ -97,7 +83,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     if (engine) stopEngine(engine);
   };
   // the caller's stop also cuts setup() and teardown() short
-  const userStopped = opts.stopRequested?.then((reason) => {
+  const userStopped = sinks.stopRequested?.then((reason) => {
     stop(reason);
     return null;
   });
@@ -130,14 +116,14 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
       if (!isScriptAbort(errorMessage(e))) {
         lifecycleVu.close();
         lifecycleRecorder.close();
-        throw new StampedeError('STAMPEDE_E_SETUP_FAILED', `${opts.file}: setup() failed: ${errorMessage(e)}`);
+        throw new StampedeError('STAMPEDE_E_SETUP_FAILED', `${loaded.file}: setup() failed: ${errorMessage(e)}`);
       }
     }
   }
 
-  const plannedMs = Math.max(0, ...options.scenarios.map((s) => s.startTimeMs + plannedDurationMs(s)));
+  const plannedMs = plan.plannedMs;
   const offeredAt = offeredPerSecond(options.scenarios);
-  const threads = Math.max(1, opts.threads);
+  const threads = plan.threads;
   const aggregate = new RunAggregate(threads, offeredAt);
   const errorCounts = new Map<string, number>();
   const onJourneyError = (message: string) => {
@@ -164,11 +150,11 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
     releaseStrayErrors = catchStrayErrors(onJourneyError);
     runStartUs = nowUs() + 20_000;
     engine = startInProcess(
-      { journeys: loaded.journeys, options, env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError, onNote },
+      { journeys: loaded.journeys, options, scenarios: plan.segments[0] ?? [], env, setupData, runStartUs, segment: { index: 0, count: 1 }, onJourneyError, onNote },
       (snap) => aggregate.add(snap),
     );
   } else {
-    const w = await startWorkers({ file: opts.file, k6: opts.k6 === true, options, threads, env, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
+    const w = await startWorkers({ plan, setupData, onJourneyError, onNote }, (snap) => aggregate.add(snap));
     engine = w;
     runStartUs = w.runStartUs;
   }
@@ -177,19 +163,20 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   let abortVerdicts: ThresholdVerdict[] | null = null;
   // every scenario ends by itself at its planned end plus gracefulStop, interrupting what still
   // runs: a run past that is stopped (then abandoned), whatever the schedule or the journeys
-  const hardEndMs = Math.max(0, ...options.scenarios.map(scenarioEndMs));
+  const hardEndMs = plan.endMs;
   const cancelDeadline = callAt(runStartUs + (hardEndMs + OVERRUN_SLACK_MS) * 1000, () =>
     stop(`the run was still going ${OVERRUN_SLACK_MS / 1000} s past its planned end plus gracefulStop (${hardEndMs / 1000} s): stopped`),
   );
 
   const resultSoFar = (): RunResult =>
     buildRunResult({
-      loaded,
+      scenario: loaded,
+      options,
       aggregate,
       verdicts: evaluateThresholds(options.thresholds, { lookup: (m, tags) => aggregate.view(m, tags) }, aggregate.elapsedMs, false).verdicts,
-      env: opts.env,
-      target: opts.target ?? null,
-      targetConfig: opts.targetConfig ?? null,
+      env: plan.recordedEnv,
+      target: plan.target,
+      targetConfig: plan.targetConfig,
       startedAt,
       endedAt: new Date(),
       threads,
@@ -233,7 +220,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
         stop(`threshold ${ev.abortBy.key}: ${ev.abortBy.source} crossed (abortOnFail)`);
       }
     }
-    opts.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, loaded, resultSoFar });
+    sinks.onSecond?.({ elapsedMs: aggregate.elapsedMs, plannedMs, aggregate, plan, resultSoFar });
     armSampler();
   };
   armSampler();
@@ -274,12 +261,13 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
   const verdicts = final.verdicts.map((v) => ({ ...v, aborted: Boolean(aborted?.some((a) => a.key === v.key && a.source === v.source && !a.ok && a.abortOnFail)) }));
 
   const result = buildRunResult({
-    loaded,
+    scenario: loaded,
+    options,
     aggregate,
     verdicts,
-    env: opts.env,
-    target: opts.target ?? null,
-    targetConfig: opts.targetConfig ?? null,
+    env: plan.recordedEnv,
+    target: plan.target,
+    targetConfig: plan.targetConfig,
     startedAt,
     endedAt: new Date(),
     threads,
@@ -294,7 +282,7 @@ export async function runTest(opts: RunTestOptions): Promise<RunOutcome> {
 }
 
 /** Scheduled iterations per second of the run, over every arrival-rate scenario (null when none). */
-function offeredPerSecond(scenarios: NormalisedScenario[]): (t: number) => number | null {
+function offeredPerSecond(scenarios: readonly NormalisedScenario[]): (t: number) => number | null {
   const plans = scenarios.flatMap((s) => (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate' ? [{ s, schedule: arrivalSchedule(s) }] : []));
   if (plans.length === 0) return () => null;
   return (t) => {
@@ -306,12 +294,6 @@ function offeredPerSecond(scenarios: NormalisedScenario[]): (t: number) => numbe
     }
     return n;
   };
-}
-
-function stringEnv(e: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e)) if (typeof v === 'string') out[k] = v;
-  return out;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

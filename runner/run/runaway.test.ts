@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTest } from './run-test.ts';
 import type { RunResult } from '../result/schema.ts';
 import { scratchDir, scenarioSource, startServer, type TestServer } from '../testing/fixtures.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import { withOptions } from '../plan/run-plan.ts';
+import type { NormalisedOptions } from '../scenario/types.ts';
 
 let server: TestServer;
 const scratch = scratchDir('runaway');
@@ -25,9 +28,10 @@ const ONE_STUCK = `if (vu.idInTest === 1) await new Promise(() => {}); await vu.
 
 const count = (r: RunResult, metric: string) => r.metrics[metric]?.values.count ?? 0;
 
-async function run(name: string, scenario: object, journey: string, transform?: Parameters<typeof runTest>[0]['transformOptions']) {
+async function run(name: string, scenario: object, journey: string, transform?: (o: NormalisedOptions) => NormalisedOptions) {
   const file = scratch.write(`${name}.ts`, scenarioSource({ scenarios: { s: scenario } }, journey));
-  const { result } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: () => undefined, ...(transform ? { transformOptions: transform } : {}) });
+  const plan = await loadPlan(file, { env: { BASE: server.url }, threads: 1 });
+  const { result } = await runTest(transform ? withOptions(plan, transform(plan.options)) : plan, { log: () => undefined });
   return result;
 }
 
@@ -93,7 +97,7 @@ describe('journeys that never settle', () => {
 describe('journeys that never settle, in worker threads', () => {
   it('--threads 2: each thread interrupts its stuck VUs at gracefulStop; the counts merge', async () => {
     const file = scratch.write('threads.ts', scenarioSource({ scenarios: { a: { executor: 'shared-iterations', vus: 4, iterations: 40, maxDuration: '1s', gracefulStop: '300ms' }, b: { executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '1s', preAllocatedVUs: 2, maxVUs: 2, gracefulStop: '300ms' } } }, NEVER));
-    const { result: r } = await runTest({ file, env: {}, threads: 2, log: () => undefined });
+    const { result: r } = await runTest(await loadPlan(file, { env: {}, threads: 2 }), { log: () => undefined });
     // 4 VUs of a, 2 of b (one per thread), each stuck in its first iteration; b drops the other 8
     expect(count(r, 'interrupted_iterations')).toBe(6);
     expect(count(r, 'dropped_iterations')).toBe(8);
@@ -125,7 +129,7 @@ describe('VU counts the machine cannot create', () => {
   // a VU costs ~20 µs and ~4 KB: 1e9 of them would take hours and far more memory than there is.
   // They are created in slices between the executor's timers, so the run still ends at its
   // planned end plus gracefulStop with the VUs made so far (each stuck in its first iteration)
-  const billion = (o: Parameters<NonNullable<Parameters<typeof runTest>[0]['transformOptions']>>[0]) => ({
+  const billion = (o: NormalisedOptions): NormalisedOptions => ({
     ...o,
     // (and 300 ms long, below the schema's 1 s minimum: fewer VUs made, less memory)
     scenarios: o.scenarios.map((s) => {
@@ -163,7 +167,7 @@ describe('a stop while setup() or teardown() never settles', () => {
   it('setup(): the stop skips the load; the result is partial, with nothing run', async () => {
     const file = scratch.write('stuck-setup.ts', lifecycle('setup'));
     const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 300));
-    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: () => undefined, stopRequested });
+    const { result: r } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }), { log: () => undefined, stopRequested });
     expect(r.partial).toBe(true);
     expect(r.stopReason).toBe('interrupted (Ctrl-C)');
     expect(count(r, 'iterations')).toBe(0);
@@ -175,7 +179,7 @@ describe('a stop while setup() or teardown() never settles', () => {
     const lines: string[] = [];
     const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 1500));
     const startedAt = Date.now();
-    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: (l) => lines.push(l), stopRequested });
+    const { result: r } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }), { log: (l) => lines.push(l), stopRequested });
     expect(r.stopReason).toBe('interrupted (Ctrl-C)');
     expect(count(r, 'iterations')).toBeGreaterThan(5);
     expect(lines.some((l) => l.startsWith('teardown() cut short'))).toBe(true);
@@ -203,7 +207,7 @@ describe('a stop before a scenario has started', () => {
     );
     const startedAt = Date.now();
     const stopRequested = new Promise<string>((r) => setTimeout(() => r('interrupted (Ctrl-C)'), 800));
-    const { result: r } = await runTest({ file, env: { BASE: server.url }, threads: 1, log: () => undefined, stopRequested });
+    const { result: r } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 1 }), { log: () => undefined, stopRequested });
     expect(r.stopReason).toBe('interrupted (Ctrl-C)');
     // only the scenario that had started ran; nothing had to be abandoned
     expect(r.tagged.filter((t) => t.metric === 'iterations').map((t) => t.tags.scenario)).toEqual(['now']);

@@ -20,12 +20,19 @@ import { cachedModule, compilerStamp, NODE_BUNDLE, recordModule, runsBundled, so
 
 const CACHE = path.join(path.resolve(import.meta.dirname, '../..'), 'node_modules', '.cache', 'stampede', 'scenarios');
 
-/** Imports a scenario module (absolute path). Errors are the compiler's or the module's own. */
-export async function importScenario(absolute: string): Promise<Record<string, unknown>> {
-  if (!runsBundled()) return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+/**
+ * Imports a scenario module (absolute path): its exports and the URL imported (the file, or its
+ * compiled form). Errors are the compiler's or the module's own.
+ */
+export async function importScenario(absolute: string): Promise<{ mod: Record<string, unknown>; url: string }> {
+  if (!runsBundled()) {
+    const url = pathToFileURL(absolute).href;
+    return { mod: (await import(url)) as Record<string, unknown>, url };
+  }
   const stamp = await compilerStamp();
   const file = (await cachedModule(CACHE, absolute, stamp)) ?? (await compile(absolute, stamp));
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const url = pathToFileURL(file).href;
+  return { mod: (await import(url)) as Record<string, unknown>, url };
 }
 
 async function compile(absolute: string, stamp: string): Promise<string> {

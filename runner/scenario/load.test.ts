@@ -88,7 +88,7 @@ describe('loadScenario', () => {
     const e = await loadError(path.join(DIR, 'nope.ts'));
     expect(e.code).toBe('STAMPEDE_E_SCENARIO_NOT_FOUND');
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe(`${path.join(DIR, 'nope.ts')}: no such file`);
+    expect(e.message).toBe(`${path.join(DIR, 'nope.ts')}: no such scenario file`);
   });
 
   it('a directory: STAMPEDE_E_SCENARIO_NOT_FOUND', async () => {

@@ -1,11 +1,20 @@
 // A capacity request for tests: short probes, no SLO, no sweep, no target — each test sets what
-// it is about on top.
+// it is about on top. The scenario file is loaded once into the request's plan, as the CLI does.
 import type { CapacityRequest } from '../capacity/run-capacity.ts';
+import { loadPlan } from '../plan/load-plan.ts';
 
-export function capacityRequest(over: Partial<CapacityRequest> & Pick<CapacityRequest, 'file'>): CapacityRequest {
+export interface TestCapacityRequest extends Partial<Omit<CapacityRequest, 'plan'>> {
+  file: string;
+  /** the scenario's env (default none) */
+  env?: Record<string, string>;
+  target?: string | null;
+  threads?: number;
+}
+
+export async function capacityRequest(over: TestCapacityRequest): Promise<CapacityRequest> {
+  const { file, env = {}, target = null, threads = 1, ...rest } = over;
   return {
-    env: {},
-    target: null,
+    plan: await loadPlan(file, { env, threads, target }),
     slo: null,
     startRate: null,
     precision: 0.05,
@@ -19,8 +28,7 @@ export function capacityRequest(over: Partial<CapacityRequest> & Pick<CapacityRe
     metricsUrl: null,
     peak: null,
     sweep: null,
-    threads: 1,
     log: () => {},
-    ...over,
+    ...rest,
   };
 }

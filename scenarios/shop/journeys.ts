@@ -10,9 +10,13 @@
 // (Idempotency-Key header) → 201 paid | 202 pending | 409 sold_out/already_ordered | 402
 // payment_failed, GET /orders/:id, POST /admin/reset {stock}, GET /admin/invariants.
 import type { LifecycleContext, Response, VU } from '../../runner/scenario/api.ts';
+import { initEnv } from '../../runner/scenario/init-env.ts';
 
-/** A number from --env (or the environment), or the default; a bad value fails loudly at load. */
-export function envNumber(name: string, fallback: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+/**
+ * A number from --env (or the environment), or the default; a bad value fails loudly at load.
+ * Without `env`, the env the scenario is loaded with (its module scope: init-env.ts).
+ */
+export function envNumber(name: string, fallback: number, env: Readonly<Record<string, string | undefined>> = initEnv()): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -21,7 +25,7 @@ export function envNumber(name: string, fallback: number, env: Readonly<Record<s
 }
 
 /** A duration in seconds from --env ('20s', '2m' or a number of seconds). */
-export function envSeconds(name: string, fallback: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+export function envSeconds(name: string, fallback: number, env: Readonly<Record<string, string | undefined>> = initEnv()): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw.trim());

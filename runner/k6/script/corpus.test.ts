@@ -8,6 +8,7 @@ import { runTest } from '../../run/run-test.ts';
 import type { RunResult } from '../../result/schema.ts';
 import { formatSummary } from '../../run/summary.ts';
 import { startCorpusServer, type Seen } from './test-server.ts';
+import { loadPlan } from '../../plan/load-plan.ts';
 
 const CORPUS = path.join(import.meta.dirname, 'corpus');
 
@@ -303,7 +304,7 @@ describe('the k6 corpus', () => {
     it(file, async () => {
       const before = server.seen.length;
       const errors: string[] = [];
-      const { result, scriptAborted } = await runTest({ file: path.join(CORPUS, file), env: { BASE: server.url, TLS_BASE: server.tlsUrl }, threads: 1, log: (l) => errors.push(l) });
+      const { result, scriptAborted } = await runTest(await loadPlan(path.join(CORPUS, file), { env: { BASE: server.url, TLS_BASE: server.tlsUrl }, threads: 1 }), { log: (l) => errors.push(l) });
       const iterations = result.metrics.iterations?.values.count ?? 0;
       const requests = result.metrics.http_reqs?.values.count ?? 0;
       if (typeof want.iterations === 'number') expect(iterations).toBe(want.iterations);
@@ -325,7 +326,7 @@ describe('the k6 corpus', () => {
   it('exec.test.abort() stops every thread of a --threads 2 run', async () => {
     const file = path.join(CORPUS, '53-test-abort.js');
     const started = Date.now();
-    const { result, scriptAborted } = await runTest({ file, env: { BASE: server.url }, threads: 2, log: () => undefined });
+    const { result, scriptAborted } = await runTest(await loadPlan(file, { env: { BASE: server.url }, threads: 2 }), { log: () => undefined });
     // each thread's VU reaches its own fourth iteration; whichever aborts first stops both
     expect(scriptAborted).toMatch(/^test aborted by the script: exec\.test\.abort\("enough crocodiles"\)/);
     expect(result.partial).toBe(true);

@@ -88,21 +88,23 @@ function k6Modules(seen: { any: boolean }): Plugin {
 
 /**
  * The module record of a k6 script (options, the journeys by export name, setup, teardown,
- * handleSummary), or null when the file turns out not to import k6 at run time.
+ * handleSummary) and the URL of its compiled module, or null when the file turns out not to
+ * import k6 at run time.
  */
-export async function importK6Script(absolute: string, force = false): Promise<Record<string, unknown> | null> {
+export async function importK6Script(absolute: string, force = false): Promise<{ mod: Record<string, unknown>; url: string } | null> {
   const stamp = await compilerStamp();
   const cached = await cachedModule(CACHE, absolute, stamp);
   const file = cached ?? (await compileScript(absolute, force, stamp));
   if (file === null) return null;
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const url = pathToFileURL(file).href;
+  const mod = (await import(url)) as Record<string, unknown>;
   // the k6/http shim follows redirects itself (k6's maxRedirects, default 10; each hop recorded
   // as a request, as k6 does), so the engine's own client follows none
   const options = mod.options;
   const native = options === undefined ? { maxRedirects: 0 } : options !== null && typeof options === 'object' ? withoutShimOptions(options) : options;
   // the custom metrics its init declared, under a key no export can have (load.ts reads it)
   const { __stampedeK6Metrics: metrics, __stampedeK6UntimedTrends: untimed, ...exports } = mod;
-  return { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics, [Symbol.for('stampede.k6.untimedTrends')]: untimed };
+  return { mod: { ...exports, options: native, [Symbol.for('stampede.k6.metrics')]: metrics, [Symbol.for('stampede.k6.untimedTrends')]: untimed }, url };
 }
 
 /**

@@ -6,6 +6,7 @@ import { StampedeError } from '../../errors.ts';
 import { scratchDir } from '../../testing/fixtures.ts';
 import { transformScript } from './transform.ts';
 import { runTest } from '../../run/run-test.ts';
+import { loadPlan } from '../../plan/load-plan.ts';
 
 const scratch = scratchDir('k6-refusals');
 afterAll(() => scratch.remove());
@@ -95,11 +96,11 @@ describe('k6 scripts: recognition', () => {
   it('--k6: a script that imports no k6 module still gets k6 globals', async () => {
     const file = scratch.write('globals-only.js', `export const options = { iterations: 3 };\nlet seen = 0;\nexport default function () { seen += __ITER >= 0 && __VU > 0 ? 1 : 0; if (seen === 0) throw new Error('no k6 globals'); }\n`);
     const errors: string[] = [];
-    const forced = await runTest({ file, env: {}, threads: 1, k6: true, log: (l) => errors.push(l) });
+    const forced = await runTest(await loadPlan(file, { env: {}, threads: 1, k6: true }), { log: (l) => errors.push(l) });
     expect(forced.result.metrics.iterations?.values.count).toBe(3);
     expect(errors).toEqual([]);
     // as a native scenario the same file has no __ITER: every iteration throws
-    const native = await runTest({ file, env: {}, threads: 1, log: (l) => errors.push(l) });
+    const native = await runTest(await loadPlan(file, { env: {}, threads: 1 }), { log: (l) => errors.push(l) });
     expect(native.result.metrics.iterations?.values.count).toBe(3);
     expect(errors.some((e) => /__ITER is not defined/.test(e))).toBe(true);
   });

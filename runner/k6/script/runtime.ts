@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { VU } from '../../scenario/api.ts';
+import { initEnv } from '../../scenario/init-env.ts';
 
 /** What the shims need of a VU beyond the journey API (runner/engine/vu.ts VirtualUser). */
 export interface ScriptVu extends VU {
@@ -53,8 +54,9 @@ export class ScriptContext {
     return this.vu;
   }
 
-  env(): Record<string, string | undefined> {
-    return this.vu ? this.vu.env : (process.env as Record<string, string | undefined>);
+  /** __ENV: the VU's env; in the init context that reads `options`, the env the script is loaded with */
+  env(): Readonly<Record<string, string | undefined>> {
+    return this.vu ? this.vu.env : initEnv();
   }
 
   vuId(): number {
