@@ -30,6 +30,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onPath } from '../testing/requirements.ts';
+import { startPinnedTarget, type PinnedTarget, type TargetKind } from './pinned-target.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -43,7 +44,6 @@ const ONLY = process.env.BENCH_ONLY?.split(',');
 const TICKS = 100; // USER_HZ
 
 /** node-http: hello-world node:http (saturates its core); canned: raw TCP canned responses (the generator is the bottleneck) */
-type TargetKind = 'node-http' | 'canned';
 const TARGETS = (process.env.BENCH_TARGETS ?? 'node-http,canned').split(',') as TargetKind[];
 
 interface Measured {
@@ -101,26 +101,12 @@ async function waitQuiet(maxMs = 15_000): Promise<void> {
   }
 }
 
-interface Target {
-  kind: TargetKind;
-  pid: number;
-  url: string;
-  stop(): void;
-}
+type Target = PinnedTarget;
 
+/** run.ts's targets end their URL with '/' (the generators' command lines take it so) */
 async function startTarget(kind: TargetKind): Promise<Target> {
-  const script = kind === 'canned' ? [process.execPath, 'runner/bench/canned-target.js'] : [process.execPath, '--import', 'tsx', 'runner/bench/target.ts'];
-  const child = spawn('taskset', ['-c', '0', ...script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) res(Number(m[1]));
-    });
-    child.on('exit', () => rej(new Error('bench target exited')));
-  });
-  return { kind, pid: child.pid as number, url: `http://127.0.0.1:${port}/`, stop: () => child.kill('SIGTERM') };
+  const t = await startPinnedTarget(kind);
+  return { ...t, url: `${t.url}/` };
 }
 
 interface Generator {

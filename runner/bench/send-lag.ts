@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPinnedTarget } from './pinned-target.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RATE = Number(process.env.SENDLAG_RATE ?? 5000);
@@ -61,19 +62,6 @@ function run(cmd: string[]): Promise<{ code: number; stderr: string }> {
   });
 }
 
-async function startTarget(): Promise<{ url: string; stop(): void }> {
-  const child = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', 'runner/bench/target.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /PORT (\d+)/.exec(out);
-      if (m) res(Number(m[1]));
-    });
-    child.on('exit', () => rej(new Error('send-lag target exited')));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
 
 function scenarioFile(dir: string, seconds: number): string {
   const f = join(dir, 'send-lag-scenario.ts');
@@ -141,7 +129,7 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   const checkouts: Array<[string, string]> = [...(BASELINE !== null ? [['baseline', BASELINE] as [string, string]] : []), ['this', ROOT]];
-  const target = await startTarget();
+  const target = await startPinnedTarget('node-http');
   process.stderr.write(`target ${target.url} on CPU 0, stampede run on CPU 1; ${RATE}/s for ${SECONDS} s, ${ROUNDS} rounds; checkouts: ${checkouts.map(([n, r]) => `${n}=${r}`).join(', ')}\n`);
   const rows: Row[] = [];
   try {
